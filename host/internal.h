@@ -1,0 +1,128 @@
+/* Internal interfaces shared by the host runtime files (not installed). */
+#ifndef CLS_INTERNAL_H
+#define CLS_INTERNAL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clshuffle/clshuffle.h"
+
+/* ---- errors (status.c) ---- */
+
+/* Set the thread-local message and return code. */
+cls_status cls__fail(cls_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Report a failed OpenCL call: "clFoo failed: CL_INVALID_VALUE (-30)". */
+cls_status cls__fail_cl(cl_int err, const char *call);
+/* Clear the thread-local message. */
+void cls__clear_error(void);
+
+/* ---- context (context.c) ---- */
+
+#define CLS__MAX_PROGRAMS 128
+#define CLS__MAX_KERNELS 256
+
+typedef struct cls__program_entry {
+    uint64_t key; /* hash of source name, source text and options */
+    cl_program program;
+} cls__program_entry;
+
+typedef struct cls__kernel_entry {
+    cl_program program;
+    char name[64];
+    cl_kernel kernel;
+} cls__kernel_entry;
+
+struct cls_context {
+    cl_context cl_ctx;
+    cl_device_id device;
+    cl_command_queue queue;
+    cls_device_info info;
+    int verify;
+    int disk_cache; /* non-zero: use cache_dir */
+    char cache_dir[1024];
+    char kernel_dir[1024];
+    cls__program_entry programs[CLS__MAX_PROGRAMS];
+    int num_programs;
+    cls__kernel_entry kernels[CLS__MAX_KERNELS];
+    int num_kernels;
+    /* Counters for tests and the benchmark. */
+    int builds_from_source;
+    int builds_from_disk;
+    double last_build_seconds;
+};
+
+/* ---- programs (program.c) ---- */
+
+/* Kernel source embedded at build time (generated file). */
+typedef struct cls__kernel_source {
+    const char *name; /* file stem: "copy" for kernels/copy.cl */
+    const unsigned char *data;
+    size_t size;
+} cls__kernel_source;
+extern const cls__kernel_source cls__kernel_sources[];
+extern const size_t cls__kernel_source_count;
+
+/* The built program for kernels/<name>.cl (common.cl is prepended) with the
+ * given build options; built once per context and kept. */
+cls_status cls__program_get(cls_context *ctx, const char *name, const char *options,
+                            cl_program *program);
+/* A kernel from such a program, created once per context and kept (the
+ * context is single-threaded, so callers set arguments then enqueue). */
+cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *options,
+                           const char *kernel_name, cl_kernel *kernel);
+/* Build from source text (for the benchmark's own kernels). */
+cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
+                                   size_t size, const char *options, cl_program *program);
+/* 64-bit FNV-1a, chainable: pass the previous hash as seed (first: 0). */
+uint64_t cls__hash(uint64_t seed, const void *data, size_t size);
+
+/* ---- tensors (tensor.c) ---- */
+
+/* Validate t and name it in the message ("src", "dst"). */
+cls_status cls__tensor_check(const cls_tensor *t, const char *what);
+/* Byte range [lo, hi) covered by the view inside its buffer. */
+void cls__tensor_range(const cls_tensor *t, uint64_t *lo, uint64_t *hi);
+/* Non-zero when the byte ranges of a and b may overlap (same base buffer,
+ * sub-buffers resolved). */
+int cls__tensors_overlap(const cls_tensor *a, const cls_tensor *b);
+/* Same dtype, ndim and sizes, else CLS_ERR_INVALID_ARG naming the difference. */
+cls_status cls__tensors_same_shape(const cls_tensor *src, const cls_tensor *dst);
+/* Completed event for a no-op (marker honouring the wait list); done may be NULL. */
+cls_status cls__enqueue_noop(cls_context *ctx, cl_uint num_wait, const cl_event *wait,
+                             cl_event *done);
+/* Check the common event arguments. */
+cls_status cls__check_wait_list(cl_uint num_wait, const cl_event *wait);
+/* "[2, 3, 5]" into buf. */
+const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
+
+/* ---- verify (verify.c) ---- */
+
+/* Host copy of the bytes [0, extent) of a view's buffer, read after waiting
+ * on ev (may be NULL). Free with free(). */
+cls_status cls__read_tensor_bytes(cls_context *ctx, const cls_tensor *t, cl_event ev,
+                                  unsigned char **host);
+/* Reference callback: fill expected (a host image of dst's buffer) from the
+ * host image of src's buffer. */
+typedef cls_status (*cls__ref_fn)(const unsigned char *src_host, const cls_tensor *src,
+                                  unsigned char *dst_host, const cls_tensor *dst,
+                                  const void *arg);
+/* Verify mode for layout ops: run ref on host copies and compare every dst
+ * element bit-exactly; CLS_ERR_VERIFY names the first mismatching index. */
+cls_status cls__verify_layout(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                              cl_event ev, cls__ref_fn ref, const void *arg);
+/* Compare every element of dst view between two host images; returns
+ * CLS_ERR_VERIFY naming the first mismatching index, else CLS_OK. */
+cls_status cls__compare_exact(const unsigned char *expected, const unsigned char *actual,
+                              const cls_tensor *dst);
+
+/* Logical index iteration helper: advance idx (ndim dims, sizes) in row-major
+ * order; returns 0 after the last index. */
+int cls__next_index(int ndim, const int64_t *sizes, int64_t *idx);
+/* Byte offset of element idx in view t (including t->offset). */
+uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
+
+#endif

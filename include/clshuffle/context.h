@@ -1,0 +1,101 @@
+/* clshuffle contexts: a device, its queue and the programs built for it. */
+#ifndef CLSHUFFLE_CONTEXT_H
+#define CLSHUFFLE_CONTEXT_H
+
+#define CL_TARGET_OPENCL_VERSION 300
+#include <CL/cl.h>
+#include <stddef.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * An OpenCL device, its queue and the kernels built for it. A context is used
+ * by one thread at a time (like a command queue); distinct contexts are
+ * independent.
+ */
+typedef struct cls_context cls_context;
+
+/** Options for cls_context_create(); zero-initialise, then set what you need. */
+typedef struct cls_context_options {
+    /** Device choice: "gpu", "cpu", "P:D" (platform and device index) or a
+     *  substring of the device name. NULL: the CLS_DEVICE environment
+     *  variable, else the first GPU, else the first device. */
+    const char *device;
+    /** Directory of the on-disk program binary cache. NULL: CLS_CACHE_DIR,
+     *  else $XDG_CACHE_HOME/clshuffle, else ~/.cache/clshuffle. */
+    const char *cache_dir;
+    /** Non-zero: never read or write the on-disk cache (also CLS_CACHE_DIR=off). */
+    int disable_disk_cache;
+    /** Non-zero: every op waits, reads back and checks against the CPU
+     *  reference (also CLS_VERIFY=1). Slow; for tests and debugging. */
+    int verify;
+    /** Developer option: load kernels/<name>.cl from this directory instead of
+     *  the sources embedded at build time (also CLS_KERNEL_DIR). */
+    const char *kernel_dir;
+} cls_context_options;
+
+/** Device facts, read once when the context is made. */
+typedef struct cls_device_info {
+    char name[256];
+    char vendor[256];
+    char driver_version[128];
+    char device_version[128];
+    char platform_name[256];
+    char platform_version[128];
+    cl_device_type type;
+    size_t max_work_group_size;
+    cl_ulong local_mem_size;
+    cl_ulong global_mem_size;
+    cl_ulong max_alloc_size;
+    cl_uint compute_units;
+    int has_fp16; /**< cl_khr_fp16 */
+    int has_fp64; /**< cl_khr_fp64 or a double fp config */
+} cls_device_info;
+
+/**
+ * Create a context on a device chosen by opts, CLS_DEVICE, or the default
+ * (first GPU, else first device). The queue is in-order with profiling on.
+ * @param ctx  receives the context; NULL on failure.
+ * @param opts may be NULL.
+ * @return CLS_OK, CLS_ERR_NO_DEVICE (no platform or no device matches; the
+ *         message says how to install PoCL), CLS_ERR_INVALID_ARG (a malformed
+ *         device string), CLS_ERR_OPENCL.
+ */
+cls_status cls_context_create(cls_context **ctx, const cls_context_options *opts);
+
+/**
+ * Adopt an engine's own OpenCL objects. They are retained here and released
+ * exactly once by cls_context_destroy(); the caller keeps its own references.
+ */
+cls_status cls_context_wrap(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
+                            cl_command_queue queue);
+
+/** Same as cls_context_wrap() with options (cache, verify, kernel_dir). */
+cls_status cls_context_wrap_opts(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
+                                 cl_command_queue queue, const cls_context_options *opts);
+
+/** Release everything the context holds; NULL is a no-op. */
+void cls_context_destroy(cls_context *ctx);
+
+/** The context's OpenCL objects (not retained for the caller); any out pointer may be NULL. */
+cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx, cl_device_id *device,
+                              cl_command_queue *queue);
+
+/** The device facts read when the context was made. */
+cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
+
+/** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
+cls_status cls_context_set_verify(cls_context *ctx, int verify);
+
+/** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf.
+ *  @return CLS_ERR_NO_DEVICE when there is no platform. */
+cls_status cls_list_devices(char *buf, size_t buf_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
