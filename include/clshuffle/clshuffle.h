@@ -9,5 +9,8 @@
 #include "status.h"
 #include "context.h"
 #include "tensor.h"
+#include "layout.h"
+#include "d2s.h"
+#include "conv.h"
 
 #endif
