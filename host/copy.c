@@ -5,8 +5,8 @@
 #include "internal.h"
 #include "reference/reference.h"
 
-static cls_status enqueue_generic(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                                  cl_uint num_wait, const cl_event *wait, cl_event *ev)
+cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             cl_uint num_wait, const cl_event *wait, cl_event *ev)
 {
     size_t es = cls_dtype_size(src->dtype);
     char opts[64];
@@ -63,7 +63,7 @@ cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *d
         return cls__fail(CLS_ERR_OVERLAP, "cls_copy: dst overlaps src in the same buffer");
     if (cls_tensor_numel(src) == 0)
         return cls__enqueue_noop(ctx, num_wait, wait, done);
-    st = enqueue_generic(ctx, src, dst, num_wait, wait, &ev);
+    st = cls__copy_enqueue(ctx, src, dst, num_wait, wait, &ev);
     if (st == CLS_OK && ctx->verify)
         st = cls__verify_layout(ctx, src, dst, ev, cls__ref_copy, NULL);
     if (st == CLS_OK && done)

@@ -99,6 +99,14 @@ cls_status cls__check_wait_list(cl_uint num_wait, const cl_event *wait);
 /* "[2, 3, 5]" into buf. */
 const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
 
+/* ---- copy engine (copy.c) ---- */
+
+/* Enqueue dst = src for two already validated, non-overlapping, non-empty
+ * views of the same sizes and dtype (the engine behind every layout op: no
+ * argument checks, no verify). ev may be NULL. */
+cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             cl_uint num_wait, const cl_event *wait, cl_event *ev);
+
 /* ---- verify (verify.c) ---- */
 
 /* Host copy of the bytes [0, extent) of a view's buffer, read after waiting
