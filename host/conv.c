@@ -1,30 +1,183 @@
-/* Fused conv + pixel shuffle (placeholder until the fused-conv issue lands). */
-#include "internal.h"
+/* Fused conv + pixel shuffle: plan creation, argument checks and dispatch. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv_plan.h"
+
+static int def1(int v)
+{
+    return v == 0 ? 1 : v;
+}
+
+static void apply_defaults(cls_conv_desc *d)
+{
+    d->stride_h = def1(d->stride_h), d->stride_w = def1(d->stride_w);
+    d->dilation_h = def1(d->dilation_h), d->dilation_w = def1(d->dilation_w);
+    d->groups = def1(d->groups);
+    d->block_h = def1(d->block_h), d->block_w = def1(d->block_w);
+    if (d->dtype == 0)
+        d->dtype = CLS_F32;
+}
+
+#define POSITIVE(field)                                                                    \
+    if (d->field < 1)                                                                      \
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: " #field " = %d must be positive", \
+                         d->field);
+
+/* Check a desc whose defaults are applied. */
+static cls_status check_desc(const cls_conv_desc *d)
+{
+    int v_all;
+    POSITIVE(in_channels) POSITIVE(out_channels) POSITIVE(kernel_h) POSITIVE(kernel_w)
+    POSITIVE(stride_h) POSITIVE(stride_w) POSITIVE(dilation_h) POSITIVE(dilation_w)
+    POSITIVE(groups) POSITIVE(block_h) POSITIVE(block_w)
+    if (d->pad_top < 0 || d->pad_bottom < 0 || d->pad_left < 0 || d->pad_right < 0)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: padding (%d, %d, %d, %d) is negative",
+                         d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
+    if ((int64_t)d->out_channels * d->block_h * d->block_w > INT_MAX / 8 ||
+        (int64_t)d->in_channels * d->kernel_h * d->kernel_w > INT_MAX / 8)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: channel or kernel counts are too large");
+    v_all = d->out_channels * d->block_h * d->block_w;
+    if (d->in_channels % d->groups)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: groups = %d does not divide in_channels = %d", d->groups,
+                         d->in_channels);
+    if (v_all % d->groups)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: groups = %d does not divide out_channels * block_h * block_w"
+                         " = %d", d->groups, v_all);
+    if ((d->stride_h > 1 || d->stride_w > 1) && (d->block_h > 1 || d->block_w > 1))
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: stride %dx%d needs a 1x1 block, the block is %dx%d",
+                         d->stride_h, d->stride_w, d->block_h, d->block_w);
+    if (d->mode != CLS_DCR && d->mode != CLS_CRD)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: mode = %d is neither DCR nor CRD",
+                         (int)d->mode);
+    if ((int)d->activation < 0 || d->activation > CLS_ACT_SIGMOID)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: activation = %d is unknown",
+                         (int)d->activation);
+    if (d->activation == CLS_ACT_PRELU && !d->prelu)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: CLS_ACT_PRELU needs desc.prelu "
+                                              "(out_channels = %d slopes)", d->out_channels);
+    if (d->dtype != CLS_F32 && d->dtype != CLS_F16)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: dtype %s is not f32 or f16",
+                         cls_dtype_name(d->dtype));
+    if ((int)d->path < 0 || d->path > CLS_CONV_PATH_GEMM)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: path = %d is unknown", (int)d->path);
+    return CLS_OK;
+}
+
+void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j)
+{
+    int r = d->block_h * d->block_w, sub;
+    if (d->mode == CLS_CRD) {
+        *c = v / r;
+        sub = v % r;
+    } else {
+        *c = v % d->out_channels;
+        sub = v / d->out_channels;
+    }
+    *i = sub / d->block_w;
+    *j = sub % d->block_w;
+}
+
+cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf)
+{
+    cl_int err;
+    *buf = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes,
+                          (void *)host, &err);
+    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clCreateBuffer (conv plan)");
+}
+
+/* Host copies of weights, bias and slopes (verify mode and packing use them). */
+static cls_status copy_host(cls_conv_plan *p, const float *weights, const float *bias)
+{
+    const cls_conv_desc *d = &p->desc;
+    size_t nw = (size_t)p->v_all * p->cg * d->kernel_h * d->kernel_w;
+    p->weights = malloc(nw * sizeof(float));
+    p->bias = bias ? malloc((size_t)p->v_all * sizeof(float)) : NULL;
+    p->prelu = d->prelu ? malloc((size_t)d->out_channels * sizeof(float)) : NULL;
+    if (!p->weights || (bias && !p->bias) || (d->prelu && !p->prelu))
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+    memcpy(p->weights, weights, nw * sizeof(float));
+    if (bias)
+        memcpy(p->bias, bias, (size_t)p->v_all * sizeof(float));
+    if (d->prelu)
+        memcpy(p->prelu, d->prelu, (size_t)d->out_channels * sizeof(float));
+    p->desc.prelu = p->prelu;
+    return CLS_OK;
+}
+
+/* AUTO: GEMM only where it wins (see cls__conv_gemm_wins), else direct. */
+static cls_conv_path choose_path(const cls_context *ctx, const cls_conv_desc *d)
+{
+    if (d->path != CLS_CONV_PATH_AUTO)
+        return d->path;
+    if (cls__conv_gemm_supported(ctx, d) == CLS_OK && cls__conv_gemm_wins(ctx, d))
+        return CLS_CONV_PATH_GEMM;
+    return CLS_CONV_PATH_DIRECT;
+}
 
 cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc,
                                 const float *weights, const float *bias, cls_conv_plan **plan)
 {
-    (void)ctx, (void)desc, (void)weights, (void)bias;
-    if (plan)
-        *plan = NULL;
-    return cls__fail(CLS_ERR_UNSUPPORTED, "cls_conv_plan_create: not implemented yet");
-}
-
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src,
-                                 const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                                 cl_event *done)
-{
-    (void)plan, (void)src, (void)dst, (void)num_wait, (void)wait, (void)done;
-    return cls__fail(CLS_ERR_UNSUPPORTED, "cls_conv_plan_enqueue: not implemented yet");
+    cls_conv_plan *p = NULL;
+    cls_status st;
+    if (!plan)
+        return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_create: plan pointer is NULL");
+    *plan = NULL;
+    if (!ctx || !desc || !weights)
+        return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_create: %s is NULL",
+                         !ctx ? "ctx" : !desc ? "desc" : "weights");
+    p = calloc(1, sizeof *p);
+    if (!p)
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+    p->ctx = ctx;
+    p->desc = *desc;
+    apply_defaults(&p->desc);
+    st = check_desc(&p->desc);
+    if (st != CLS_OK)
+        goto done;
+    p->v_all = p->desc.out_channels * p->desc.block_h * p->desc.block_w;
+    p->vg = p->v_all / p->desc.groups;
+    p->cg = p->desc.in_channels / p->desc.groups;
+    st = copy_host(p, weights, bias);
+    if (st != CLS_OK)
+        goto done;
+    p->path = choose_path(ctx, &p->desc);
+    if (p->path == CLS_CONV_PATH_GEMM) {
+        st = cls__conv_gemm_supported(ctx, &p->desc);
+        if (st == CLS_OK)
+            st = cls__conv_gemm_init(p);
+    } else {
+        st = cls__conv_direct_init(p);
+    }
+done:
+    if (st != CLS_OK)
+        cls_conv_plan_destroy(p);
+    else
+        *plan = p;
+    return st;
 }
 
 cls_status cls_conv_plan_get_path(const cls_conv_plan *plan, cls_conv_path *path)
 {
-    (void)plan, (void)path;
-    return cls__fail(CLS_ERR_UNSUPPORTED, "cls_conv_plan_get_path: not implemented yet");
+    if (!plan || !path)
+        return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_get_path: %s is NULL",
+                         !plan ? "plan" : "path");
+    *path = plan->path;
+    return CLS_OK;
 }
 
 void cls_conv_plan_destroy(cls_conv_plan *plan)
 {
-    (void)plan;
+    if (!plan)
+        return;
+    cls__conv_direct_release(plan);
+    cls__conv_gemm_release(plan);
+    free(plan->weights);
+    free(plan->bias);
+    free(plan->prelu);
+    free(plan);
 }

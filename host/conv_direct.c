@@ -1,0 +1,168 @@
+/* Fused conv, direct path: weight packing and the conv_direct kernel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv_plan.h"
+
+#define VW 8
+
+/* Register blocking: NVEC float8 vectors of virtual channels times TW
+ * positions, about 12 accumulators (AVX2 has 16 vector registers). */
+static void choose_blocking(cls_conv_plan *p)
+{
+    static const int tw_for[5] = {0, 8, 6, 4, 3};
+    int need = (p->vg + VW - 1) / VW, best = 1, best_waste = INT32_MAX;
+    if (need <= 4) {
+        best = need;
+    } else {
+        for (int nv = 4; nv >= 2; nv--) {
+            int waste = (need + nv - 1) / nv * nv - need;
+            if (waste < best_waste)
+                best_waste = waste, best = nv;
+        }
+    }
+    p->nvec = best;
+    p->tw = tw_for[best];
+    p->nvb = (need + best - 1) / best;
+    p->local = 16;
+}
+
+typedef struct packed {
+    float *wts, *bias, *slope;
+    cl_int *vmap;
+} packed;
+
+/* Pack lane l of packed vblock pk (group g, vblock vb). */
+static void pack_lane(const cls_conv_plan *p, packed *pk_out, int g, int vb, int k, int l)
+{
+    const cls_conv_desc *d = &p->desc;
+    int pk = g * p->nvb + vb, lane = (vb * p->nvec + k) * VW + l, kk = d->kernel_h * d->kernel_w;
+    size_t li = ((size_t)pk * p->nvec + k) * VW + l;
+    int v = g * p->vg + lane, c = -1, i = 0, j = 0;
+    if (lane < p->vg)
+        cls__conv_unshuffle(d, v, &c, &i, &j);
+    pk_out->bias[li] = c >= 0 && p->bias ? p->bias[v] : 0.0f;
+    pk_out->slope[li] = c >= 0 && p->prelu ? p->prelu[c] : 0.0f;
+    pk_out->vmap[4 * li] = c, pk_out->vmap[4 * li + 1] = i;
+    pk_out->vmap[4 * li + 2] = j, pk_out->vmap[4 * li + 3] = 0;
+    for (int ci = 0; ci < p->cg; ci++)
+        for (int t = 0; t < kk; t++) {
+            size_t dst = ((((size_t)pk * p->cg + ci) * kk + t) * p->nvec + k) * VW + l;
+            pk_out->wts[dst] = c >= 0 ? p->weights[((size_t)v * p->cg + ci) * kk + t] : 0.0f;
+        }
+}
+
+static cls_status upload(cls_conv_plan *p, const packed *h, size_t lanes, size_t nw)
+{
+    cls_status st = cls__conv_buffer(p->ctx, h->wts, nw * sizeof(float), &p->d_wts);
+    if (st == CLS_OK)
+        st = cls__conv_buffer(p->ctx, h->bias, lanes * sizeof(float), &p->d_bias);
+    if (st == CLS_OK)
+        st = cls__conv_buffer(p->ctx, h->slope, lanes * sizeof(float), &p->d_slope);
+    if (st == CLS_OK)
+        st = cls__conv_buffer(p->ctx, h->vmap, lanes * 4 * sizeof(cl_int), &p->d_vmap);
+    return st;
+}
+
+cls_status cls__conv_direct_init(cls_conv_plan *p)
+{
+    const cls_conv_desc *d = &p->desc;
+    char opts[128];
+    packed h = {0};
+    size_t lanes, nw;
+    cls_status st;
+    choose_blocking(p);
+    lanes = (size_t)d->groups * p->nvb * p->nvec * VW;
+    nw = lanes * p->cg * d->kernel_h * d->kernel_w;
+    h.wts = malloc(nw * sizeof(float));
+    h.bias = malloc(lanes * sizeof(float));
+    h.slope = malloc(lanes * sizeof(float));
+    h.vmap = malloc(lanes * 4 * sizeof(cl_int));
+    if (!h.wts || !h.bias || !h.slope || !h.vmap) {
+        st = cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+        goto done;
+    }
+    for (int g = 0; g < d->groups; g++)
+        for (int vb = 0; vb < p->nvb; vb++)
+            for (int k = 0; k < p->nvec; k++)
+                for (int l = 0; l < VW; l++)
+                    pack_lane(p, &h, g, vb, k, l);
+    st = upload(p, &h, lanes, nw);
+    if (st != CLS_OK)
+        goto done;
+    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d", p->nvec, p->tw,
+             d->dtype == CLS_F16);
+    st = cls__kernel_get(p->ctx, "conv", opts, "conv_direct", &p->direct);
+done:
+    free(h.wts);
+    free(h.bias);
+    free(h.slope);
+    free(h.vmap);
+    return st;
+}
+
+static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                       const cls__conv_shape *s)
+{
+    const cls_conv_desc *d = &p->desc;
+    cl_kernel k = p->direct;
+    cl_long soff = s->soff, doff = s->doff;
+    cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
+    cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
+    cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}}, ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
+    cl_int2 blk = {{d->block_h, d->block_w}};
+    cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h,
+                    d->dilation_w, d->kernel_h, d->kernel_w}};
+    cl_int4 grp = {{p->cg, p->nvb, d->groups, 0}};
+    cl_int act = (cl_int)d->activation;
+    cl_float alpha = d->act_alpha;
+    cl_int err = 0;
+    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
+    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
+    err |= clSetKernelArg(k, 2, sizeof ss, &ss);
+    err |= clSetKernelArg(k, 3, sizeof hw, &hw);
+    err |= clSetKernelArg(k, 4, sizeof(cl_mem), &dst->buffer);
+    err |= clSetKernelArg(k, 5, sizeof doff, &doff);
+    err |= clSetKernelArg(k, 6, sizeof ds, &ds);
+    err |= clSetKernelArg(k, 7, sizeof ohw, &ohw);
+    err |= clSetKernelArg(k, 8, sizeof blk, &blk);
+    err |= clSetKernelArg(k, 9, sizeof geo, &geo);
+    err |= clSetKernelArg(k, 10, sizeof grp, &grp);
+    err |= clSetKernelArg(k, 11, sizeof(cl_mem), &p->d_wts);
+    err |= clSetKernelArg(k, 12, sizeof(cl_mem), &p->d_bias);
+    err |= clSetKernelArg(k, 13, sizeof(cl_mem), &p->d_slope);
+    err |= clSetKernelArg(k, 14, sizeof(cl_mem), &p->d_vmap);
+    err |= clSetKernelArg(k, 15, sizeof act, &act);
+    err |= clSetKernelArg(k, 16, sizeof alpha, &alpha);
+    return err;
+}
+
+cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src,
+                                    const cls_tensor *dst, const cls__conv_shape *s,
+                                    cl_uint num_wait, const cl_event *wait, cl_event *ev)
+{
+    size_t tiles = (size_t)((s->wo + p->tw - 1) / p->tw), lx = (size_t)p->local;
+    size_t global[3], local[3] = {lx, 1, 1};
+    cl_int err;
+    if (tiles < lx)
+        lx = local[0] = tiles;
+    global[0] = (tiles + lx - 1) / lx * lx;
+    global[1] = (size_t)s->ho;
+    global[2] = (size_t)s->n * p->desc.groups * p->nvb;
+    if (set_args(p, src, dst, s) != CL_SUCCESS)
+        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_direct) failed");
+    err = clEnqueueNDRangeKernel(p->ctx->queue, p->direct, 3, NULL, global, local, num_wait, wait,
+                                 ev);
+    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_direct)");
+}
+
+void cls__conv_direct_release(cls_conv_plan *p)
+{
+    cl_mem *bufs[4] = {&p->d_wts, &p->d_bias, &p->d_slope, &p->d_vmap};
+    for (int i = 0; i < 4; i++)
+        if (*bufs[i]) {
+            clReleaseMemObject(*bufs[i]);
+            *bufs[i] = NULL;
+        }
+    p->direct = NULL; /* owned by the context's kernel cache */
+}

@@ -1,0 +1,171 @@
+/* Fused conv + pixel shuffle: tensor checks, dispatch and verify mode. */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv_plan.h"
+#include "reference/conv_ref.h"
+
+/* Sizes and strides of t read as (N, C, H, W); 3-D (N, C, L) has H = 1. */
+static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
+{
+    int three = t->ndim == 3;
+    for (int d = 0, k = 0; d < 4; d++) {
+        int h = three && d == 2;
+        size[d] = h ? 1 : t->sizes[k];
+        stride[d] = h ? 0 : t->strides[k];
+        k += !h;
+    }
+}
+
+static cls_status check_pair(const cls_conv_desc *d, const cls_tensor *src, const cls_tensor *dst)
+{
+    if ((src->ndim != 3 && src->ndim != 4) || dst->ndim != src->ndim)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "src ndim = %d, dst ndim = %d: expected both 4 (N, C, H, W) or both "
+                         "3 (N, C, L)", src->ndim, dst->ndim);
+    if (src->dtype != d->dtype || dst->dtype != d->dtype)
+        return cls__fail(CLS_ERR_INVALID_ARG, "src is %s and dst is %s but the plan is %s",
+                         cls_dtype_name(src->dtype), cls_dtype_name(dst->dtype),
+                         cls_dtype_name(d->dtype));
+    if (src->sizes[1] != d->in_channels)
+        return cls__fail(CLS_ERR_INVALID_ARG, "src has %lld channels but desc.in_channels = %d",
+                         (long long)src->sizes[1], d->in_channels);
+    if (dst->sizes[0] != src->sizes[0])
+        return cls__fail(CLS_ERR_INVALID_ARG, "dst batch %lld differs from src batch %lld",
+                         (long long)dst->sizes[0], (long long)src->sizes[0]);
+    return CLS_OK;
+}
+
+/* Output size of the conv along one axis; < 1 when the kernel does not fit. */
+static int64_t out_size(int64_t in, int pa, int pb, int dil, int k, int stride)
+{
+    int64_t span = in + pa + pb - (int64_t)dil * (k - 1);
+    return span < 1 ? 0 : (span - 1) / stride + 1;
+}
+
+static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src,
+                             const cls_tensor *dst, cls__conv_shape *s)
+{
+    int64_t sz[4], dz[4];
+    char got[96], exp[96];
+    dims4(src, sz, s->ss);
+    dims4(dst, dz, s->ds);
+    s->n = sz[0], s->h = sz[2], s->w = sz[3];
+    s->ho = out_size(s->h, d->pad_top, d->pad_bottom, d->dilation_h, d->kernel_h, d->stride_h);
+    s->wo = out_size(s->w, d->pad_left, d->pad_right, d->dilation_w, d->kernel_w, d->stride_w);
+    if (s->ho < 1 || s->wo < 1)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "the %dx%d kernel (dilation %dx%d) does not fit the padded %lldx%lld "
+                         "input", d->kernel_h, d->kernel_w, d->dilation_h, d->dilation_w,
+                         (long long)(s->h + d->pad_top + d->pad_bottom),
+                         (long long)(s->w + d->pad_left + d->pad_right));
+    if (src->ndim == 3 && s->ho * d->block_h != 1)
+        return cls__fail(CLS_ERR_INVALID_ARG, "3-D tensors need an output height of 1 (kernel_h "
+                         "1, no top/bottom padding, block_h 1), got %lld",
+                         (long long)(s->ho * d->block_h));
+    if (dz[1] != d->out_channels || dz[2] != s->ho * d->block_h || dz[3] != s->wo * d->block_w) {
+        snprintf(got, sizeof got, "[%lld, %lld, %lld, %lld]", (long long)dz[0],
+                 (long long)dz[1], (long long)dz[2], (long long)dz[3]);
+        snprintf(exp, sizeof exp, "[%lld, %d, %lld, %lld]", (long long)s->n, d->out_channels,
+                 (long long)(s->ho * d->block_h), (long long)(s->wo * d->block_w));
+        return cls__fail(CLS_ERR_INVALID_ARG, "dst (N, C, H, W) is %s but the conv with block "
+                         "%dx%d gives %s", got, d->block_h, d->block_w, exp);
+    }
+    if (s->h > INT_MAX / 2 || s->w > INT_MAX / 2 || dz[2] > INT_MAX / 2 || dz[3] > INT_MAX / 2)
+        return cls__fail(CLS_ERR_UNSUPPORTED, "conv: spatial sizes beyond 2^30 are unsupported");
+    s->soff = (int64_t)(src->offset / cls_dtype_size(src->dtype));
+    s->doff = (int64_t)(dst->offset / cls_dtype_size(dst->dtype));
+    return CLS_OK;
+}
+
+cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src,
+                                 const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                 cl_event *done)
+{
+    cls__conv_shape s;
+    cl_event ev = NULL;
+    cls_status st;
+    if (done)
+        *done = NULL;
+    if (!plan)
+        return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_enqueue: plan is NULL");
+    if ((st = cls__check_wait_list(num_wait, wait)) != CLS_OK ||
+        (st = cls__tensor_check(src, "src")) != CLS_OK ||
+        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
+        (st = check_pair(&plan->desc, src, dst)) != CLS_OK)
+        return st;
+    if (cls_tensor_numel(src) == 0 || cls_tensor_numel(dst) == 0)
+        return cls__enqueue_noop(plan->ctx, num_wait, wait, done);
+    if ((st = make_shape(&plan->desc, src, dst, &s)) != CLS_OK)
+        return st;
+    if (cls__tensors_overlap(src, dst))
+        return cls__fail(CLS_ERR_OVERLAP, "conv: dst overlaps src (not in place)");
+    if (plan->path == CLS_CONV_PATH_GEMM)
+        st = cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
+    else
+        st = cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
+    if (st == CLS_OK && plan->ctx->verify)
+        st = cls__conv_verify(plan, src, dst, ev);
+    if (st == CLS_OK && done)
+        *done = ev;
+    else if (ev)
+        clReleaseEvent(ev);
+    return st;
+}
+
+/* fp32: sums of up to Cin*K*K products of O(1) values, accumulated in another
+ * order than the reference's double sum: the error is a few float ulps of the
+ * sum's magnitude, far below 1e-4 * (1 + |b|). fp16 adds one rounding of the
+ * output (2^-11 relative) and a possible tie flip: 2e-3 * (1 + |b|). */
+static cls_status compare(const unsigned char *exp, const unsigned char *got, const cls_tensor *t)
+{
+    int64_t idx[CLS_MAX_DIMS] = {0};
+    double tol = t->dtype == CLS_F16 ? 2e-3 : 1e-4;
+    do {
+        uint64_t off = cls__elem_offset(t, idx);
+        float a, b;
+        if (t->dtype == CLS_F16) {
+            uint16_t ha, hb;
+            memcpy(&ha, got + off, 2), memcpy(&hb, exp + off, 2);
+            a = cls__half_to_float(ha), b = cls__half_to_float(hb);
+        } else {
+            memcpy(&a, got + off, 4), memcpy(&b, exp + off, 4);
+        }
+        if (!(fabs((double)a - b) <= tol * (1.0 + fabs((double)b))))
+            return cls__fail(CLS_ERR_VERIFY, "verify: conv dst[%lld, %lld, %lld, %lld] = %g but "
+                             "the CPU reference gives %g", (long long)idx[0], (long long)idx[1],
+                             (long long)idx[2], (long long)idx[3], (double)a, (double)b);
+    } while (cls__next_index(t->ndim, t->sizes, idx));
+    return CLS_OK;
+}
+
+cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                            cl_event ev)
+{
+    unsigned char *s = NULL, *d = NULL, *exp = NULL;
+    uint64_t lo, hi;
+    cls__conv_ref_args args;
+    cls_status st = cls__read_tensor_bytes(p->ctx, src, ev, &s);
+    if (st == CLS_OK)
+        st = cls__read_tensor_bytes(p->ctx, dst, ev, &d);
+    if (st != CLS_OK)
+        goto done;
+    cls__tensor_range(dst, &lo, &hi);
+    exp = malloc(hi ? hi : 1);
+    if (!exp) {
+        st = cls__fail(CLS_ERR_OUT_OF_MEMORY, "verify: out of host memory");
+        goto done;
+    }
+    memcpy(exp, d, hi);
+    args.desc = p->desc, args.weights = p->weights, args.bias = p->bias, args.prelu = p->prelu;
+    st = cls__ref_conv(s, src, exp, dst, &args);
+    if (st == CLS_OK)
+        st = compare(exp, d, dst);
+done:
+    free(s);
+    free(d);
+    free(exp);
+    return st;
+}

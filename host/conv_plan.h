@@ -1,0 +1,56 @@
+/* Internal state of a fused conv plan, shared by host/conv*.c (not installed). */
+#ifndef CLS_CONV_PLAN_H
+#define CLS_CONV_PLAN_H
+
+#include "internal.h"
+
+/* Sizes and element strides of one enqueue, tensors read as (N, C, H, W). */
+typedef struct cls__conv_shape {
+    int64_t n, h, w, ho, wo;
+    int64_t ss[4], ds[4];   /* src and dst strides (N, C, H, W) */
+    int64_t soff, doff;     /* offsets in elements */
+} cls__conv_shape;
+
+struct cls_conv_plan {
+    cls_context *ctx;
+    cls_conv_desc desc; /* defaults applied; prelu points at the plan's copy */
+    int v_all, vg, cg;  /* virtual channels, per group; input channels per group */
+    cls_conv_path path;
+    float *weights, *bias, *prelu; /* host copies (bias, prelu may be NULL) */
+    /* Direct path: packed float8 weights, bias, slopes and the lane map. */
+    int nvec, tw, nvb, local;
+    cl_kernel direct;
+    cl_mem d_wts, d_bias, d_slope, d_vmap;
+    /* GEMM path: B = [KH*KW*Cin][V] with V in (i, j, c) order, epilogue data. */
+    cl_kernel im2col, epilogue;
+    cl_mem g_b, g_bias, g_slope;
+    cl_mem g_col, g_out; /* scratch, allocated lazily and grown */
+    size_t g_col_bytes, g_out_bytes;
+};
+
+/* Virtual channel v -> (c, i, j) of the shuffle, per the plan's mode. */
+void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j);
+/* A read-only device buffer initialised from host memory. */
+cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf);
+
+cls_status cls__conv_direct_init(cls_conv_plan *p);
+cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src,
+                                    const cls_tensor *dst, const cls__conv_shape *s,
+                                    cl_uint num_wait, const cl_event *wait, cl_event *ev);
+void cls__conv_direct_release(cls_conv_plan *p);
+
+/* CLS_OK when the GEMM path can run desc; else the reason (CLS_ERR_UNSUPPORTED). */
+/* Non-zero when the GEMM path is expected to beat the direct kernel. */
+int cls__conv_gemm_wins(const cls_context *ctx, const cls_conv_desc *d);
+cls_status cls__conv_gemm_supported(const cls_context *ctx, const cls_conv_desc *d);
+cls_status cls__conv_gemm_init(cls_conv_plan *p);
+cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src,
+                                  const cls_tensor *dst, const cls__conv_shape *s,
+                                  cl_uint num_wait, const cl_event *wait, cl_event *ev);
+void cls__conv_gemm_release(cls_conv_plan *p);
+
+/* Verify mode: compare dst with the CPU reference after ev. */
+cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                            cl_event ev);
+
+#endif

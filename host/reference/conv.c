@@ -1,0 +1,180 @@
+/* CPU reference for the fused conv: conv2d, then depth-to-space, then the
+ * activation, each a plain loop written from its definition. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "conv_ref.h"
+
+float cls__half_to_float(uint16_t h)
+{
+    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    float v = e == 0 ? ldexpf((float)m, -24)
+              : e == 31 ? (m ? NAN : INFINITY)
+                        : ldexpf((float)(m | 0x400), e - 25);
+    return (h & 0x8000) ? -v : v;
+}
+
+uint16_t cls__float_to_half(float f)
+{
+    uint32_t x;
+    uint16_t sign;
+    memcpy(&x, &f, 4);
+    sign = (uint16_t)((x >> 16) & 0x8000);
+    if (isnan(f))
+        return (uint16_t)(sign | 0x7e00);
+    f = fabsf(f);
+    if (f >= 65520.0f)
+        return (uint16_t)(sign | 0x7c00);
+    if (f < ldexpf(1.0f, -14)) /* subnormal: multiples of 2^-24, ties to even */
+        return (uint16_t)(sign | (uint16_t)nearbyintf(ldexpf(f, 24)));
+    {
+        int e;
+        float m = frexpf(f, &e); /* f = m * 2^e, m in [0.5, 1) */
+        uint32_t q = (uint32_t)nearbyintf(ldexpf(m, 11)); /* 1024..2048 */
+        if (q == 2048) {
+            q = 1024;
+            e++;
+        }
+        return (uint16_t)(sign | (uint32_t)(e + 14) << 10 | (q & 0x3ff));
+    }
+}
+
+/* Dimension d of a 3-D or 4-D tensor read as (N, C, H, W); 3-D has H = 1. */
+static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
+{
+    if (t->ndim == 3) {
+        int64_t s[4] = {t->sizes[0], t->sizes[1], 1, t->sizes[2]};
+        int64_t st[4] = {t->strides[0], t->strides[1], 0, t->strides[2]};
+        memcpy(size, s, sizeof s);
+        memcpy(stride, st, sizeof st);
+    } else {
+        memcpy(size, t->sizes, 4 * sizeof *size);
+        memcpy(stride, t->strides, 4 * sizeof *stride);
+    }
+}
+
+static float load(const unsigned char *img, const cls_tensor *t, int64_t e)
+{
+    const unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
+    if (t->dtype == CLS_F16) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        return cls__half_to_float(h);
+    }
+    {
+        float f;
+        memcpy(&f, p, 4);
+        return f;
+    }
+}
+
+static void store(unsigned char *img, const cls_tensor *t, int64_t e, float v)
+{
+    unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
+    if (t->dtype == CLS_F16) {
+        uint16_t h = cls__float_to_half(v);
+        memcpy(p, &h, 2);
+    } else {
+        memcpy(p, &v, 4);
+    }
+}
+
+static int def1(int v)
+{
+    return v > 0 ? v : 1;
+}
+
+/* Plain conv2d into out[N][V][Ho][Wo] (bias added). */
+static void conv2d(const unsigned char *img, const cls_tensor *src, const cls__conv_ref_args *a,
+                   int64_t ho, int64_t wo, float *out)
+{
+    const cls_conv_desc *d = &a->desc;
+    int64_t sz[4], st[4];
+    int sh = def1(d->stride_h), sw = def1(d->stride_w), dh = def1(d->dilation_h);
+    int dw = def1(d->dilation_w), g = def1(d->groups);
+    int v_all = d->out_channels * def1(d->block_h) * def1(d->block_w);
+    int cg = d->in_channels / g, vg = v_all / g;
+    dims4(src, sz, st);
+    for (int64_t n = 0; n < sz[0]; n++)
+        for (int v = 0; v < v_all; v++)
+            for (int64_t y = 0; y < ho; y++)
+                for (int64_t x = 0; x < wo; x++) {
+                    double acc = a->bias ? a->bias[v] : 0.0;
+                    for (int ci = 0; ci < cg; ci++)
+                        for (int kh = 0; kh < d->kernel_h; kh++)
+                            for (int kw = 0; kw < d->kernel_w; kw++) {
+                                int64_t iy = y * sh - d->pad_top + (int64_t)kh * dh;
+                                int64_t ix = x * sw - d->pad_left + (int64_t)kw * dw;
+                                int64_t c = (int64_t)(v / vg) * cg + ci;
+                                if (iy < 0 || iy >= sz[2] || ix < 0 || ix >= sz[3])
+                                    continue;
+                                acc += (double)a->weights[((v * cg + ci) * d->kernel_h + kh) *
+                                                              d->kernel_w +
+                                                          kw] *
+                                       load(img, src, n * st[0] + c * st[1] + iy * st[2] +
+                                                          ix * st[3]);
+                            }
+                    out[((n * v_all + v) * ho + y) * wo + x] = (float)acc;
+                }
+}
+
+static float activate(const cls__conv_ref_args *a, int c, float x)
+{
+    switch (a->desc.activation) {
+    case CLS_ACT_RELU:
+        return x > 0.0f ? x : 0.0f;
+    case CLS_ACT_LEAKY_RELU:
+        return x < 0.0f ? a->desc.act_alpha * x : x;
+    case CLS_ACT_PRELU:
+        return x < 0.0f ? a->prelu[c] * x : x;
+    case CLS_ACT_SIGMOID:
+        return (float)(1.0 / (1.0 + exp(-(double)x)));
+    default:
+        return x;
+    }
+}
+
+/* ONNX DepthToSpace of conv[N][C*bh*bw][Ho][Wo], then the activation, stored in dst. */
+static void d2s_act(const float *conv, const cls__conv_ref_args *a, int64_t n_all, int64_t ho,
+                    int64_t wo, unsigned char *img, const cls_tensor *dst)
+{
+    const cls_conv_desc *d = &a->desc;
+    int bh = def1(d->block_h), bw = def1(d->block_w), cout = d->out_channels;
+    int64_t sz[4], st[4];
+    dims4(dst, sz, st);
+    for (int64_t n = 0; n < n_all; n++)
+        for (int c = 0; c < cout; c++)
+            for (int64_t y = 0; y < ho * bh; y++)
+                for (int64_t x = 0; x < wo * bw; x++) {
+                    int i = (int)(y % bh), j = (int)(x % bw);
+                    int v = d->mode == CLS_CRD ? c * bh * bw + i * bw + j : (i * bw + j) * cout + c;
+                    float val = conv[((n * cout * bh * bw + v) * ho + y / bh) * wo + x / bw];
+                    store(img, dst, n * st[0] + c * st[1] + y * st[2] + x * st[3],
+                          activate(a, c, val));
+                }
+}
+
+cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
+                         unsigned char *dst_host, const cls_tensor *dst, const void *arg)
+{
+    const cls__conv_ref_args *a = arg;
+    const cls_conv_desc *d = &a->desc;
+    int64_t sz[4], st[4], ho, wo;
+    size_t count;
+    float *conv;
+    dims4(src, sz, st);
+    ho = (sz[2] + d->pad_top + d->pad_bottom - (int64_t)def1(d->dilation_h) * (d->kernel_h - 1) -
+          1) / def1(d->stride_h) + 1;
+    wo = (sz[3] + d->pad_left + d->pad_right - (int64_t)def1(d->dilation_w) * (d->kernel_w - 1) -
+          1) / def1(d->stride_w) + 1;
+    count = (size_t)(sz[0] * d->out_channels * def1(d->block_h) * def1(d->block_w) * ho * wo);
+    conv = malloc((count ? count : 1) * sizeof *conv);
+    if (!conv)
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "conv reference: out of host memory");
+    conv2d(src_host, src, a, ho, wo, conv);
+    d2s_act(conv, a, sz[0], ho, wo, dst_host, dst);
+    free(conv);
+    return CLS_OK;
+}

@@ -1,0 +1,149 @@
+/* Fused convolution + depth-to-space, direct: no intermediate tensor.
+ *
+ * A work-item computes TW consecutive low-resolution positions of one output
+ * row for NVEC * 8 virtual output channels of one group (a "vblock"), held as
+ * float8 accumulators: each input value loaded is broadcast across the 8
+ * lanes and reused by the NVEC vectors, each weight vector by the TW
+ * positions. Weights are packed by the host as [group][vblock][ci][kh][kw]
+ * [NVEC] float8 (zero lanes past the group's channels). The epilogue adds
+ * bias, applies the activation and stores every lane at its depth-to-space
+ * position, found through vmap (per packed lane: c, i, j of the shuffle, or
+ * c = -1 for padding lanes). Shapes and strides are arguments; NVEC, TW and
+ * CONV_F16 (half storage, float arithmetic) are compile-time variants.
+ */
+#ifndef NVEC
+#define NVEC 2
+#endif
+#ifndef TW
+#define TW 6
+#endif
+#define VW 8
+typedef float8 vec_t;
+
+#if CONV_F16
+typedef half io_t;
+#define LOADX(p, i) vload_half((i), (p))
+#define STOREX(p, i, v) vstore_half((v), (i), (p))
+#else
+typedef float io_t;
+#define LOADX(p, i) ((p)[i])
+#define STOREX(p, i, v) ((p)[i] = (v))
+#endif
+
+enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
+
+/* geo: stride h/w, pad top/left, dilation h/w, KH, KW. checked != 0 tests
+ * every input position against the image (padding reads as zero). */
+inline __attribute__((always_inline)) void accumulate(vec_t acc[TW][NVEC],
+                                                      const __global io_t *s, long4 ss, int2 hw,
+                                                      int ih0, int iw0, int8 geo, int cg,
+                                                      const __global vec_t *w, const int checked)
+{
+    const int kh_n = geo.s6, kw_n = geo.s7;
+    for (int ci = 0; ci < cg; ci++) {
+        const __global io_t *sc = s + ci * ss.s1;
+        for (int kh = 0; kh < kh_n; kh++) {
+            const int ih = ih0 + kh * geo.s4;
+            const __global vec_t *wk = w + ((ci * kh_n + kh) * kw_n) * NVEC;
+            if (checked && (ih < 0 || ih >= hw.s0))
+                continue;
+            const __global io_t *sr = sc + ih * ss.s2;
+            for (int kw = 0; kw < kw_n; kw++) {
+                vec_t wv[NVEC];
+                float x[TW];
+#pragma unroll
+                for (int k = 0; k < NVEC; k++)
+                    wv[k] = wk[kw * NVEC + k];
+#pragma unroll
+                for (int t = 0; t < TW; t++) {
+                    const int iw = iw0 + t * geo.s1 + kw * geo.s5;
+                    x[t] = 0.0f;
+                    if (!checked || (iw >= 0 && iw < hw.s1))
+                        x[t] = LOADX(sr, iw * ss.s3);
+                }
+#pragma unroll
+                for (int t = 0; t < TW; t++)
+#pragma unroll
+                    for (int k = 0; k < NVEC; k++)
+                        acc[t][k] = fma((vec_t)(x[t]), wv[k], acc[t][k]);
+            }
+        }
+    }
+}
+
+inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
+{
+    switch (act) {
+    case ACT_RELU:
+        return fmax(x, (vec_t)(0.0f));
+    case ACT_LEAKY:
+        return select(x, x * alpha, isless(x, (vec_t)(0.0f)));
+    case ACT_PRELU:
+        return select(x, x * slope, isless(x, (vec_t)(0.0f)));
+    case ACT_SIGMOID:
+        return 1.0f / (1.0f + exp(-x));
+    default:
+        return x;
+    }
+}
+
+/* Bias, activation and the shuffled store of TW positions x NVEC*8 lanes.
+ * base: dst offset of (n, c = 0, oh * bh, ow0 * bw); blk: (bh, bw). */
+inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long4 ds, int2 blk,
+                       int valid_t, const __global vec_t *bias, const __global vec_t *slope,
+                       const __global int4 *vmap, int act, float alpha)
+{
+    float vals[TW][NVEC * VW];
+#pragma unroll
+    for (int k = 0; k < NVEC; k++) {
+        const vec_t b = bias[k], sl = slope[k];
+#pragma unroll
+        for (int t = 0; t < TW; t++)
+            vstore8(activate(acc[t][k] + b, act, alpha, sl), k, vals[t]);
+    }
+    for (int l = 0; l < NVEC * VW; l++) {
+        const int4 m = vmap[l];
+        if (m.x < 0)
+            continue;
+        const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3;
+        for (int t = 0; t < valid_t; t++)
+            STOREX(d, off + (long)t * blk.s1 * ds.s3, vals[t][l]);
+    }
+}
+
+/* Global size: (tiles of TW along Wo, rounded up to the work-group; Ho;
+ * N * groups * vblocks). grp: channels per group, vblocks per group,
+ * groups. hw/ohw: input and output low-res sizes. */
+__kernel void conv_direct(const __global io_t *src, long src_off, long4 ss, int2 hw,
+                          __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 blk,
+                          int8 geo, int4 grp, const __global vec_t *wts,
+                          const __global vec_t *bias, const __global vec_t *slope,
+                          const __global int4 *vmap, int act, float alpha)
+{
+    const int ow0 = (int)get_global_id(0) * TW, oh = (int)get_global_id(1);
+    const int z = (int)get_global_id(2), nvb = grp.s1, groups = grp.s2, cg = grp.s0;
+    const int vb = z % nvb, g = (z / nvb) % groups, n = z / (nvb * groups);
+    if (ow0 >= ohw.s1)
+        return;
+    const int ih0 = oh * geo.s0 - geo.s2, iw0 = ow0 * geo.s1 - geo.s3;
+    const int interior = ih0 >= 0 && ih0 + (geo.s6 - 1) * geo.s4 < hw.s0 && iw0 >= 0 &&
+                         iw0 + (TW - 1) * geo.s1 + (geo.s7 - 1) * geo.s5 < hw.s1 &&
+                         ow0 + TW <= ohw.s1;
+    const __global io_t *s = src + src_off + n * ss.s0 + (long)g * cg * ss.s1;
+    const long pk = (long)g * nvb + vb; /* packed vblock index */
+    const __global vec_t *w = wts + pk * cg * geo.s6 * geo.s7 * NVEC;
+    vec_t acc[TW][NVEC];
+#pragma unroll
+    for (int t = 0; t < TW; t++)
+#pragma unroll
+        for (int k = 0; k < NVEC; k++)
+            acc[t][k] = (vec_t)(0.0f);
+    if (interior)
+        accumulate(acc, s, ss, hw, ih0, iw0, geo, cg, w, 0);
+    else
+        accumulate(acc, s, ss, hw, ih0, iw0, geo, cg, w, 1);
+    store_tile(acc, dst, dst_off + n * ds.s0 + (long)oh * blk.s0 * ds.s2 +
+                             (long)ow0 * blk.s1 * ds.s3,
+               ds, blk, min(TW, ohw.s1 - ow0), bias + pk * NVEC, slope + pk * NVEC,
+               vmap + pk * NVEC * VW, act, alpha);
+}

@@ -1,0 +1,284 @@
+/* Fused conv + pixel shuffle against the plain-loop CPU reference. */
+#include <math.h>
+#include <string.h>
+
+#include "reference/conv_ref.h"
+#include "util.h"
+
+/* One case: shapes, conv parameters and layouts. */
+typedef struct cfg {
+    int n, cin, cout, h, w, kh, kw, pt, pb, pl, pr, sh, sw, dh, dw, groups, bh, bw;
+    cls_d2s_mode mode;
+    cls_activation act;
+    int bias, src_cl, dst_cl, one_d; /* channels-last src / dst; 3-D tensors */
+    cls_conv_path path;
+    cls_dtype dtype;
+} cfg;
+
+static uint32_t rng = 12345u;
+static float frand(void)
+{
+    rng = rng * 1664525u + 1013904223u;
+    return (float)((rng >> 8) & 0xffff) / 32768.0f - 1.0f;
+}
+
+static cls_conv_desc make_desc(const cfg *c)
+{
+    cls_conv_desc d;
+    memset(&d, 0, sizeof d);
+    d.in_channels = c->cin, d.out_channels = c->cout;
+    d.kernel_h = c->kh, d.kernel_w = c->kw, d.stride_h = c->sh, d.stride_w = c->sw;
+    d.pad_top = c->pt, d.pad_bottom = c->pb, d.pad_left = c->pl, d.pad_right = c->pr;
+    d.dilation_h = c->dh, d.dilation_w = c->dw, d.groups = c->groups;
+    d.block_h = c->bh, d.block_w = c->bw, d.mode = c->mode, d.activation = c->act;
+    d.act_alpha = 0.125f, d.dtype = c->dtype, d.path = c->path;
+    return d;
+}
+
+/* A tensor at a small offset: 4-D NCHW/NHWC or 3-D NCL/NLC. */
+static cls_tensor make_tensor(cl_mem buf, const cfg *c, int64_t ch, int64_t h, int64_t w, int cl)
+{
+    size_t off = 3 * cls_dtype_size(c->dtype);
+    if (c->one_d)
+        return cl ? cls_tensor_nlc(buf, off, c->dtype, c->n, ch, w)
+                  : cls_tensor_ncl(buf, off, c->dtype, c->n, ch, w);
+    return cl ? cls_tensor_nhwc(buf, off, c->dtype, c->n, ch, h, w)
+              : cls_tensor_nchw(buf, off, c->dtype, c->n, ch, h, w);
+}
+
+static void fill_src(unsigned char *img, size_t count, cls_dtype dt)
+{
+    for (size_t i = 0; i < count; i++) {
+        float f = frand();
+        if (dt == CLS_F16) {
+            uint16_t h = cls__float_to_half(f);
+            memcpy(img + 2 * i, &h, 2);
+        } else {
+            memcpy(img + 4 * i, &f, 4);
+        }
+    }
+}
+
+static float elem(const unsigned char *img, size_t i, cls_dtype dt)
+{
+    if (dt == CLS_F16) {
+        uint16_t h;
+        memcpy(&h, img + 2 * i, 2);
+        return cls__half_to_float(h);
+    }
+    float f;
+    memcpy(&f, img + 4 * i, 4);
+    return f;
+}
+
+/* Host data of one case: weights, bias, slopes, images, the reference. */
+typedef struct run_data {
+    float *wts, *bias, *slope;
+    unsigned char *src, *exp;
+    size_t src_bytes, dst_bytes;
+    int64_t ho, wo;
+} run_data;
+
+static void prepare(const cfg *c, run_data *r)
+{
+    size_t es = cls_dtype_size(c->dtype);
+    int v = c->cout * c->bh * c->bw, nw = v * (c->cin / c->groups) * c->kh * c->kw;
+    r->ho = (c->h + c->pt + c->pb - c->dh * (c->kh - 1) - 1) / c->sh + 1;
+    r->wo = (c->w + c->pl + c->pr - c->dw * (c->kw - 1) - 1) / c->sw + 1;
+    r->wts = malloc((size_t)nw * sizeof(float));
+    r->bias = malloc((size_t)v * sizeof(float));
+    r->slope = malloc((size_t)c->cout * sizeof(float));
+    for (int i = 0; i < nw; i++)
+        r->wts[i] = frand();
+    for (int i = 0; i < v; i++)
+        r->bias[i] = frand();
+    for (int i = 0; i < c->cout; i++)
+        r->slope[i] = 0.5f * frand();
+    r->src_bytes = ((size_t)c->n * c->cin * c->h * c->w + 3) * es;
+    r->dst_bytes = ((size_t)c->n * c->cout * r->ho * c->bh * r->wo * c->bw + 3) * es;
+    r->src = malloc(r->src_bytes);
+    r->exp = malloc(r->dst_bytes);
+    fill_src(r->src, r->src_bytes / es, c->dtype);
+    memset(r->exp, 0xEE, r->dst_bytes);
+}
+
+static void release(run_data *r)
+{
+    free(r->wts), free(r->bias), free(r->slope), free(r->src), free(r->exp);
+}
+
+static void compare(const cfg *c, const run_data *r, const unsigned char *got, int id)
+{
+    double tol = c->dtype == CLS_F16 ? 2e-3 : 1e-4;
+    size_t es = cls_dtype_size(c->dtype), nonzero = 0;
+    for (size_t i = 0; i < r->dst_bytes / es; i++) {
+        float a = elem(got, i, c->dtype), b = elem(r->exp, i, c->dtype);
+        nonzero += b != 0.0f;
+        ck_assert_msg(fabs((double)a - b) <= tol * (1.0 + fabs((double)b)),
+                      "case %d: dst element %zu = %g, reference %g (cin %d cout %d k %dx%d "
+                      "block %dx%d groups %d)", id, i, (double)a, (double)b, c->cin, c->cout,
+                      c->kh, c->kw, c->bh, c->bw, c->groups);
+    }
+    ck_assert_msg(nonzero > r->dst_bytes / es / 4, "case %d: reference mostly zero", id);
+}
+
+/* Run one case on the device and compare the whole dst buffer (sentinels
+ * outside the view included) with the reference. */
+static void run_case(cls_context *ctx, const cfg *c, int id)
+{
+    run_data r;
+    cls_conv_desc d = make_desc(c);
+    cls_conv_plan *plan = NULL;
+    cls__conv_ref_args args;
+    cls_conv_path path;
+    cls_status st;
+    prepare(c, &r);
+    d.prelu = r.slope;
+    st = cls_conv_plan_create(ctx, &d, r.wts, c->bias ? r.bias : NULL, &plan);
+    ck_assert_msg(st == CLS_OK, "case %d: plan: %s", id, cls_last_error());
+    ck_assert_int_eq(cls_conv_plan_get_path(plan, &path), CLS_OK);
+    if (c->path != CLS_CONV_PATH_AUTO)
+        ck_assert_int_eq(path, c->path);
+    cl_mem sb = tu_buffer(ctx, r.src_bytes, r.src), db = tu_buffer(ctx, r.dst_bytes, NULL);
+    cls_tensor src = make_tensor(sb, c, c->cin, c->h, c->w, c->src_cl);
+    cls_tensor dst = make_tensor(db, c, c->cout, r.ho * c->bh, r.wo * c->bw, c->dst_cl);
+    st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL);
+    ck_assert_msg(st == CLS_OK, "case %d: enqueue: %s", id, cls_last_error());
+    unsigned char *got = tu_read(ctx, db, r.dst_bytes);
+    args.desc = d, args.weights = r.wts, args.bias = c->bias ? r.bias : NULL;
+    args.prelu = r.slope;
+    ck_assert_int_eq(cls__ref_conv(r.src, &src, r.exp, &dst, &args), CLS_OK);
+    compare(c, &r, got, id);
+    free(got);
+    clReleaseMemObject(sb), clReleaseMemObject(db);
+    cls_conv_plan_destroy(plan);
+    release(&r);
+}
+
+/* A base case every test edits. */
+static cfg base(void)
+{
+    cfg c = {.n = 2, .cin = 4, .cout = 3, .h = 7, .w = 9, .kh = 3, .kw = 3, .pt = 1, .pb = 1,
+             .pl = 1, .pr = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .groups = 1, .bh = 2,
+             .bw = 2, .mode = CLS_DCR, .act = CLS_ACT_NONE, .bias = 1, .path = CLS_CONV_PATH_DIRECT,
+             .dtype = CLS_F32};
+    return c;
+}
+
+/* Pick from a list by a running index: a deterministic spread over the grid. */
+#define PICK(arr, k) (arr)[(size_t)(k) % (sizeof(arr) / sizeof((arr)[0]))]
+
+/* Case k of the sweep: K, padding (asymmetric), dilation, groups, block,
+ * mode, layouts, bias and activation vary at co-prime periods. */
+static cfg sweep_case(int k)
+{
+    static const int ks[] = {1, 3, 5}, pads[] = {0, 1, 2, 1, 0}, dils[] = {1, 2};
+    static const int blocks[] = {1, 2, 3, 2}, hs[] = {5, 7, 8}, ws[] = {6, 9, 11, 13};
+    static const int cins[] = {4, 6}, couts[] = {2, 3, 5, 4};
+    cfg c = base();
+    c.kh = PICK(ks, k), c.kw = PICK(ks, k / 3 + k);
+    c.pt = PICK(pads, k), c.pb = PICK(pads, k + 2), c.pl = PICK(pads, k / 5);
+    c.pr = PICK(pads, k / 7 + 1);
+    c.dh = PICK(dils, k / 2), c.dw = PICK(dils, k / 3);
+    c.bh = PICK(blocks, k / 4), c.bw = PICK(blocks, k / 2 + 1);
+    c.h = PICK(hs, k), c.w = PICK(ws, k), c.cin = PICK(cins, k / 6), c.cout = PICK(couts, k);
+    c.groups = (int[]){1, 2, 1, 0}[k % 4]; /* 0: depthwise */
+    if (c.groups == 0)
+        c.groups = c.cin, c.cout = c.cin;
+    if ((c.cout * c.bh * c.bw) % c.groups)
+        c.cout = 2;
+    if (c.h + c.pt + c.pb - c.dh * (c.kh - 1) < 1)
+        c.dh = 1;
+    if (c.w + c.pl + c.pr - c.dw * (c.kw - 1) < 1)
+        c.dw = 1;
+    c.mode = (k / 2) % 2 ? CLS_CRD : CLS_DCR;
+    c.src_cl = k % 2, c.dst_cl = (k / 2) % 2 ^ (k / 8) % 2;
+    c.bias = (k / 3) % 3 != 0;
+    c.act = (cls_activation)(k % 5);
+    if (c.bh == 1 && c.bw == 1)
+        c.sh = 1 + k % 2, c.sw = 1 + (k / 3) % 2;
+    return c;
+}
+
+START_TEST(direct_sweep)
+{
+    cls_context *ctx = tu_context();
+    for (int k = 0; k < 96; k++) {
+        cfg c = sweep_case(k);
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Many virtual channels: several float8 vectors and vblocks per group. */
+START_TEST(direct_wide)
+{
+    cls_context *ctx = tu_context();
+    static const int couts[] = {3, 12, 16, 64, 5};
+    for (int k = 0; k < 5; k++) {
+        cfg c = base();
+        c.cin = 8 + k, c.cout = couts[k], c.h = 5, c.w = 21 + k, c.mode = k % 2;
+        c.src_cl = k % 2, c.dst_cl = k / 2 % 2, c.act = CLS_ACT_PRELU;
+        if (k == 4)
+            c.groups = 2, c.cin = 10, c.cout = 6; /* 24 channels per group */
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* 1-D: (N, C, L) -> (N, C', r*L), channels-first, channels-last and mixed. */
+START_TEST(direct_1d)
+{
+    cls_context *ctx = tu_context();
+    for (int k = 0; k < 8; k++) {
+        cfg c = base();
+        c.one_d = 1, c.h = 1, c.kh = 1, c.pt = c.pb = 0, c.bh = 1, c.bw = 2 + k % 2;
+        c.kw = (int[]){3, 1, 5, 3}[k % 4], c.pl = k % 3, c.pr = (k + 1) % 3;
+        c.w = 17 + k, c.cin = 8, c.cout = 4 + k, c.mode = k / 2 % 2;
+        c.src_cl = k % 2, c.dst_cl = k / 4 % 2 ? k % 2 : 1 - k % 2;
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Half storage (float arithmetic): vload_half / vstore_half are core OpenCL. */
+START_TEST(direct_f16)
+{
+    cls_context *ctx = tu_context();
+    for (int k = 0; k < 4; k++) {
+        cfg c = sweep_case(k * 5 + 1);
+        c.dtype = CLS_F16;
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Verify mode runs the reference inside enqueue and accepts a correct result. */
+START_TEST(verify_mode)
+{
+    cls_context *ctx = tu_context_verify();
+    cfg c = sweep_case(7);
+    run_case(ctx, &c, 0);
+    c = sweep_case(10);
+    c.dtype = CLS_F16;
+    run_case(ctx, &c, 1);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("conv");
+    TCase *tc = tcase_create("direct");
+    tcase_add_test(tc, direct_sweep);
+    tcase_add_test(tc, direct_wide);
+    tcase_add_test(tc, direct_1d);
+    tcase_add_test(tc, direct_f16);
+    tcase_add_test(tc, verify_mode);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
