@@ -1,0 +1,234 @@
+/* clshuffle-bench: shared types of the benchmark driver, its cases and its report writers. */
+#ifndef CLS_BENCH_H
+#define CLS_BENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clshuffle/clshuffle.h"
+
+#define BENCH_MAX_SIZES 8
+#define BENCH_MAX_ROOF 48
+
+/* Operation families, selected with --ops. */
+enum { BENCH_OP_LAYOUT = 1, BENCH_OP_D2S = 2, BENCH_OP_CONV = 4, BENCH_OP_ALL = 7 };
+
+/* How much to run: --quick, the default, --full. */
+typedef enum bench_level { BENCH_QUICK, BENCH_DEFAULT, BENCH_FULL } bench_level;
+
+/* Command-line options. */
+typedef struct bench_opts {
+    const char *device;  /* NULL: CLS_DEVICE, else the library default */
+    int list_devices;
+    unsigned ops;        /* BENCH_OP_* bits */
+    unsigned dtypes;     /* bit (1 << cls_dtype); 0: the level's default set */
+    double sizes_mib[BENCH_MAX_SIZES]; /* bytes per tensor side, MiB */
+    int num_sizes;       /* 0: the level's default sizes */
+    const char *json, *csv, *svg;
+    bench_level level;
+    double min_time;     /* seconds of timed iterations per measurement */
+    int build_probe;     /* hidden: child mode of the build-time measurement */
+} bench_opts;
+
+/* Outcome of a case's check against the CPU reference. */
+typedef enum bench_verdict {
+    BENCH_PASS,        /* compared with the reference and equal (within tolerance) */
+    BENCH_FAIL,        /* compared and different: counted, never timed */
+    BENCH_UNSUPPORTED, /* the op returned CLS_ERR_UNSUPPORTED: not timed */
+    BENCH_ERROR        /* the op or the harness failed otherwise: counted */
+} bench_verdict;
+
+/* One measured case: a row of the table, a JSON record, a CSV line, an SVG bar.
+ * Times and rates that do not apply are NAN (JSON null, empty CSV cell). */
+typedef struct bench_record {
+    char op[16];       /* "layout", "d2s", "s2d", "conv" */
+    char variant[48];  /* "nchw->nhwc", "espcn r=3", ... */
+    char layout[24];   /* "nchw->nhwc", "nhwc", "nlc" */
+    char dtype[8];
+    char shape[64];    /* src logical sizes "[1, 64, 256, 256]" */
+    char block[24];    /* "2x2", "-" */
+    char mode[8];      /* "DCR", "CRD", "-" */
+    uint64_t bytes;    /* bytes read + written by one run */
+    double median_s, min_s;
+    double gbps, roofline_gbps, ratio;
+    bench_verdict verdict;
+    char timing[8];    /* "event" or "wall" */
+    char peer[40];     /* peer name, "" when none */
+    double peer_median_s, peer_gbps;
+    double peer_speedup; /* peer time / our time (> 1: we are faster) */
+    double gflops;       /* convs only */
+    double plain_ratio;  /* fused conv time / the same conv writing a plain output */
+    double sep_speedup;  /* (conv + separate d2s) time / fused time */
+    char note[200];      /* mismatch or error detail */
+} bench_record;
+
+/* Copy-bandwidth roofline measured at one byte count (read + write). */
+typedef struct bench_roof_point {
+    uint64_t bytes;
+    double vec_gbps;  /* plain vector copy kernel */
+    double nt_gbps;   /* non-temporal-store copy kernel; NAN when unavailable */
+    double enq_gbps;  /* clEnqueueCopyBuffer, for information */
+} bench_roof_point;
+
+/* Run-wide facts: the JSON header and the table's preamble. */
+typedef struct bench_header {
+    char device[256], vendor[256], driver[128], platform[400], date[32];
+    char level[12];
+    double min_time;
+    int nt_available;
+    bench_roof_point roof[BENCH_MAX_ROOF];
+    int num_roof;
+    double build_cold_s, build_cached_s; /* NAN when not measured */
+    int build_programs;                  /* programs built by the probe */
+} bench_header;
+
+/* The roofline (best kind) at a byte count: the nearest measured point. */
+double bench_roofline_at(const bench_header *h, uint64_t bytes);
+/* Name of a verdict as reported: "yes", "FAILED", "unsupported", "error". */
+const char *bench_verdict_name(bench_verdict v);
+/* A record with every number NAN and every string empty. */
+void bench_record_init(bench_record *r);
+
+/* ---- report writers (report_*.c): return 0, or -1 when a write failed ---- */
+int bench_write_json(FILE *f, const bench_header *h, const bench_record *r, int n);
+int bench_write_csv(FILE *f, const bench_record *r, int n);
+int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n);
+void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, int n);
+
+/* ---- timing (timing.c) ---- */
+
+/* Enqueue one iteration. With events, *ev receives the event that spans the
+ * iteration (the caller releases it); without, ev is NULL and the iteration is
+ * timed on the host clock around its enqueue and clFinish. */
+typedef cls_status (*bench_enqueue_fn)(void *arg, cl_event *ev);
+
+typedef struct bench_timing {
+    double median_s, min_s;
+    int iters;
+} bench_timing;
+
+/* clpeak's calibration: iterations so that iters * one_s reaches min_time,
+ * clamped to [min_iters, max_iters]. */
+int bench_calibrate(double one_s, double min_time, int min_iters, int max_iters);
+/* Median and minimum of n samples (sorts v in place); NAN for n == 0. */
+void bench_stats(double *v, int n, double *median, double *min);
+/* Seconds between an event's CL_PROFILING_COMMAND_START and END; NAN on error. */
+double bench_event_seconds(cl_event ev);
+/* Monotonic host clock, seconds. */
+double bench_now(void);
+/* Warm up, calibrate and time fn: events when use_events, else the host clock. */
+cls_status bench_time(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+                      double min_time, bench_timing *out);
+
+/* ---- the run: context, case list, records (main.c) ---- */
+
+typedef struct bench bench;
+typedef struct bench_case bench_case;
+/* Verify then time one case, filling c->rec. */
+typedef void (*bench_case_fn)(bench *b, bench_case *c);
+
+/* A planned case: its identity (in rec), its runner and its parameters. */
+struct bench_case {
+    bench_record rec;
+    bench_case_fn run;
+    cls_dtype dtype;
+    int ndim;
+    int64_t dims[CLS_MAX_DIMS]; /* src logical sizes */
+    int perm[CLS_MAX_DIMS];
+    int p[8];                   /* per-family parameters */
+};
+
+struct bench {
+    bench_opts opts;
+    cls_context *ctx;
+    cl_context cl_ctx;
+    cl_command_queue queue;
+    cl_device_id device;
+    cls_device_info info;
+    bench_header hdr;
+    bench_case *cases;
+    int num_cases, cap_cases;
+    int failures;
+};
+
+/* Append a case (identity fields already in c->rec); returns 0 or -1. */
+int bench_add_case(bench *b, const bench_case *c);
+/* Progress on stderr: one live line on a terminal, plain lines otherwise. */
+void bench_progress(const bench *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Whether a dtype is selected: the explicit --dtype set, else f32 (and f16
+ * and u8 where the family has variants for them, with_narrow). */
+int bench_dtype_on(const bench *b, cls_dtype dt, int with_narrow);
+/* Every dtype, f32, f16 and u8 first; returns the count. */
+int bench_dtype_order(cls_dtype *order);
+/* The tensor sizes, in bytes per side, for memory-bound cases. */
+int bench_sizes(const bench *b, uint64_t *bytes, int max);
+
+/* ---- device helpers (devmem.c) ---- */
+
+/* A device buffer of size bytes, filled from host (NULL: a 0xEE pattern). */
+cl_mem bench_buffer(bench *b, size_t size, const void *host);
+/* Blocking write / read of a whole buffer; 0 or -1. */
+int bench_upload(bench *b, cl_mem m, const void *host, size_t size);
+int bench_download(bench *b, cl_mem m, void *host, size_t size);
+/* Deterministic, non-zero-heavy bytes. */
+void bench_fill_bytes(void *dst, size_t size, uint32_t seed);
+/* Host copy between two strided views of the same sizes (buffer ignored):
+ * the independent reference of every layout case. */
+void bench_host_copy(const unsigned char *src, const cls_tensor *sv, unsigned char *dst,
+                     const cls_tensor *dv);
+/* First element where two host images differ over view v; -1 if none. */
+int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v);
+/* "[1, 64, 256, 256]" */
+void bench_shape_str(const int64_t *dims, int ndim, char *buf, size_t size);
+/* Record an op failure on c: unsupported (not timed) or an error (counted). */
+void bench_case_status(bench *b, bench_case *c, cls_status st, const char *what);
+/* Finish a timed record: GB/s, roofline, ratio, peer figures. */
+void bench_finish_record(bench *b, bench_record *r, const bench_timing *t,
+                         const bench_timing *peer);
+
+/* ---- one op between two views, checked by a host copy (viewcase.c) ---- */
+
+enum { BENCH_VJ_COPY, BENCH_VJ_PERMUTE, BENCH_VJ_D2S, BENCH_VJ_S2D };
+enum { BENCH_PEER_NONE, BENCH_PEER_OMATCOPY, BENCH_PEER_EMPTY };
+
+/* A layout or depth-to-space case: the op's operands, and the same mapping as
+ * two views of equal sizes (ref_src -> ref_dst) for the host reference. */
+typedef struct bench_view_job {
+    bench *b;
+    int op;                     /* BENCH_VJ_* */
+    cls_tensor src, dst;        /* buffers are set by the runner */
+    cls_tensor ref_src, ref_dst;
+    int perm[CLS_MAX_DIMS];
+    int bh, bw;
+    cls_d2s_mode mode;
+    int peer;                   /* BENCH_PEER_* */
+    int wall;                   /* time enqueue-to-completion on the host clock */
+} bench_view_job;
+
+/* Verify, time and fill c->rec for a view job (frees what it allocates). */
+void bench_run_view_case(bench *b, bench_case *c, bench_view_job *j);
+/* Strides for sizes stored in the given order of dims (outermost first). */
+void bench_strides_for_order(int ndim, const int64_t *sizes, const int *order, int64_t *strides);
+
+/* ---- case families: append planned cases (cases_*.c) ---- */
+int bench_plan_layout(bench *b);
+int bench_plan_d2s(bench *b);
+int bench_plan_conv(bench *b);
+
+/* ---- roofline (roofline.c) ---- */
+/* Measure the roofline at every distinct byte count of the planned cases. */
+cls_status bench_roofline(bench *b);
+/* Enqueue-to-completion host time of an empty kernel (median), seconds. */
+cls_status bench_empty_kernel_latency(bench *b, double *median_s);
+
+/* ---- kernel build time (buildtime.c) ---- */
+/* Child mode: build the library's kernels in a fresh context, print the time. */
+int bench_build_probe_child(const bench_opts *o);
+/* Parent: run the probe cold and from the cache, fill the header. */
+void bench_build_time(bench *b, const char *argv0);
+
+#endif

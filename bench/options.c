@@ -1,0 +1,176 @@
+/* clshuffle-bench command-line options: parsing, defaults per level, --help. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+static const char usage[] =
+    "usage: clshuffle-bench [options]\n"
+    "Measures clshuffle's layout transposes, depth-to-space and fused conv + pixel shuffle\n"
+    "against the device's own copy bandwidth (the roofline, measured first in the same run).\n"
+    "\n"
+    "  --device DEV       gpu, cpu, P:D or a name substring (default: CLS_DEVICE, else\n"
+    "                     the first GPU, else the first device)\n"
+    "  --list-devices     list OpenCL devices and exit\n"
+    "  --ops LIST         comma list of layout, d2s, conv (default: all)\n"
+    "  --dtype LIST       comma list of f32, f16, u8, ... (default: f32, plus f16 and u8\n"
+    "                     variants of the layout and depth-to-space cases)\n"
+    "  --sizes LIST       MiB per tensor for layout and d2s cases (default 64; quick 8;\n"
+    "                     full 64,256)\n"
+    "  --min-time S       seconds of timed iterations per measurement (default 0.4;\n"
+    "                     quick 0.05; full 1)\n"
+    "  --quick            about 20 s: small tensors, short timing, small conv layers\n"
+    "  --full             more sizes, dtypes, blocks and layouts\n"
+    "  --json FILE        write a header and one record per case as JSON\n"
+    "  --csv FILE         the same records as CSV\n"
+    "  --svg FILE         a bar chart of ratio to the roofline, peer beside\n"
+    "  --help             this text\n"
+    "\n"
+    "Exit status: 0 when every case verified or was unsupported, 1 when a case failed\n"
+    "verification or errored, 2 on a usage or setup error.\n";
+
+/* The value of --name VALUE or --name=VALUE; advances *i. NULL: not this option. */
+static const char *value_of(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_ops(const char *s, unsigned *ops)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    *ops = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "layout") == 0)
+            *ops |= BENCH_OP_LAYOUT;
+        else if (strcmp(t, "d2s") == 0 || strcmp(t, "s2d") == 0)
+            *ops |= BENCH_OP_D2S;
+        else if (strcmp(t, "conv") == 0)
+            *ops |= BENCH_OP_CONV;
+        else if (strcmp(t, "all") == 0)
+            *ops |= BENCH_OP_ALL;
+        else
+            return -1;
+    }
+    return *ops ? 0 : -1;
+}
+
+static int parse_dtypes(const char *s, unsigned *mask)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    *mask = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int found = 0;
+        for (int d = 0; d < CLS_DTYPE_COUNT; d++)
+            if (strcmp(t, cls_dtype_name((cls_dtype)d)) == 0)
+                *mask |= 1u << d, found = 1;
+        if (!found)
+            return -1;
+    }
+    return *mask ? 0 : -1;
+}
+
+static int parse_sizes(const char *s, bench_opts *o)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    o->num_sizes = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double v = strtod(t, &end);
+        if (*end != '\0' || !(v > 0.0) || v > 65536.0 || o->num_sizes == BENCH_MAX_SIZES)
+            return -1;
+        o->sizes_mib[o->num_sizes++] = v;
+    }
+    return o->num_sizes ? 0 : -1;
+}
+
+/* Options that take a value; returns 1 if argv[*i] was one, -1 on a bad value. */
+static int parse_valued(int argc, char **argv, int *i, bench_opts *o, double *min_time)
+{
+    int missing = 0;
+    const char *v;
+    if ((v = value_of(argc, argv, i, "--device", &missing)))
+        return o->device = v, 1;
+    if ((v = value_of(argc, argv, i, "--json", &missing)))
+        return o->json = v, 1;
+    if ((v = value_of(argc, argv, i, "--csv", &missing)))
+        return o->csv = v, 1;
+    if ((v = value_of(argc, argv, i, "--svg", &missing)))
+        return o->svg = v, 1;
+    if ((v = value_of(argc, argv, i, "--ops", &missing)))
+        return parse_ops(v, &o->ops) == 0 ? 1 : -1;
+    if ((v = value_of(argc, argv, i, "--dtype", &missing)))
+        return parse_dtypes(v, &o->dtypes) == 0 ? 1 : -1;
+    if ((v = value_of(argc, argv, i, "--sizes", &missing)))
+        return parse_sizes(v, o) == 0 ? 1 : -1;
+    if ((v = value_of(argc, argv, i, "--min-time", &missing))) {
+        char *end;
+        *min_time = strtod(v, &end);
+        return (*end == '\0' && *min_time > 0.0 && *min_time < 3600.0) ? 1 : -1;
+    }
+    return missing ? -1 : 0;
+}
+
+int bench_parse_options(int argc, char **argv, bench_opts *o)
+{
+    double min_time = 0.0;
+    memset(o, 0, sizeof *o);
+    o->ops = BENCH_OP_ALL;
+    o->level = BENCH_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int r = parse_valued(argc, argv, &i, o, &min_time);
+        if (r == 1)
+            continue;
+        if (r < 0) {
+            fprintf(stderr, "clshuffle-bench: bad or missing value for %s\n%s", a, usage);
+            return BENCH_OPTS_EXIT_ERROR;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return BENCH_OPTS_EXIT_OK;
+        } else if (strcmp(a, "--quick") == 0) {
+            o->level = BENCH_QUICK;
+        } else if (strcmp(a, "--full") == 0) {
+            o->level = BENCH_FULL;
+        } else if (strcmp(a, "--list-devices") == 0) {
+            o->list_devices = 1;
+        } else if (strcmp(a, "--build-probe") == 0) {
+            o->build_probe = 1;
+        } else {
+            fprintf(stderr, "clshuffle-bench: unknown option %s\n%s", a, usage);
+            return BENCH_OPTS_EXIT_ERROR;
+        }
+    }
+    o->min_time = min_time > 0.0 ? min_time
+                  : o->level == BENCH_QUICK ? 0.05
+                  : o->level == BENCH_FULL  ? 1.0
+                                            : 0.4;
+    return BENCH_OPTS_RUN;
+}
+
+int bench_list_devices(void)
+{
+    char buf[8192];
+    cls_status st = cls_list_devices(buf, sizeof buf);
+    if (st != CLS_OK) {
+        fprintf(stderr, "clshuffle-bench: %s: %s\n", cls_status_string(st), cls_last_error());
+        return 2;
+    }
+    fputs(buf, stdout);
+    return 0;
+}

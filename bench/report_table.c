@@ -1,0 +1,69 @@
+/* The readable table on stdout: device, roofline, build time, then one row per case. */
+#include <math.h>
+#include <string.h>
+
+#include "bench.h"
+
+/* A number in a fixed width, or "-" when it does not apply. */
+static const char *num(char *buf, size_t size, const char *fmt, double v)
+{
+    if (isnan(v) || isinf(v))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, fmt, v);
+    return buf;
+}
+
+static void print_preamble(FILE *f, const bench_header *h)
+{
+    char a[32], b[32], c[32];
+    fprintf(f, "clshuffle-bench: %s (%s), driver %s\n", h->device, h->platform, h->driver);
+    fprintf(f, "date %s, level %s, min time %.2f s per measurement\n", h->date, h->level,
+            h->min_time);
+    fprintf(f, "roofline (GB/s, read + write)  %10s %10s %10s %10s\n", "MiB", "copy",
+            "nt-copy", "enqCopyBuf");
+    for (int i = 0; i < h->num_roof; i++) {
+        const bench_roof_point *p = &h->roof[i];
+        fprintf(f, "%31s %10.2f %10s %10s %10s\n", "", (double)p->bytes / 1048576.0,
+                num(a, sizeof a, "%.2f", p->vec_gbps), num(b, sizeof b, "%.2f", p->nt_gbps),
+                num(c, sizeof c, "%.2f", p->enq_gbps));
+    }
+    fprintf(f, "kernel build: cold %s s, from the cache %s s (%d programs)\n\n",
+            num(a, sizeof a, "%.3f", h->build_cold_s), num(b, sizeof b, "%.3f", h->build_cached_s),
+            h->build_programs);
+}
+
+static void print_row(FILE *f, const bench_record *r)
+{
+    char med[24], gb[24], roof[24], ratio[24], pgb[24], px[24], gfl[24], extra[96] = "";
+    if (!isnan(r->plain_ratio) || !isnan(r->sep_speedup))
+        snprintf(extra, sizeof extra, "vs plain %s, vs conv+d2s %s",
+                 num(med, sizeof med, "%.2fx", r->plain_ratio),
+                 num(gb, sizeof gb, "%.2fx", r->sep_speedup));
+    fprintf(f, "%-6s %-24s %-11s %-4s %9.2f %9s %8s %7s %6s %-11s %-22s %8s %7s %8s %s%s%s\n",
+            r->op, r->variant, r->layout, r->dtype, (double)r->bytes / 1048576.0,
+            num(med, sizeof med, "%.3f", r->median_s * 1e3), num(gb, sizeof gb, "%.2f", r->gbps),
+            num(roof, sizeof roof, "%.2f", r->roofline_gbps),
+            num(ratio, sizeof ratio, "%.2f", r->ratio), bench_verdict_name(r->verdict), r->peer,
+            num(pgb, sizeof pgb, "%.2f", r->peer_gbps),
+            num(px, sizeof px, "%.2fx", r->peer_speedup), num(gfl, sizeof gfl, "%.1f", r->gflops),
+            extra, r->verdict != BENCH_PASS && r->note[0] ? " " : "",
+            r->verdict != BENCH_PASS ? r->note : "");
+}
+
+void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, int n)
+{
+    int pass = 0, fail = 0, unsup = 0;
+    print_preamble(f, h);
+    fprintf(f, "%-6s %-24s %-11s %-4s %9s %9s %8s %7s %6s %-11s %-22s %8s %7s %8s %s\n", "op",
+            "variant", "layout", "type", "MiB", "median ms", "GB/s", "roof", "ratio",
+            "verified", "peer", "peer GB/s", "vs peer", "GFLOP/s", "notes");
+    for (int i = 0; i < n; i++) {
+        print_row(f, &r[i]);
+        pass += r[i].verdict == BENCH_PASS;
+        unsup += r[i].verdict == BENCH_UNSUPPORTED;
+        fail += r[i].verdict == BENCH_FAIL || r[i].verdict == BENCH_ERROR;
+    }
+    fprintf(f, "\n%d cases: %d verified and timed, %d unsupported (not timed), %d failed\n", n,
+            pass, unsup, fail);
+}

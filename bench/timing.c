@@ -1,0 +1,138 @@
+/* Iteration calibration (clpeak's method), event and host-clock timing, median and minimum. */
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bench.h"
+
+#define MIN_ITERS 3
+#define MAX_ITERS 2000
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int bench_calibrate(double one_s, double min_time, int min_iters, int max_iters)
+{
+    double want;
+    if (min_iters < 1)
+        min_iters = 1;
+    if (max_iters < min_iters)
+        max_iters = min_iters;
+    /* A broken measurement gets the fewest iterations; a run too short for
+     * the clock to see gets the most. */
+    if (isnan(one_s) || isinf(one_s))
+        return min_iters;
+    if (one_s <= 0.0)
+        return max_iters;
+    want = ceil(min_time / one_s);
+    if (!(want >= (double)min_iters))
+        return min_iters;
+    if (want > (double)max_iters)
+        return max_iters;
+    return (int)want;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void bench_stats(double *v, int n, double *median, double *min)
+{
+    if (n <= 0) {
+        *median = NAN;
+        *min = NAN;
+        return;
+    }
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    *min = v[0];
+    *median = (n % 2) ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double bench_event_seconds(cl_event ev)
+{
+    cl_ulong t0 = 0, t1 = 0;
+    if (clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) !=
+            CL_SUCCESS ||
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) !=
+            CL_SUCCESS ||
+        t1 < t0)
+        return NAN;
+    return 1e-9 * (double)(t1 - t0);
+}
+
+/* One iteration, finished, timed by its event or by the host clock. */
+static cls_status time_one(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+                           double *seconds)
+{
+    cl_event ev = NULL;
+    double t0 = bench_now();
+    cls_status st = fn(arg, use_events ? &ev : NULL);
+    if (st != CLS_OK)
+        return st;
+    clFinish(q);
+    *seconds = bench_now() - t0;
+    if (ev) {
+        *seconds = bench_event_seconds(ev);
+        clReleaseEvent(ev);
+    }
+    return CLS_OK;
+}
+
+/* Event-timed iterations are enqueued back to back (no host gap between
+ * them); each event then gives one sample. */
+static cls_status time_events(cl_command_queue q, bench_enqueue_fn fn, void *arg, int n,
+                              double *samples)
+{
+    cl_event *evs = calloc((size_t)n, sizeof *evs);
+    cls_status st = CLS_OK;
+    int done = 0;
+    if (!evs)
+        return CLS_ERR_OUT_OF_MEMORY;
+    for (; done < n && st == CLS_OK; done++)
+        st = fn(arg, &evs[done]);
+    clFinish(q);
+    for (int i = 0; i < done; i++) {
+        if (evs[i]) {
+            samples[i] = bench_event_seconds(evs[i]);
+            clReleaseEvent(evs[i]);
+        }
+    }
+    free(evs);
+    return st;
+}
+
+cls_status bench_time(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+                      double min_time, bench_timing *out)
+{
+    double one = 0.0, *samples;
+    cls_status st;
+    int n;
+    out->median_s = out->min_s = NAN;
+    out->iters = 0;
+    /* Warm-up, then one timed run to calibrate the count. */
+    if ((st = time_one(q, fn, arg, use_events, &one)) != CLS_OK ||
+        (st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
+        return st;
+    n = bench_calibrate(one, min_time, MIN_ITERS, MAX_ITERS);
+    samples = calloc((size_t)n, sizeof *samples);
+    if (!samples)
+        return CLS_ERR_OUT_OF_MEMORY;
+    if (use_events) {
+        st = time_events(q, fn, arg, n, samples);
+    } else {
+        for (int i = 0; i < n && st == CLS_OK; i++)
+            st = time_one(q, fn, arg, 0, &samples[i]);
+    }
+    if (st == CLS_OK) {
+        bench_stats(samples, n, &out->median_s, &out->min_s);
+        out->iters = n;
+    }
+    free(samples);
+    return st;
+}

@@ -1,0 +1,150 @@
+/* Layout and depth-to-space cases: one op between two views, checked against a host copy, then timed. */
+#include <clblast_c.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "internal.h"
+
+void bench_strides_for_order(int ndim, const int64_t *sizes, const int *order, int64_t *strides)
+{
+    int64_t s = 1;
+    for (int k = ndim - 1; k >= 0; k--) {
+        strides[order[k]] = s;
+        s *= sizes[order[k]];
+    }
+}
+
+static cls_status view_enqueue(void *p, cl_event *ev)
+{
+    bench_view_job *j = p;
+    cls_context *ctx = j->b->ctx;
+    switch (j->op) {
+    case BENCH_VJ_PERMUTE:
+        return cls_permute(ctx, &j->src, j->perm, &j->dst, 0, NULL, ev);
+    case BENCH_VJ_D2S:
+        return cls_depth_to_space(ctx, &j->src, &j->dst, j->bh, j->bw, j->mode, 0, NULL, ev);
+    case BENCH_VJ_S2D:
+        return cls_space_to_depth(ctx, &j->src, &j->dst, j->bh, j->bw, j->mode, 0, NULL, ev);
+    default:
+        return cls_copy(ctx, &j->src, &j->dst, 0, NULL, ev);
+    }
+}
+
+/* CLBlastSomatcopy on the same 2-D transpose (timed on the host clock: its
+ * event covers only its last kernel). */
+static cls_status omatcopy_enqueue(void *p, cl_event *ev)
+{
+    bench_view_job *j = p;
+    size_t rows = (size_t)j->src.sizes[0], cols = (size_t)j->src.sizes[1];
+    CLBlastStatusCode s;
+    (void)ev;
+    s = CLBlastSomatcopy(CLBlastLayoutRowMajor, CLBlastTransposeYes, rows, cols, 1.0f,
+                         j->src.buffer, 0, cols, j->dst.buffer, 0, rows, &j->b->queue, NULL);
+    return s == CLBlastSuccess ? CLS_OK
+                               : cls__fail(CLS_ERR_CLBLAST, "CLBlastSomatcopy: status %d", (int)s);
+}
+
+/* Compare dst's device image with the expected host image; note the first difference. */
+static int check_dst(bench *b, bench_view_job *j, const unsigned char *expected,
+                     unsigned char *actual, size_t dbytes, char *note, size_t note_size)
+{
+    int64_t at;
+    if (bench_download(b, j->dst.buffer, actual, dbytes) != 0) {
+        snprintf(note, note_size, "cannot read dst back");
+        return -1;
+    }
+    if (memcmp(expected, actual, dbytes) == 0)
+        return 0;
+    at = bench_first_mismatch(expected, actual, &j->dst);
+    snprintf(note, note_size, "dst differs from the CPU reference, first at element %lld of %lld",
+             (long long)at, (long long)cls_tensor_numel(&j->dst));
+    return -1;
+}
+
+/* The peer on the same operands; its output is checked too. */
+static void run_peer(bench *b, bench_case *c, bench_view_job *j, const unsigned char *expected,
+                     unsigned char *actual, size_t dbytes, bench_timing *pt)
+{
+    cl_uchar pattern = 0xEE;
+    char note[160];
+    if (j->peer == BENCH_PEER_EMPTY) {
+        snprintf(c->rec.peer, sizeof c->rec.peer, "empty kernel");
+        bench_empty_kernel_latency(b, &pt->median_s);
+        pt->min_s = pt->median_s;
+        return;
+    }
+    snprintf(c->rec.peer, sizeof c->rec.peer, "CLBlastSomatcopy");
+    clEnqueueFillBuffer(b->queue, j->dst.buffer, &pattern, 1, 0, dbytes, 0, NULL, NULL);
+    if (omatcopy_enqueue(j, NULL) != CLS_OK || clFinish(b->queue) != CL_SUCCESS ||
+        check_dst(b, j, expected, actual, dbytes, note, sizeof note) != 0) {
+        snprintf(c->rec.note, sizeof c->rec.note, "peer not timed: %s", cls_last_error());
+        return;
+    }
+    if (bench_time(b->queue, omatcopy_enqueue, j, 0, b->opts.min_time, pt) != CLS_OK)
+        pt->median_s = NAN;
+}
+
+/* Verify once against the host copy; time only a verified op. */
+static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned char *expected,
+                            unsigned char *actual, size_t dbytes)
+{
+    bench_timing t, pt = {NAN, NAN, 0};
+    cls_status st = view_enqueue(j, NULL);
+    if (st == CLS_OK && clFinish(b->queue) != CL_SUCCESS)
+        st = cls__fail(CLS_ERR_OPENCL, "clFinish failed after the op");
+    if (st != CLS_OK) {
+        bench_case_status(b, c, st, "op");
+        return;
+    }
+    if (check_dst(b, j, expected, actual, dbytes, c->rec.note, sizeof c->rec.note) != 0) {
+        c->rec.verdict = BENCH_FAIL;
+        b->failures++;
+        return;
+    }
+    c->rec.verdict = BENCH_PASS;
+    snprintf(c->rec.timing, sizeof c->rec.timing, "%s", j->wall ? "wall" : "event");
+    st = bench_time(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &t);
+    if (st != CLS_OK) {
+        bench_case_status(b, c, st, "timing");
+        return;
+    }
+    if (j->peer != BENCH_PEER_NONE)
+        run_peer(b, c, j, expected, actual, dbytes, &pt);
+    bench_finish_record(b, &c->rec, &t, j->peer != BENCH_PEER_NONE ? &pt : NULL);
+}
+
+void bench_run_view_case(bench *b, bench_case *c, bench_view_job *j)
+{
+    uint64_t sbytes = 0, dbytes = 0;
+    unsigned char *hsrc = NULL, *expected = NULL, *actual = NULL;
+    j->b = b;
+    cls_tensor_extent(&j->src, &sbytes);
+    cls_tensor_extent(&j->dst, &dbytes);
+    hsrc = malloc(sbytes);
+    expected = malloc(dbytes);
+    actual = malloc(dbytes);
+    if (!hsrc || !expected || !actual) {
+        bench_case_status(b, c, CLS_ERR_OUT_OF_MEMORY, "host buffers");
+        goto done;
+    }
+    bench_fill_bytes(hsrc, sbytes, (uint32_t)b->num_cases);
+    memset(expected, 0xEE, dbytes);
+    bench_host_copy(hsrc, &j->ref_src, expected, &j->ref_dst);
+    j->src.buffer = bench_buffer(b, sbytes, hsrc);
+    j->dst.buffer = bench_buffer(b, dbytes, NULL);
+    if (!j->src.buffer || !j->dst.buffer) {
+        bench_case_status(b, c, cls__fail(CLS_ERR_OUT_OF_MEMORY, "device buffers"), "alloc");
+        goto done;
+    }
+    verify_and_time(b, c, j, expected, actual, dbytes);
+done:
+    if (j->src.buffer)
+        clReleaseMemObject(j->src.buffer);
+    if (j->dst.buffer)
+        clReleaseMemObject(j->dst.buffer);
+    free(hsrc);
+    free(expected);
+    free(actual);
+}

@@ -1,0 +1,46 @@
+/* Copy-bandwidth probes of clshuffle-bench: the roofline every shuffle is measured against. */
+
+/* Non-temporal stores bypass the cache on the way out (streaming stores on
+ * CPUs); clang provides them as a builtin, which other compilers may lack. */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_nontemporal_store)
+#define ROOF_HAS_NT 1
+#endif
+#endif
+#ifndef ROOF_HAS_NT
+#define ROOF_HAS_NT 0
+#endif
+
+/* Plain copy, 16 bytes per work-item. */
+__kernel void roofline_copy(__global const uint4 *src, __global uint4 *dst, ulong n)
+{
+    ulong i = get_global_id(0);
+    if (i < n)
+        dst[i] = src[i];
+}
+
+/* The same copy with non-temporal stores (a plain copy where unavailable). */
+__kernel void roofline_copy_nt(__global const uint4 *src, __global uint4 *dst, ulong n)
+{
+    ulong i = get_global_id(0);
+    if (i < n) {
+#if ROOF_HAS_NT
+        __builtin_nontemporal_store(src[i], &dst[i]);
+#else
+        dst[i] = src[i];
+#endif
+    }
+}
+
+/* Tells the host whether roofline_copy_nt really uses non-temporal stores. */
+__kernel void roofline_has_nt(__global int *flag)
+{
+    if (get_global_id(0) == 0)
+        flag[0] = ROOF_HAS_NT;
+}
+
+/* Does nothing: its enqueue-to-completion time is the launch overhead. */
+__kernel void roofline_empty(__global int *unused)
+{
+    (void)unused;
+}
