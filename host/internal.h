@@ -107,6 +107,52 @@ const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                              cl_uint num_wait, const cl_event *wait, cl_event *ev);
 
+/* The copy engine's kernels (reported by cls__copy_choose, forced by tests). */
+typedef enum cls__copy_kernel {
+    CLS__COPY_AUTO = 0,     /* let the engine choose */
+    CLS__COPY_GENERIC,      /* one work-item per element, any strides */
+    CLS__COPY_RUN,          /* vectorised copy of runs contiguous on both sides */
+    CLS__COPY_RUN_PACKED,   /* many short contiguous runs, one per work-item */
+    CLS__COPY_TILE,         /* transpose through a padded local-memory tile */
+    CLS__COPY_REG,          /* transpose through 8 x 16 register blocks */
+    CLS__COPY_INTERLEAVE,   /* dst inner extent 2..16: planes -> interleaved */
+    CLS__COPY_DEINTERLEAVE, /* src inner extent 2..16: interleaved -> planes */
+    CLS__COPY_KERNEL_COUNT
+} cls__copy_kernel;
+
+/* A canonical copy: size-1 dims dropped, dims contiguous in both views
+ * merged, ordered outermost first by dst stride (so dim ndim-1 has the
+ * smallest dst stride). Offsets and strides are in elements. */
+typedef struct cls__copy_plan {
+    int ndim;
+    int64_t sizes[CLS_MAX_DIMS];
+    int64_t sstr[CLS_MAX_DIMS];
+    int64_t dstr[CLS_MAX_DIMS];
+    uint64_t soff, doff;
+    size_t es;
+    int a;      /* dim with src stride 1 (transposes), else -1 */
+    int b;      /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
+    int idx64;  /* non-zero: some index needs 64 bits */
+    uint64_t bytes; /* bytes moved one way */
+    cls__copy_kernel kernel;
+} cls__copy_plan;
+
+/* Canonicalise (src, dst) and choose the kernel for ctx's device, honouring
+ * a forced kernel when it applies to the pair (else the automatic choice). */
+void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                         cls__copy_plan *plan);
+/* The kernel cls__copy_enqueue would run for this pair on ctx's device. */
+cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
+                                  const cls_tensor *dst);
+/* Non-zero when kernel can run the canonical pair in plan. */
+int cls__copy_applies(const cls__copy_plan *plan, cls__copy_kernel kernel);
+/* Force a kernel for the calling thread's later copies (tests, benchmark);
+ * CLS__COPY_AUTO restores the automatic choice. A forced kernel that does
+ * not apply to a pair is ignored for that pair. */
+void cls__copy_force(cls__copy_kernel kernel);
+/* Short name of a kernel ("reg"), "invalid" outside the enum. */
+const char *cls__copy_kernel_name(cls__copy_kernel kernel);
+
 /* ---- verify (verify.c) ---- */
 
 /* Host copy of the bytes [0, extent) of a view's buffer, read after waiting
@@ -132,5 +178,14 @@ cls_status cls__compare_exact(const unsigned char *expected, const unsigned char
 int cls__next_index(int ndim, const int64_t *sizes, int64_t *idx);
 /* Byte offset of element idx in view t (including t->offset). */
 uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
+
+/* ---- depth-to-space lowering (d2s_lower.c) ---- */
+
+/* Enqueue dst = src for two views of the same sizes built by the depth-to-space
+ * lowering (validated, non-overlapping, non-empty): a d2s interleave,
+ * deinterleave or run-copy kernel when the canonical view pair fits one, else
+ * the copy engine. ev may be NULL. */
+cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                                  cl_uint num_wait, const cl_event *wait, cl_event *ev);
 
 #endif
