@@ -25,6 +25,14 @@ static void choose_blocking(cls_conv_plan *p)
     p->tw = tw_for[best];
     p->nvb = (need + best - 1) / best;
     p->local = 16;
+    if (getenv("CLS_CONV_TUNE")) { /* TEMPORARY tuning hook */
+        int a, b, c, dd;
+        if (sscanf(getenv("CLS_CONV_TUNE"), "%d,%d,%d", &a, &b, &c) == 3) {
+            p->nvec = a, p->tw = b, p->local = c;
+            dd = (need + a - 1) / a;
+            p->nvb = dd;
+        }
+    }
 }
 
 typedef struct packed {

@@ -270,6 +270,158 @@ START_TEST(verify_mode)
 }
 END_TEST
 
+/* The GEMM path on purpose: src as A (1x1 NHWC), im2col, direct strided-
+ * batched writes into channels-last dst, and the scratch + epilogue route.
+ * Few and small: CLBlast compiles each routine on first use. */
+START_TEST(gemm_paths)
+{
+    cls_context *ctx = tu_context();
+    for (int k = 0; k < 7; k++) {
+        cfg c = base();
+        c.path = CLS_CONV_PATH_GEMM, c.act = (cls_activation)(k % 5), c.bias = k % 3 != 1;
+        c.mode = k % 2, c.src_cl = 1, c.dst_cl = 1;
+        if (k == 0 || k == 5) /* 1x1 over NHWC: src is A */
+            c.kh = c.kw = 1, c.pt = c.pb = c.pl = c.pr = 0, c.cin = 8, c.bw = 3;
+        if (k == 1) /* NCHW src through im2col, 2x3 blocks */
+            c.src_cl = 0, c.bw = 3;
+        if (k == 2) /* NCHW dst: scratch + epilogue; dilation, asymmetric pads */
+            c.dst_cl = 0, c.dh = 2, c.pt = 2, c.pb = 0, c.pl = 0, c.pr = 2;
+        if (k == 3 || k == 6) /* 1-D NLC, block (1, 2); k == 6 a 1x1 */
+            c.one_d = 1, c.h = 1, c.kh = 1, c.pt = c.pb = 0, c.bh = 1, c.w = 19;
+        if (k == 6)
+            c.kw = 1, c.pl = c.pr = 0;
+        if (k == 4) /* plain strided conv, NCHW both sides */
+            c.bh = c.bw = 1, c.sh = c.sw = 2, c.src_cl = c.dst_cl = 0, c.cout = 7;
+        if (k == 5) /* mixed: channels-last src, channels-first dst */
+            c.dst_cl = 0;
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* AUTO never reports AUTO; on a CPU it picks the direct kernel (measured). */
+START_TEST(auto_path)
+{
+    cls_context *ctx = tu_context();
+    cls_device_info info;
+    cfg c = base();
+    c.path = CLS_CONV_PATH_AUTO;
+    run_case(ctx, &c, 0);
+    cls_conv_desc d = make_desc(&c);
+    float w[4 * 12 * 9] = {0};
+    cls_conv_plan *plan = NULL;
+    cls_conv_path path;
+    ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, &plan), CLS_OK);
+    ck_assert_int_eq(cls_conv_plan_get_path(plan, &path), CLS_OK);
+    cls_context_get_info(ctx, &info);
+    if (info.type & CL_DEVICE_TYPE_CPU)
+        ck_assert_int_eq(path, CLS_CONV_PATH_DIRECT);
+    ck_assert_int_ne(path, CLS_CONV_PATH_AUTO);
+    cls_conv_plan_destroy(plan);
+    cls_conv_plan_destroy(NULL);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Create a plan from c after edit() and expect code with msg in the message. */
+static void expect_desc(cls_context *ctx, cls_conv_desc d, const float *w, cls_status code,
+                        const char *msg)
+{
+    cls_conv_plan *plan = (cls_conv_plan *)&d; /* must be reset to NULL */
+    cls_status st = cls_conv_plan_create(ctx, &d, w, NULL, &plan);
+    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code),
+                  cls_status_name(st), cls_last_error());
+    ck_assert_ptr_null(plan);
+    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(),
+                  msg);
+}
+
+START_TEST(desc_errors)
+{
+    cls_context *ctx = tu_context();
+    static float w[4096];
+    cfg c = base();
+    cls_conv_desc d = make_desc(&c), e;
+    e = d, e.in_channels = 0;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "in_channels = 0 must be positive");
+    e = d, e.groups = 3;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "groups = 3 does not divide in_channels = 4");
+    e = d, e.groups = 2, e.block_h = e.block_w = 1;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG,
+                "groups = 2 does not divide out_channels * block_h * block_w = 3");
+    e = d, e.stride_w = 2;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "stride 1x2 needs a 1x1 block, the block is 2x2");
+    e = d, e.pad_left = -1;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "padding (1, 1, -1, 1) is negative");
+    e = d, e.activation = CLS_ACT_PRELU;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "CLS_ACT_PRELU needs desc.prelu");
+    e = d, e.dtype = CLS_I32;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "dtype i32 is not f32 or f16");
+    e = d, e.mode = (cls_d2s_mode)7;
+    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "mode = 7");
+    expect_desc(ctx, d, NULL, CLS_ERR_INVALID_ARG, "weights is NULL");
+    e = d, e.groups = 2, e.in_channels = 4, e.path = CLS_CONV_PATH_GEMM;
+    expect_desc(ctx, e, w, CLS_ERR_UNSUPPORTED, "GEMM path needs groups = 1");
+    ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, NULL), CLS_ERR_INVALID_ARG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Enqueue src and dst and expect code with msg in the message. */
+static void expect_enqueue(cls_conv_plan *plan, cls_tensor src, cls_tensor dst, cls_status code,
+                           const char *msg)
+{
+    cl_event ev = (cl_event)&src;
+    cls_status st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, &ev);
+    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code),
+                  cls_status_name(st), cls_last_error());
+    ck_assert_ptr_null(ev);
+    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(),
+                  msg);
+}
+
+START_TEST(tensor_errors)
+{
+    cls_context *ctx = tu_context();
+    static float w[4096];
+    cfg c = base(); /* 2 x 4 x 7 x 9 -> 2 x 3 x 14 x 18 */
+    cls_conv_desc d = make_desc(&c);
+    cls_conv_plan *plan = NULL;
+    ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, &plan), CLS_OK);
+    cl_mem sb = tu_buffer(ctx, 4096 * 4, NULL), db = tu_buffer(ctx, 8192 * 4, NULL);
+    cls_tensor src = cls_tensor_nchw(sb, 0, CLS_F32, 2, 4, 7, 9), t;
+    cls_tensor dst = cls_tensor_nhwc(db, 0, CLS_F32, 2, 3, 14, 18);
+    ck_assert_int_eq(cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL), CLS_OK);
+    t = src, t.sizes[1] = 5;
+    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
+                   "src has 5 channels but desc.in_channels = 4");
+    t = dst, t.sizes[3] = 17;
+    expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG,
+                   "dst (N, C, H, W) is [2, 3, 14, 17] but the conv with block 2x2 gives "
+                   "[2, 3, 14, 18]");
+    t = dst, t.sizes[0] = 1;
+    expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG, "dst batch 1 differs from src batch 2");
+    t = src, t.dtype = CLS_F16;
+    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG, "src is f16 and dst is f32 but the plan is f32");
+    expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9), dst, CLS_ERR_INVALID_ARG,
+                   "src ndim = 3, dst ndim = 4");
+    expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9),
+                   cls_tensor_ncl(db, 0, CLS_F32, 2, 3, 18), CLS_ERR_INVALID_ARG,
+                   "3-D tensors need an output height of 1");
+    expect_enqueue(plan, cls_tensor_nchw(sb, 0, CLS_F32, 2, 4, 7, 0), dst, CLS_ERR_INVALID_ARG,
+                   "does not fit the padded 9x2 input");
+    expect_enqueue(plan, src, cls_tensor_nchw(sb, 64, CLS_F32, 2, 3, 14, 18), CLS_ERR_OVERLAP,
+                   "overlaps");
+    expect_enqueue(plan, src, cls_tensor_nchw(sb, 0, CLS_F32, 2, 3, 140, 18),
+                   CLS_ERR_BUFFER_TOO_SMALL, "dst: view needs");
+    ck_assert_int_eq(cls_conv_plan_enqueue(NULL, &src, &dst, 0, NULL, NULL), CLS_ERR_INVALID_ARG);
+    clReleaseMemObject(sb), clReleaseMemObject(db);
+    cls_conv_plan_destroy(plan);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("conv");
@@ -279,6 +431,14 @@ int main(void)
     tcase_add_test(tc, direct_1d);
     tcase_add_test(tc, direct_f16);
     tcase_add_test(tc, verify_mode);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("gemm");
+    tcase_add_test(tc, gemm_paths);
+    tcase_add_test(tc, auto_path);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("errors");
+    tcase_add_test(tc, desc_errors);
+    tcase_add_test(tc, tensor_errors);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
