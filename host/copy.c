@@ -1,48 +1,231 @@
-/* cls_copy: move every element between two views of the same logical shape. */
+/* cls_copy and the copy engine's launches: one kernel per canonical pair. */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "reference/reference.h"
 
+/* Non-temporal stores pay off once a tensor no longer fits the caches. */
+#define NT_MIN_BYTES (8u << 20)
+
+/* Kernel arguments set in order; the first failure is kept. */
+typedef struct launch {
+    cl_kernel k;
+    cl_uint next;
+    cl_int err;
+    int idx64;
+} launch;
+
+static void arg(launch *l, size_t size, const void *value)
+{
+    if (l->err == CL_SUCCESS)
+        l->err = clSetKernelArg(l->k, l->next, size, value);
+    l->next++;
+}
+
+/* An index-typed argument: uint or ulong as the program was built. */
+static void arg_idx(launch *l, uint64_t v)
+{
+    cl_uint v32 = (cl_uint)v;
+    cl_ulong v64 = v;
+    if (l->idx64)
+        arg(l, sizeof v64, &v64);
+    else
+        arg(l, sizeof v32, &v32);
+}
+
+/* Sizes and strides of the dims in keep[] as long8 arguments (count, sizes,
+ * src strides, dst strides); unused lanes are size 1, stride 0. */
+static void arg_dims(launch *l, const cls__copy_plan *p, const int *keep, int n)
+{
+    cl_long8 sz, ss, ds;
+    cl_int count = n;
+    for (int i = 0; i < 8; i++) {
+        sz.s[i] = i < n ? p->sizes[keep[i]] : 1;
+        ss.s[i] = i < n ? p->sstr[keep[i]] : 0;
+        ds.s[i] = i < n ? p->dstr[keep[i]] : 0;
+    }
+    arg(l, sizeof count, &count);
+    arg(l, sizeof sz, &sz);
+    arg(l, sizeof ss, &ss);
+    arg(l, sizeof ds, &ds);
+}
+
+/* Fetch the kernel from its (cached) program and set the buffer arguments. */
+static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *file,
+                        const char *name, int tile, const cls_tensor *src,
+                        const cls_tensor *dst, launch *l)
+{
+    char opts[96];
+    cl_ulong soff = p->soff, doff = p->doff;
+    int nt = p->bytes >= NT_MIN_BYTES && !(ctx->info.type & CL_DEVICE_TYPE_GPU);
+    cls_status st;
+    int len = snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es,
+                       p->idx64, nt);
+    if (tile > 0)
+        snprintf(opts + len, sizeof opts - (size_t)len, " -DTILE=%d", tile);
+    memset(l, 0, sizeof *l);
+    l->idx64 = p->idx64;
+    st = cls__kernel_get(ctx, file, opts, name, &l->k);
+    if (st != CLS_OK)
+        return st;
+    arg(l, sizeof(cl_mem), &src->buffer);
+    arg(l, sizeof soff, &soff);
+    arg(l, sizeof(cl_mem), &dst->buffer);
+    arg(l, sizeof doff, &doff);
+    return CLS_OK;
+}
+
+static size_t round_up(uint64_t n, size_t m)
+{
+    return (size_t)((n + m - 1) / m * m);
+}
+
+/* Elements per work-item strip: about STRIP_BYTES, a multiple of `multiple`. */
+#define STRIP_BYTES 4096u
+static uint64_t strip_len(size_t unit_bytes, uint64_t multiple)
+{
+    uint64_t n = STRIP_BYTES / (unit_bytes ? unit_bytes : 1);
+    n = n / multiple * multiple;
+    return n ? n : multiple;
+}
+
+/* A 3-D range over n[] work-items with about 8 work-items per group (each
+ * owns a strip of a few KiB), rounded up; kernels bounds-check. */
+static void grid(const uint64_t *n, size_t *global, size_t *local)
+{
+    local[0] = 1, local[1] = 1, local[2] = 1;
+    while (local[0] < 8 && local[0] < n[0])
+        local[0] *= 2;
+    while (local[0] * local[1] < 8 && local[1] < n[1])
+        local[1] *= 2;
+    for (int i = 0; i < 3; i++)
+        global[i] = round_up(n[i] ? n[i] : 1, local[i]);
+}
+
+/* Check the arguments and enqueue a 3-D range. */
+static cls_status finish(cls_context *ctx, launch *l, const char *name, const size_t *global,
+                         const size_t *local, cl_uint num_wait, const cl_event *wait,
+                         cl_event *ev)
+{
+    cl_int err = l->err;
+    if (err != CL_SUCCESS)
+        return cls__fail(cls__fail_cl(err, "clSetKernelArg"), "clSetKernelArg (%s) failed: %s",
+                         name, cls_cl_error_name(err));
+    err = clEnqueueNDRangeKernel(ctx->queue, l->k, 3, NULL, global, local, num_wait, wait, ev);
+    if (err != CL_SUCCESS)
+        return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"),
+                         "clEnqueueNDRangeKernel (%s) failed: %s", name, cls_cl_error_name(err));
+    return CLS_OK;
+}
+
+/* GENERIC, RUN and RUN_PACKED: strips along the loop dim `inner` (the last
+ * dim; for RUN_PACKED the one outside the contiguous run), the dims outside
+ * it are rows. */
+static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
+                                 const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
+                                 const cl_event *w, cl_event *ev)
+{
+    static const char *const names[] = {[CLS__COPY_GENERIC] = "copy_generic",
+                                        [CLS__COPY_RUN] = "copy_run",
+                                        [CLS__COPY_RUN_PACKED] = "copy_run_packed"};
+    int packed = p->kernel == CLS__COPY_RUN_PACKED, keep[CLS_MAX_DIMS];
+    int inner = p->ndim - 1 - packed, nouter = inner > 0 ? inner : 0;
+    uint64_t run = packed ? (uint64_t)p->sizes[p->ndim - 1] : 1, rows = 1, n[3], len;
+    uint64_t ni = inner >= 0 ? (uint64_t)p->sizes[inner] : 1;
+    size_t global[3], local[3];
+    launch l;
+    cls_status st = begin(ctx, p, "copy", names[p->kernel], 0, src, dst, &l);
+    if (st != CLS_OK)
+        return st;
+    for (int d = 0; d < nouter; d++) {
+        keep[d] = d;
+        rows *= (uint64_t)p->sizes[d];
+    }
+    len = strip_len(run * p->es, p->kernel == CLS__COPY_RUN ? 16 : 1);
+    arg_idx(&l, ni);
+    arg_idx(&l, inner >= 0 ? (uint64_t)p->sstr[inner] : 0);
+    arg_idx(&l, inner >= 0 ? (uint64_t)p->dstr[inner] : 0);
+    arg_idx(&l, len);
+    arg_idx(&l, rows);
+    arg_dims(&l, p, keep, nouter);
+    if (packed)
+        arg_idx(&l, run);
+    n[0] = (ni + len - 1) / len, n[1] = rows, n[2] = 1;
+    grid(n, global, local);
+    return finish(ctx, &l, names[p->kernel], global, local, nw, w, ev);
+}
+
+/* The transposes: dim a (src stride 1), dim b (dst stride 1), batch dims. */
+static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
+                                    const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
+                                    const cl_event *w, cl_event *ev)
+{
+    static const char *const names[] = {[CLS__COPY_TILE] = "transpose_tile",
+                                        [CLS__COPY_REG] = "transpose_reg",
+                                        [CLS__COPY_INTERLEAVE] = "interleave",
+                                        [CLS__COPY_DEINTERLEAVE] = "deinterleave"};
+    const char *name = names[p->kernel];
+    uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], batch = 1, len, n[3];
+    int keep[CLS_MAX_DIMS], nkeep = 0, tile = 0;
+    size_t local[3], global[3];
+    launch l;
+    cls_status st;
+    if (p->kernel == CLS__COPY_INTERLEAVE)
+        tile = (int)nb;
+    else if (p->kernel == CLS__COPY_DEINTERLEAVE)
+        tile = (int)na;
+    st = begin(ctx, p, "transpose", name, tile, src, dst, &l);
+    if (st != CLS_OK)
+        return st;
+    for (int d = 0; d < p->ndim; d++)
+        if (d != p->a && d != p->b) {
+            keep[nkeep++] = d;
+            batch *= (uint64_t)p->sizes[d];
+        }
+    if (p->kernel == CLS__COPY_REG)
+        len = strip_len(8 * p->es, 16);
+    else
+        len = strip_len((tile ? (size_t)tile : 1) * p->es, 1);
+    arg_idx(&l, na);
+    arg_idx(&l, nb);
+    arg_idx(&l, (uint64_t)p->dstr[p->a]);
+    arg_idx(&l, (uint64_t)p->sstr[p->b]);
+    arg_idx(&l, len);
+    arg_dims(&l, p, keep, nkeep);
+    n[2] = batch;
+    if (p->kernel == CLS__COPY_TILE) {
+        local[0] = 32, local[1] = 8, local[2] = 1;
+        global[0] = round_up(na, 32), global[1] = (size_t)((nb + 31) / 32 * 8);
+        global[2] = (size_t)batch;
+        return finish(ctx, &l, name, global, local, nw, w, ev);
+    }
+    if (p->kernel == CLS__COPY_REG)
+        n[0] = (na + 7) / 8, n[1] = (nb + len - 1) / len;
+    else
+        n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
+    grid(n, global, local);
+    return finish(ctx, &l, name, global, local, nw, w, ev);
+}
+
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                              cl_uint num_wait, const cl_event *wait, cl_event *ev)
 {
-    size_t es = cls_dtype_size(src->dtype);
-    char opts[64];
-    cl_kernel k;
-    cl_long8 sizes = {{0}}, ss = {{0}}, ds = {{0}};
-    cl_ulong soff = src->offset / es, doff = dst->offset / es;
-    cl_ulong total = (cl_ulong)cls_tensor_numel(src);
-    cl_int ndim = src->ndim, err = CL_SUCCESS;
-    size_t local = 64, global;
-    cls_status st;
-
-    snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu", es);
-    st = cls__kernel_get(ctx, "copy", opts, "copy_generic", &k);
-    if (st != CLS_OK)
-        return st;
-    for (int d = 0; d < CLS_MAX_DIMS; d++) {
-        sizes.s[d] = d < ndim ? src->sizes[d] : 1;
-        ss.s[d] = d < ndim ? src->strides[d] : 0;
-        ds.s[d] = d < ndim ? dst->strides[d] : 0;
+    cls__copy_plan p;
+    cls__copy_plan_make(ctx, src, dst, &p);
+    switch (p.kernel) {
+    case CLS__COPY_GENERIC:
+    case CLS__COPY_RUN:
+    case CLS__COPY_RUN_PACKED:
+        return enqueue_strips(ctx, &p, src, dst, num_wait, wait, ev);
+    case CLS__COPY_TILE:
+    case CLS__COPY_REG:
+    case CLS__COPY_INTERLEAVE:
+    case CLS__COPY_DEINTERLEAVE:
+        return enqueue_transpose(ctx, &p, src, dst, num_wait, wait, ev);
+    default:
+        return cls__fail(CLS_ERR_INVALID_ARG, "copy engine: invalid kernel %d", (int)p.kernel);
     }
-    global = (size_t)((total + local - 1) / local * local);
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(k, 2, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 3, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 4, sizeof ndim, &ndim);
-    err |= clSetKernelArg(k, 5, sizeof sizes, &sizes);
-    err |= clSetKernelArg(k, 6, sizeof ss, &ss);
-    err |= clSetKernelArg(k, 7, sizeof ds, &ds);
-    err |= clSetKernelArg(k, 8, sizeof total, &total);
-    if (err != CL_SUCCESS)
-        return cls__fail_cl(err, "clSetKernelArg (copy_generic)");
-    err = clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, &local, num_wait, wait, ev);
-    if (err != CL_SUCCESS)
-        return cls__fail_cl(err, "clEnqueueNDRangeKernel (copy_generic)");
-    return CLS_OK;
 }
 
 cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

@@ -1,0 +1,198 @@
+/* Copy engine planning: canonicalise a (src, dst) pair and choose its kernel. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The kernel forced by tests on this thread (CLS__COPY_AUTO: none). */
+static _Thread_local cls__copy_kernel forced = CLS__COPY_AUTO;
+
+static const char *const kernel_names[CLS__COPY_KERNEL_COUNT] = {
+    [CLS__COPY_AUTO] = "auto",
+    [CLS__COPY_GENERIC] = "generic",
+    [CLS__COPY_RUN] = "run",
+    [CLS__COPY_RUN_PACKED] = "run_packed",
+    [CLS__COPY_TILE] = "tile",
+    [CLS__COPY_REG] = "reg",
+    [CLS__COPY_INTERLEAVE] = "interleave",
+    [CLS__COPY_DEINTERLEAVE] = "deinterleave",
+};
+
+const char *cls__copy_kernel_name(cls__copy_kernel kernel)
+{
+    if ((int)kernel < 0 || kernel >= CLS__COPY_KERNEL_COUNT)
+        return "invalid";
+    return kernel_names[kernel];
+}
+
+void cls__copy_force(cls__copy_kernel kernel)
+{
+    forced = ((int)kernel >= 0 && kernel < CLS__COPY_KERNEL_COUNT) ? kernel : CLS__COPY_AUTO;
+}
+
+/* Sort dims outermost first: larger dst stride first, ties by src stride. */
+static void sort_dims(cls__copy_plan *p)
+{
+    for (int i = 1; i < p->ndim; i++) {
+        int64_t sz = p->sizes[i], ss = p->sstr[i], ds = p->dstr[i];
+        int j = i - 1;
+        while (j >= 0 && (p->dstr[j] < ds || (p->dstr[j] == ds && p->sstr[j] < ss))) {
+            p->sizes[j + 1] = p->sizes[j];
+            p->sstr[j + 1] = p->sstr[j];
+            p->dstr[j + 1] = p->dstr[j];
+            j--;
+        }
+        p->sizes[j + 1] = sz;
+        p->sstr[j + 1] = ss;
+        p->dstr[j + 1] = ds;
+    }
+}
+
+/* Merge each dim into the one outside it when both views step over it
+ * contiguously (outer stride == inner stride * inner size on both sides). */
+static void merge_dims(cls__copy_plan *p)
+{
+    int n = 0;
+    for (int i = 0; i < p->ndim; i++) {
+        if (n > 0 && p->sstr[n - 1] == p->sstr[i] * p->sizes[i] &&
+            p->dstr[n - 1] == p->dstr[i] * p->sizes[i]) {
+            p->sizes[n - 1] *= p->sizes[i];
+            p->sstr[n - 1] = p->sstr[i];
+            p->dstr[n - 1] = p->dstr[i];
+            continue;
+        }
+        p->sizes[n] = p->sizes[i];
+        p->sstr[n] = p->sstr[i];
+        p->dstr[n] = p->dstr[i];
+        n++;
+    }
+    p->ndim = n;
+}
+
+/* Largest element index either side can reach, to pick 32- or 64-bit math. */
+static void index_width(cls__copy_plan *p)
+{
+    uint64_t smax = p->soff, dmax = p->doff, total = 1;
+    for (int i = 0; i < p->ndim; i++) {
+        smax += (uint64_t)(p->sizes[i] - 1) * (uint64_t)p->sstr[i];
+        dmax += (uint64_t)(p->sizes[i] - 1) * (uint64_t)p->dstr[i];
+        total *= (uint64_t)p->sizes[i];
+    }
+    p->bytes = total * p->es;
+    p->idx64 = smax + 64 >= (1ull << 31) || dmax + 64 >= (1ull << 31) ||
+               total + 64 >= (1ull << 31);
+}
+
+static void canonicalise(const cls_tensor *src, const cls_tensor *dst, cls__copy_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->es = cls_dtype_size(src->dtype);
+    p->soff = src->offset / p->es;
+    p->doff = dst->offset / p->es;
+    for (int d = 0; d < src->ndim; d++) {
+        if (src->sizes[d] == 1)
+            continue;
+        p->sizes[p->ndim] = src->sizes[d];
+        p->sstr[p->ndim] = src->strides[d];
+        p->dstr[p->ndim] = dst->strides[d];
+        p->ndim++;
+    }
+    if (p->ndim == 0) {
+        p->ndim = 1;
+        p->sizes[0] = p->sstr[0] = p->dstr[0] = 1;
+    }
+    sort_dims(p);
+    merge_dims(p);
+    p->a = p->b = -1;
+    for (int d = 0; d < p->ndim; d++)
+        if (p->sstr[d] == 1)
+            p->a = d;
+    if (p->dstr[p->ndim - 1] == 1)
+        p->b = p->ndim - 1;
+    index_width(p);
+}
+
+int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
+{
+    int run = p->b >= 0 && p->sstr[p->b] == 1;
+    int transpose = p->b >= 0 && p->a >= 0 && p->a != p->b && !run;
+    int64_t na = transpose ? p->sizes[p->a] : 0, nb = transpose ? p->sizes[p->b] : 0;
+    switch (kernel) {
+    case CLS__COPY_GENERIC:
+        return 1;
+    case CLS__COPY_RUN:
+    case CLS__COPY_RUN_PACKED:
+        return run;
+    case CLS__COPY_TILE:
+    case CLS__COPY_REG:
+        return transpose;
+    case CLS__COPY_INTERLEAVE:
+        return transpose && nb >= 2 && nb <= 16 && p->dstr[p->a] == nb;
+    case CLS__COPY_DEINTERLEAVE:
+        return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na;
+    default:
+        return 0;
+    }
+}
+
+/* The automatic choice. CPUs (PoCL runs a work-group as one loop that its
+ * compiler vectorises across work-items) favour register blocks and small
+ * constant-factor interleaves; GPUs favour local-memory tiles. */
+static cls__copy_kernel auto_choice(const cls_context *ctx, const cls__copy_plan *p)
+{
+    int gpu = (ctx->info.type & CL_DEVICE_TYPE_GPU) != 0;
+    if (cls__copy_applies(p, CLS__COPY_RUN)) {
+        int64_t run_bytes = p->sizes[p->b] * (int64_t)p->es;
+        return (p->ndim == 1 || run_bytes >= 64) ? CLS__COPY_RUN : CLS__COPY_RUN_PACKED;
+    }
+    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) && (gpu || p->sizes[p->b] <= 8))
+        return CLS__COPY_INTERLEAVE;
+    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) && (gpu || p->sizes[p->a] < 8))
+        return CLS__COPY_DEINTERLEAVE;
+    if (cls__copy_applies(p, CLS__COPY_REG))
+        return gpu ? CLS__COPY_TILE : CLS__COPY_REG;
+    return CLS__COPY_GENERIC;
+}
+
+/* One stderr line per copy when CLS_LOG=1 (the library's only output). */
+static void log_plan(const cls__copy_plan *p)
+{
+    static _Thread_local int enabled = -1;
+    char shape[200];
+    size_t used = 0;
+    if (enabled < 0) {
+        const char *env = getenv("CLS_LOG");
+        enabled = env && strcmp(env, "1") == 0;
+    }
+    if (!enabled)
+        return;
+    shape[0] = '\0';
+    for (int d = 0; d < p->ndim && used < sizeof shape; d++)
+        used += (size_t)snprintf(shape + used, sizeof shape - used, "%s%lld:%lld/%lld",
+                                 d ? " " : "", (long long)p->sizes[d], (long long)p->sstr[d],
+                                 (long long)p->dstr[d]);
+    fprintf(stderr, "clshuffle: copy kernel=%s elem=%zu idx%d bytes=%llu dims(size:src/dst)=[%s]\n",
+            cls__copy_kernel_name(p->kernel), p->es, p->idx64 ? 64 : 32,
+            (unsigned long long)p->bytes, shape);
+}
+
+void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                         cls__copy_plan *plan)
+{
+    canonicalise(src, dst, plan);
+    if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced))
+        plan->kernel = forced;
+    else
+        plan->kernel = auto_choice(ctx, plan);
+    log_plan(plan);
+}
+
+cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
+                                  const cls_tensor *dst)
+{
+    cls__copy_plan plan;
+    canonicalise(src, dst, &plan);
+    if (forced != CLS__COPY_AUTO && cls__copy_applies(&plan, forced))
+        return forced;
+    return auto_choice(ctx, &plan);
+}

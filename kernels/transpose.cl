@@ -1,0 +1,188 @@
+/* Copy-engine transposes. The canonical pair has a dim A contiguous in src
+ * (src stride 1, dst stride da, na elements) and a dim B contiguous in dst
+ * (dst stride 1, src stride sb, nb elements), plus up to 6 batch dims with
+ * any strides, one batch per get_global_id(2). Shapes are arguments;
+ * options: ELEM_SIZE, IDX64, NT (non-temporal stores), TILE (the constant
+ * factor of the interleave kernels).
+ *
+ * CPU kernels (reg, interleave, deinterleave) give each work-item a strip
+ * and loop over it: PoCL runs a work-group as one loop over work-items, and
+ * long per-work-item loops keep the index arithmetic off the data path. */
+
+#if IDX64
+typedef ulong idx_t;
+#else
+typedef uint idx_t;
+#endif
+
+#if ELEM_SIZE == 1
+#define VEC_T(n) uchar##n
+#elif ELEM_SIZE == 2
+#define VEC_T(n) ushort##n
+#elif ELEM_SIZE == 4
+#define VEC_T(n) uint##n
+#else
+#define VEC_T(n) ulong##n
+#endif
+typedef VEC_T(8) elem8_t;
+typedef VEC_T(16) elem16_t;
+
+/* Source and destination offsets of batch index rem over n batch dims. */
+static inline void batch_offsets(idx_t rem, int n, long8 sz, long8 ss, long8 ds, idx_t *so,
+                                 idx_t *dof)
+{
+    long s[8] = {sz.s0, sz.s1, sz.s2, sz.s3, sz.s4, sz.s5, sz.s6, sz.s7};
+    long a[8] = {ss.s0, ss.s1, ss.s2, ss.s3, ss.s4, ss.s5, ss.s6, ss.s7};
+    long b[8] = {ds.s0, ds.s1, ds.s2, ds.s3, ds.s4, ds.s5, ds.s6, ds.s7};
+    for (int d = n - 1; d >= 0; d--) {
+        idx_t q = rem / (idx_t)s[d];
+        idx_t r = rem - q * (idx_t)s[d];
+        *so += r * (idx_t)a[d];
+        *dof += r * (idx_t)b[d];
+        rem = q;
+    }
+}
+
+#define TRANSPOSE_ARGS                                                                        \
+    __global const elem_t *src, ulong src_off, __global elem_t *dst, ulong dst_off, idx_t na, \
+        idx_t nb, idx_t da, idx_t sb, idx_t len, int nbatch, long8 bsz, long8 bss, long8 bds
+
+/* Local-memory tile (GPUs): a 32 x 32 tile padded by one column against bank
+ * conflicts; work-group (32, 8), each work-item moves 4 rows each way, with
+ * bounds checks at the matrix edges. */
+__kernel __attribute__((reqd_work_group_size(32, 8, 1))) void transpose_tile(TRANSPOSE_ARGS)
+{
+    __local elem_t tile[32][33];
+    idx_t lx = get_local_id(0), ly = get_local_id(1);
+    idx_t a0 = (idx_t)get_group_id(0) * 32, b0 = (idx_t)get_group_id(1) * 32;
+    idx_t so = src_off, dof = dst_off;
+    (void)len;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    for (idx_t r = ly; r < 32; r += 8)
+        if (a0 + lx < na && b0 + r < nb)
+            tile[r][lx] = src[so + (b0 + r) * sb + a0 + lx];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (idx_t r = ly; r < 32; r += 8)
+        if (a0 + r < na && b0 + lx < nb)
+            dst[dof + (a0 + r) * da + b0 + lx] = tile[lx][r];
+}
+
+/* Store 16 elements at p, non-temporally when enabled and p is aligned. */
+static inline void store16(elem16_t v, __global elem_t *p)
+{
+#if NT
+    if (((ulong)p & (sizeof(elem16_t) - 1)) == 0) {
+        __builtin_nontemporal_store(v, (__global elem16_t *)p);
+        return;
+    }
+#endif
+    vstore16(v, 0, p);
+}
+
+/* The 8 x 8 register transpose in three rounds of two-input shuffles
+ * (unpack within 4-element halves, pair shuffle, half swap): 24 shuffles that
+ * map one-to-one onto AVX instructions for 4-byte elements. */
+#define SHUF(x, y, m0, m1, m2, m3, m4, m5, m6, m7) \
+    shuffle2(x, y, (VEC_T(8))(m0, m1, m2, m3, m4, m5, m6, m7))
+#define TRANSPOSE_8X8(r0, r1, r2, r3, r4, r5, r6, r7)                                 \
+    do {                                                                              \
+        elem8_t t0 = SHUF(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);                          \
+        elem8_t t1 = SHUF(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);                        \
+        elem8_t t2 = SHUF(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);                          \
+        elem8_t t3 = SHUF(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);                        \
+        elem8_t t4 = SHUF(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);                          \
+        elem8_t t5 = SHUF(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);                        \
+        elem8_t t6 = SHUF(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);                          \
+        elem8_t t7 = SHUF(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);                        \
+        elem8_t u0 = SHUF(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);                          \
+        elem8_t u1 = SHUF(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);                        \
+        elem8_t u2 = SHUF(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);                          \
+        elem8_t u3 = SHUF(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);                        \
+        elem8_t u4 = SHUF(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);                          \
+        elem8_t u5 = SHUF(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);                        \
+        elem8_t u6 = SHUF(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);                          \
+        elem8_t u7 = SHUF(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);                        \
+        r0 = SHUF(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
+        r1 = SHUF(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
+        r2 = SHUF(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
+        r3 = SHUF(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
+        r4 = SHUF(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);                                \
+        r5 = SHUF(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);                                \
+        r6 = SHUF(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);                                \
+        r7 = SHUF(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);                                \
+    } while (0)
+
+/* One full 8 (A) x 16 (B) block: 16 vector loads along src rows, two 8 x 8
+ * register transposes, 8 vector stores along dst rows. */
+static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da)
+{
+    elem8_t x0 = vload8(0, s), x1 = vload8(0, s + sb), x2 = vload8(0, s + 2 * sb);
+    elem8_t x3 = vload8(0, s + 3 * sb), x4 = vload8(0, s + 4 * sb), x5 = vload8(0, s + 5 * sb);
+    elem8_t x6 = vload8(0, s + 6 * sb), x7 = vload8(0, s + 7 * sb);
+    s += 8 * sb;
+    elem8_t y0 = vload8(0, s), y1 = vload8(0, s + sb), y2 = vload8(0, s + 2 * sb);
+    elem8_t y3 = vload8(0, s + 3 * sb), y4 = vload8(0, s + 4 * sb), y5 = vload8(0, s + 5 * sb);
+    elem8_t y6 = vload8(0, s + 6 * sb), y7 = vload8(0, s + 7 * sb);
+    TRANSPOSE_8X8(x0, x1, x2, x3, x4, x5, x6, x7);
+    TRANSPOSE_8X8(y0, y1, y2, y3, y4, y5, y6, y7);
+    store16((elem16_t)(x0, y0), d);
+    store16((elem16_t)(x1, y1), d + da);
+    store16((elem16_t)(x2, y2), d + 2 * da);
+    store16((elem16_t)(x3, y3), d + 3 * da);
+    store16((elem16_t)(x4, y4), d + 4 * da);
+    store16((elem16_t)(x5, y5), d + 5 * da);
+    store16((elem16_t)(x6, y6), d + 6 * da);
+    store16((elem16_t)(x7, y7), d + 7 * da);
+}
+
+/* Register blocks (CPUs): work-item (x, y, z) owns A elements [8x, 8x + 8)
+ * and a strip of len B elements (a multiple of 16) starting at y * len, so
+ * its stores run along 8 dst rows; edges use a bounds-checked loop. */
+__kernel void transpose_reg(TRANSPOSE_ARGS)
+{
+    idx_t a0 = (idx_t)get_global_id(0) * 8, b0 = (idx_t)get_global_id(1) * len;
+    idx_t so = src_off, dof = dst_off, be, b = b0;
+    if (a0 >= na || b0 >= nb)
+        return;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    be = min(b0 + len, nb);
+    if (a0 + 8 <= na)
+        for (; b + 16 <= be; b += 16)
+            block_8x16(src + so + b * sb + a0, sb, dst + dof + a0 * da + b, da);
+    for (idx_t a = a0; a < min(a0 + 8, na); a++)
+        for (idx_t bb = b; bb < be; bb++)
+            dst[dof + a * da + bb] = src[so + bb * sb + a];
+}
+
+#ifdef TILE
+/* Interleave (nb == da == TILE, 2..16): a strip of A indices, each reading
+ * TILE planes and writing TILE consecutive dst elements; the constant factor
+ * lets the compiler turn the stores into shuffles and full vector stores. */
+__kernel void interleave(TRANSPOSE_ARGS)
+{
+    idx_t a0 = (idx_t)get_global_id(0) * len, so = src_off, dof = dst_off, ae;
+    if (a0 >= na)
+        return;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    ae = min(a0 + len, na);
+    for (idx_t a = a0; a < ae; a++)
+#pragma unroll
+        for (idx_t t = 0; t < TILE; t++)
+            dst[dof + a * TILE + t] = src[so + t * sb + a];
+}
+
+/* Deinterleave (na == sb == TILE, 2..16): a strip of B indices, each reading
+ * TILE consecutive src elements and writing one element of each dst plane. */
+__kernel void deinterleave(TRANSPOSE_ARGS)
+{
+    idx_t b0 = (idx_t)get_global_id(0) * len, so = src_off, dof = dst_off, be;
+    if (b0 >= nb)
+        return;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    be = min(b0 + len, nb);
+    for (idx_t b = b0; b < be; b++)
+#pragma unroll
+        for (idx_t t = 0; t < TILE; t++)
+            dst[dof + t * da + b] = src[so + b * TILE + t];
+}
+#endif
