@@ -1,13 +1,25 @@
-/* Depth-to-space fast paths: match a lowered view pair to the d2s kernels. */
+/* Depth-to-space fast paths: match a lowered view pair to the d2s kernels.
+ *
+ * The pair is canonicalised (size-1 axes dropped, axes ordered by dst stride,
+ * axes contiguous on both sides merged), then searched for a row shape the
+ * kernels in kernels/d2s.cl move well: a run copy (an axis of unit stride on
+ * both sides), an interleave (a run of unit src stride whose elements land in
+ * groups of `group` dst elements, fed by up to 16 streams at dst stride 1) or
+ * a deinterleave (the mirror image). Streams may span two axes (hi, lo), which
+ * covers NHWC CRD, where one pixel's channel block feeds bh rows. Whatever
+ * does not match goes to the copy engine. */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* Streams a d2s kernel variant handles; larger blocks use the copy engine. */
-#define MAX_FACTOR 8
-/* Elements of dst one work-item moves when a row is split into chunks. */
-#define CHUNK_ELEMS 4096
+/* Streams a d2s kernel variant handles; larger products use the copy engine. */
+#define MAX_FACTOR 16
+/* Bytes of dst one work-item writes, roughly: a chunk of a long row or a
+ * block of short ones. */
+#define WI_BYTES 32768
+/* Tensors at least this large use non-temporal stores when aligned. */
+#define NT_MIN_BYTES (8u << 20)
 
 /* One axis of a view pair: its size and element strides in src and dst. */
 typedef struct axis {
@@ -16,10 +28,11 @@ typedef struct axis {
 
 /* A matched kernel launch. */
 typedef struct plan {
-    const char *kernel; /* "d2s_interleave" or "d2s_deinterleave" */
-    int factor;
-    int64_t len, group, stream;
-    axis outer[4]; /* outermost first, padded with size-1 axes at the front */
+    int de;                /* 0: interleave, 1: deinterleave */
+    int factor, flo;       /* streams, and streams of the low stream axis */
+    int64_t len, group;    /* run length and dst (src) group stride */
+    int64_t shi, slo;      /* stream strides on the streams' side */
+    axis outer[4];         /* outermost first, padded with size-1 axes */
 } plan;
 
 /* Axes of size > 1 sorted by dst stride (largest first), merged where they are
@@ -48,54 +61,111 @@ static int canonical_axes(const cls_tensor *src, const cls_tensor *dst, axis *ax
     return m;
 }
 
-/* Fill p from axes jj (the streams, or -1 for a run copy) and ww (the run);
- * the other axes become outer ones. Returns 0 when more than four remain. */
-static int make_plan(const axis *ax, int n, int jj, int ww, int deinterleave, plan *p)
+/* Stride of axis a on the streams' side (src for an interleave). */
+static int64_t side(const axis *a, int de)
 {
-    int k, o = 0;
+    return de ? a->d : a->s;
+}
+
+/* Stride of axis a on the groups' side (dst for an interleave). */
+static int64_t gside(const axis *a, int de)
+{
+    return de ? a->s : a->d;
+}
+
+/* Build the plan for run axis w and stream axes lo, hi (-1: absent); the rest
+ * become outer axes. Returns 0 when the axes do not form such a row. */
+static int try_plan(const axis *ax, int n, int w, int lo, int hi, int de, plan *p)
+{
+    int o = 0;
     axis rest[CLS_MAX_DIMS];
-    memset(p, 0, sizeof *p);
-    for (k = 0; k < n; k++)
-        if (k != jj && k != ww)
+    int64_t flo = lo < 0 ? 1 : ax[lo].size, fhi = hi < 0 ? 1 : ax[hi].size;
+    if (side(&ax[w], de) != 1 || (lo < 0 && gside(&ax[w], de) != 1) || flo * fhi > MAX_FACTOR ||
+        (lo >= 0 && gside(&ax[lo], de) != 1) || (hi >= 0 && gside(&ax[hi], de) != flo))
+        return 0;
+    for (int k = 0; k < n; k++)
+        if (k != w && k != lo && k != hi)
             rest[o++] = ax[k];
     if (o > 4)
         return 0;
-    for (k = 0; k < 4; k++)
+    memset(p, 0, sizeof *p);
+    for (int k = 0; k < 4; k++)
         p->outer[k] = k < 4 - o ? (axis){1, 0, 0} : rest[k - (4 - o)];
-    p->kernel = deinterleave ? "d2s_deinterleave" : "d2s_interleave";
-    p->factor = jj < 0 ? 1 : (int)ax[jj].size;
-    p->len = ax[ww].size;
-    p->group = deinterleave ? ax[ww].s : ax[ww].d;
-    p->stream = jj < 0 ? 0 : deinterleave ? ax[jj].d : ax[jj].s;
+    p->de = de;
+    p->factor = (int)(flo * fhi);
+    p->flo = (int)flo;
+    p->len = ax[w].size;
+    p->group = lo < 0 ? 1 : gside(&ax[w], de);
+    p->slo = lo < 0 ? 0 : side(&ax[lo], de);
+    p->shi = hi < 0 ? 0 : side(&ax[hi], de);
     return 1;
 }
 
-/* Pick the candidate with the longest contiguous run: a run copy (unit
- * strides on both sides), an interleave (streams at dst stride 1, run at src
- * stride 1) or a deinterleave (the mirror image). */
+/* Score of a plan: register-permutable rows first, then longer rows. */
+static int64_t score(const plan *p)
+{
+    return (p->group == p->factor ? (int64_t)1 << 50 : 0) + p->len * p->factor;
+}
+
+/* Best plan over every choice of run axis and stream axes. */
 static int match(const axis *ax, int n, plan *best)
 {
     plan p;
     int found = 0;
-    memset(&p, 0, sizeof p);
-    for (int w = 0; w < n; w++)
-        for (int j = -1; j < n; j++) {
-            int ok = 0, de = 0;
-            if (j == w)
-                continue;
-            if (j < 0)
-                ok = ax[w].s == 1 && ax[w].d == 1;
-            else if (ax[j].size <= MAX_FACTOR && ax[j].d == 1 && ax[w].s == 1)
-                ok = 1;
-            else if (ax[j].size <= MAX_FACTOR && ax[j].s == 1 && ax[w].d == 1)
-                ok = de = 1;
-            if (ok && make_plan(ax, n, j, w, de, &p) &&
-                (!found || p.len * p.factor > best->len * best->factor)) {
-                *best = p;
-                found = 1;
-            }
-        }
+    for (int de = 0; de < 2; de++)
+        for (int w = 0; w < n; w++)
+            for (int lo = -1; lo < n; lo++)
+                for (int hi = -1; hi < n; hi++) {
+                    if (lo == w || (hi >= 0 && (lo < 0 || hi == w || hi == lo)))
+                        continue;
+                    if (try_plan(ax, n, w, lo, hi, de, &p) && (!found || score(&p) > score(best))) {
+                        *best = p;
+                        found = 1;
+                    }
+                }
     return found;
+}
+
+/* Non-zero when every vector store of plan p is 16-byte aligned and the
+ * tensor is large enough for non-temporal stores to pay off. */
+static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk, int64_t rows)
+{
+    uint64_t bytes = (uint64_t)cls_tensor_numel(dst) * es;
+    int ok = p->group == p->factor && bytes >= NT_MIN_BYTES && dst->offset % 16 == 0 &&
+             (rows > 1 || chunk == p->len || (chunk * (int64_t)es) % 16 == 0);
+    for (int k = 0; k < 4; k++)
+        ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * (int64_t)es) % 16 == 0);
+    if (p->de)
+        ok = ok && (p->shi * (int64_t)es) % 16 == 0 && (p->slo * (int64_t)es) % 16 == 0;
+    return ok;
+}
+
+/* Non-zero for the stream counts with their own register-permuting kernel
+ * build (the blocks of the common models: r = 2, 3, 4, 8 and the NHWC CRD
+ * squares); the rest share one build with run-time counts. */
+static int compiled_factor(const plan *p)
+{
+    static const int factors[] = {1, 2, 3, 4, 8, 9, 16};
+    if (p->group != p->factor)
+        return 0;
+    for (size_t i = 0; i < sizeof factors / sizeof factors[0]; i++)
+        if (p->factor == factors[i])
+            return 1;
+    return 0;
+}
+
+/* Chunk (elements along the run) and rows per work-item for plan p. */
+static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
+{
+    int64_t row_bytes = p->len * p->factor * (int64_t)es, vw = 16 / (int64_t)es;
+    *chunk = p->len;
+    *rows = 1;
+    if (row_bytes > 2 * WI_BYTES) {
+        *chunk = WI_BYTES / (p->factor * (int64_t)es);
+        *chunk = (*chunk + vw - 1) / vw * vw;
+    } else if (row_bytes < WI_BYTES / 2) {
+        *rows = (WI_BYTES + row_bytes - 1) / row_bytes;
+    }
 }
 
 /* Set the kernel arguments of plan p and enqueue it. */
@@ -103,45 +173,50 @@ static cls_status launch(cls_context *ctx, const plan *p, const cls_tensor *src,
                          const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                          cl_event *ev)
 {
-    size_t es = cls_dtype_size(src->dtype);
-    char opts[96];
+    size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
+    const char *name = p->de ? "d2s_deinterleave" : "d2s_interleave";
+    char opts[128];
     cl_kernel k;
     cl_ulong soff = src->offset / es, doff = dst->offset / es;
-    cl_long len = p->len, group = p->group, stream = p->stream;
-    cl_long chunk = p->len, target = CHUNK_ELEMS / p->factor;
+    cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo, chunk, rows;
+    cl_int nf = p->factor, nlo = p->flo;
     cl_long4 osz, oss, ods;
-    size_t global[3];
     cl_int err = CL_SUCCESS;
     cls_status st;
-    int used = snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d", es, p->factor);
-    if (p->group == p->factor)
-        snprintf(opts + used, sizeof opts - (size_t)used, " -DGROUP=%d", p->factor);
-    if ((st = cls__kernel_get(ctx, "d2s", opts, p->kernel, &k)) != CLS_OK)
+    split_work(p, es, &chunk, &rows);
+    if (compiled_factor(p))
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s", es, p->factor,
+                 p->flo, use_nt(p, dst, es, chunk, rows) ? " -DNT" : "");
+    else
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
+    if ((st = cls__kernel_get(ctx, "d2s", opts, name, &k)) != CLS_OK)
         return st;
-    if (chunk > 2 * target)
-        chunk = target;
     for (int i = 0; i < 4; i++) {
         osz.s[i] = p->outer[i].size;
         oss.s[i] = p->outer[i].s;
         ods.s[i] = p->outer[i].d;
     }
-    global[0] = (size_t)((len + chunk - 1) / chunk);
-    global[1] = (size_t)(osz.s[2] * osz.s[3]);
-    global[2] = (size_t)(osz.s[0] * osz.s[1]);
+    global[0] = (size_t)((len + chunk - 1) / chunk * ((osz.s[2] * osz.s[3] + rows - 1) / rows));
+    global[1] = (size_t)osz.s[1];
+    global[2] = (size_t)osz.s[0];
     err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
     err |= clSetKernelArg(k, 1, sizeof soff, &soff);
     err |= clSetKernelArg(k, 2, sizeof(cl_mem), &dst->buffer);
     err |= clSetKernelArg(k, 3, sizeof doff, &doff);
     err |= clSetKernelArg(k, 4, sizeof len, &len);
     err |= clSetKernelArg(k, 5, sizeof group, &group);
-    err |= clSetKernelArg(k, 6, sizeof stream, &stream);
-    err |= clSetKernelArg(k, 7, sizeof chunk, &chunk);
-    err |= clSetKernelArg(k, 8, sizeof osz, &osz);
-    err |= clSetKernelArg(k, 9, sizeof oss, &oss);
-    err |= clSetKernelArg(k, 10, sizeof ods, &ods);
+    err |= clSetKernelArg(k, 6, sizeof shi, &shi);
+    err |= clSetKernelArg(k, 7, sizeof slo, &slo);
+    err |= clSetKernelArg(k, 8, sizeof nf, &nf);
+    err |= clSetKernelArg(k, 9, sizeof nlo, &nlo);
+    err |= clSetKernelArg(k, 10, sizeof chunk, &chunk);
+    err |= clSetKernelArg(k, 11, sizeof rows, &rows);
+    err |= clSetKernelArg(k, 12, sizeof osz, &osz);
+    err |= clSetKernelArg(k, 13, sizeof oss, &oss);
+    err |= clSetKernelArg(k, 14, sizeof ods, &ods);
     if (err != CL_SUCCESS)
         return cls__fail_cl(err, "clSetKernelArg (d2s)");
-    err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, NULL, num_wait, wait, ev);
+    err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS)
         return cls__fail_cl(err, "clEnqueueNDRangeKernel (d2s)");
     return CLS_OK;

@@ -1,67 +1,136 @@
 /* Depth-to-space / space-to-depth: register interleave and deinterleave of
  * FACTOR streams (FACTOR = 1 is a strided run copy).
  *
- * Both kernels see the op as rows of a 2-D block (w < len, j < FACTOR) under
- * up to four outer dimensions. In the interleave, stream j of a row is a
- * contiguous src run at j * stream and lands at w * group + j in dst (groups of
- * FACTOR adjacent dst elements, usually group == FACTOR); the deinterleave is
- * the mirror image. Work-item (x, y, z): chunk x of row (y, z), where y spans
- * outer dims 2 and 3 and z spans dims 0 and 1. Each work-item loops over its
- * chunk, which LLVM-based CPU compilers vectorise as an interleaved access. */
+ * Both kernels see the op as rows of a 2-D block (w < len, k < FACTOR) under
+ * up to four outer dimensions. In the interleave, stream k of a row is a
+ * contiguous src run starting at (k / FLO) * shi + (k % FLO) * slo, and its
+ * element w lands at w * group + k in dst; the deinterleave is the mirror
+ * image. A work-item moves a chunk of one long row or a block of short rows
+ * (consecutive in outer dims 2 and 3). When group == FACTOR (-DVEC) each step
+ * loads one 16-byte vector per stream and permutes the lanes in registers;
+ * -DNT makes those stores non-temporal (the host guarantees 16-byte
+ * alignment). Otherwise a scalar loop handles any group. */
 
-#ifndef FACTOR
-#define FACTOR 1
-#endif
-
-/* GROUP as a compile-time constant lets the compiler see whole groups. */
-#ifdef GROUP
-#define GROUP_OF(g) ((long)GROUP)
+/* -DANY: the stream counts are the run-time arguments nf and nlo (any block,
+ * scalar loops); else FACTOR and FLO are compile-time constants. */
+#ifdef ANY
+#undef VEC
+#define NF nf
+#define NLO nlo
 #else
-#define GROUP_OF(g) (g)
+#define NF FACTOR
+#define NLO FLO
 #endif
 
-/* Element offsets of row (y, z) in src and dst. */
-static void row_offsets(long4 osz, long4 oss, long4 ods, ulong *so, ulong *dof)
+/* A 16-byte vector of elements and its lanes. */
+#if ELEM_SIZE == 1
+typedef uchar16 vec_t;
+#define VW 16
+#define VLOAD vload16
+#define VSTORE vstore16
+#elif ELEM_SIZE == 2
+typedef ushort8 vec_t;
+#define VW 8
+#define VLOAD vload8
+#define VSTORE vstore8
+#elif ELEM_SIZE == 4
+typedef uint4 vec_t;
+#define VW 4
+#define VLOAD vload4
+#define VSTORE vstore4
+#else
+typedef ulong2 vec_t;
+#define VW 2
+#define VLOAD vload2
+#define VSTORE vstore2
+#endif
+typedef union lanes {
+    vec_t v;
+    elem_t e[VW];
+} lanes;
+
+#ifdef NT
+#define STORE_VEC(val, p) __builtin_nontemporal_store((val), (__global vec_t *)(p))
+#else
+#define STORE_VEC(val, p) VSTORE((val), 0, (p))
+#endif
+#define UNROLL __attribute__((opencl_unroll_hint))
+
+/* Offset of stream k (a compile-time constant once the loops are unrolled). */
+#define STREAM(k) (((k) / NLO) * shi + ((k) % NLO) * slo)
+
+/* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
+static void interleave_row(__global const elem_t *restrict s, __global elem_t *restrict d, long n,
+                           long g, long shi, long slo, int nf, int nlo)
 {
-    long z = (long)get_global_id(2), y = (long)get_global_id(1);
-    long a0 = z / osz.s1, a1 = z - a0 * osz.s1;
-    long a2 = y / osz.s3, a3 = y - a2 * osz.s3;
-    *so += (ulong)(a0 * oss.s0 + a1 * oss.s1 + a2 * oss.s2 + a3 * oss.s3);
-    *dof += (ulong)(a0 * ods.s0 + a1 * ods.s1 + a2 * ods.s2 + a3 * ods.s3);
+    long w = 0;
+#ifdef VEC
+    for (; w + VW <= n; w += VW) {
+        lanes in[FACTOR], out[FACTOR];
+        UNROLL for (int k = 0; k < FACTOR; k++) in[k].v = VLOAD(0, s + STREAM(k) + w);
+        UNROLL for (int x = 0; x < FACTOR * VW; x++) out[x / VW].e[x % VW] = in[x % FACTOR].e[x / FACTOR];
+        UNROLL for (int m = 0; m < FACTOR; m++) STORE_VEC(out[m].v, d + w * FACTOR + m * VW);
+    }
+#endif
+    for (; w < n; w++)
+        for (int k = 0; k < NF; k++)
+            d[w * g + k] = s[STREAM(k) + w];
+    (void)nf, (void)nlo;
 }
 
-/* dst[w * group + j] = src[j * stream + w] within each row. */
+/* One deinterleave row: d[STREAM(k) + w] = s[w * g + k] for w < n. */
+static void deinterleave_row(__global const elem_t *restrict s, __global elem_t *restrict d,
+                             long n, long g, long shi, long slo, int nf, int nlo)
+{
+    long w = 0;
+#ifdef VEC
+    for (; w + VW <= n; w += VW) {
+        lanes in[FACTOR], out[FACTOR];
+        UNROLL for (int m = 0; m < FACTOR; m++) in[m].v = VLOAD(0, s + w * FACTOR + m * VW);
+        UNROLL for (int x = 0; x < FACTOR * VW; x++) out[x % FACTOR].e[x / FACTOR] = in[x / VW].e[x % VW];
+        UNROLL for (int k = 0; k < FACTOR; k++) STORE_VEC(out[k].v, d + STREAM(k) + w);
+    }
+#endif
+    for (; w < n; w++)
+        for (int k = 0; k < NF; k++)
+            d[STREAM(k) + w] = s[w * g + k];
+    (void)nf, (void)nlo;
+}
+
+/* The rows of work-item (x, a1, a0): x enumerates blocks of `rows` rows of
+ * the flattened (a2, a3) range times chunks of `chunk` elements along w. */
+#define D2S_ROWS(row_fn, smul, dmul)                                                            \
+    long nch = (len + chunk - 1) / chunk, x = (long)get_global_id(0), blk = x / nch;           \
+    long w0 = (x - blk * nch) * chunk, n = min(chunk, len - w0);                             \
+    long q0 = blk * rows, qn = min(rows, osz.s2 * osz.s3 - q0);                              \
+    long a2 = q0 / osz.s3, a3 = q0 - a2 * osz.s3;                                            \
+    long a1 = (long)get_global_id(1), a0 = (long)get_global_id(2);                           \
+    long so = (long)src_off + a0 * oss.s0 + a1 * oss.s1 + a2 * oss.s2 + a3 * oss.s3;          \
+    long dof = (long)dst_off + a0 * ods.s0 + a1 * ods.s1 + a2 * ods.s2 + a3 * ods.s3;         \
+    long swrap = oss.s2 - (osz.s3 - 1) * oss.s3, dwrap = ods.s2 - (osz.s3 - 1) * ods.s3;      \
+    for (long q = 0; q < qn; q++) {                                                          \
+        row_fn(src + so + w0 * (smul), dst + dof + w0 * (dmul), n, group, shi, slo, nf, nlo); \
+        if (++a3 < osz.s3) {                                                                 \
+            so += oss.s3, dof += ods.s3;                                                     \
+        } else {                                                                             \
+            a3 = 0, so += swrap, dof += dwrap;                                               \
+        }                                                                                    \
+    }
+
+/* dst[w * group + k] = src[STREAM(k) + w] within each row. */
 __kernel void d2s_interleave(__global const elem_t *restrict src, ulong src_off,
-                             __global elem_t *restrict dst, ulong dst_off, long len,
-                             long group, long stream, long chunk, long4 osz, long4 oss,
-                             long4 ods)
+                             __global elem_t *restrict dst, ulong dst_off, long len, long group,
+                             long shi, long slo, int nf, int nlo, long chunk, long rows,
+                             long4 osz, long4 oss, long4 ods)
 {
-    long w0 = (long)get_global_id(0) * chunk;
-    long n = min(chunk, len - w0);
-    const long g = GROUP_OF(group);
-    ulong so = src_off, dof = dst_off;
-    row_offsets(osz, oss, ods, &so, &dof);
-    __global const elem_t *restrict s = src + so + w0;
-    __global elem_t *restrict d = dst + dof + w0 * g;
-    for (long w = 0; w < n; w++)
-        for (int j = 0; j < FACTOR; j++)
-            d[w * g + j] = s[j * stream + w];
+    D2S_ROWS(interleave_row, 1, group)
 }
 
-/* dst[j * stream + w] = src[w * group + j] within each row. */
+/* dst[STREAM(k) + w] = src[w * group + k] within each row. */
 __kernel void d2s_deinterleave(__global const elem_t *restrict src, ulong src_off,
-                               __global elem_t *restrict dst, ulong dst_off, long len,
-                               long group, long stream, long chunk, long4 osz, long4 oss,
-                               long4 ods)
+                               __global elem_t *restrict dst, ulong dst_off, long len, long group,
+                               long shi, long slo, int nf, int nlo, long chunk, long rows,
+                               long4 osz, long4 oss, long4 ods)
 {
-    long w0 = (long)get_global_id(0) * chunk;
-    long n = min(chunk, len - w0);
-    const long g = GROUP_OF(group);
-    ulong so = src_off, dof = dst_off;
-    row_offsets(osz, oss, ods, &so, &dof);
-    __global const elem_t *restrict s = src + so + w0 * g;
-    __global elem_t *restrict d = dst + dof + w0;
-    for (long w = 0; w < n; w++)
-        for (int j = 0; j < FACTOR; j++)
-            d[j * stream + w] = s[w * g + j];
+    D2S_ROWS(deinterleave_row, group, 1)
 }

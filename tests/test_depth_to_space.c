@@ -122,12 +122,16 @@ static void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t s
     clReleaseEvent(ev);
     got = tu_read(ctx, bd, dbytes);
     expect(k, s2d, host_src, &ts, want, &td);
-    for (size_t b = 0; b < dbytes; b++)
-        ck_assert_msg(got[b] == want[b],
-                      "%s es %zu n%lld c%lld h%lld w%lld block %dx%d %s layouts %d->%d: byte %zu",
-                      s2d ? "s2d" : "d2s", es, (long long)k->n, (long long)k->c,
-                      (long long)k->h, (long long)k->w, k->bh, k->bw,
-                      k->mode == CLS_DCR ? "DCR" : "CRD", k->deep_layout, k->space_layout, b);
+    /* One assertion per case: Check reports every assertion to its parent. */
+    if (memcmp(got, want, dbytes) != 0) {
+        size_t b = 0;
+        while (got[b] == want[b])
+            b++;
+        ck_abort_msg("%s es %zu n%lld c%lld h%lld w%lld block %dx%d %s layouts %d->%d: byte %zu",
+                     s2d ? "s2d" : "d2s", es, (long long)k->n, (long long)k->c, (long long)k->h,
+                     (long long)k->w, k->bh, k->bw, k->mode == CLS_DCR ? "DCR" : "CRD",
+                     k->deep_layout, k->space_layout, b);
+    }
     free(host_src), free(want), free(got);
     clReleaseMemObject(bs), clReleaseMemObject(bd);
 }
@@ -250,10 +254,9 @@ static void round_trip(cls_context *ctx, const tcase_d2s *k, int a, int b, int c
     ck_assert_int_eq(clWaitForEvents(1, &e2), CL_SUCCESS);
     hz = tu_read(ctx, z.buffer, zb);
     do {
-        int64_t i4[4] = {idx[0], idx[1], idx[2], idx[3]};
-        ck_assert_msg(memcmp(hx + cls__elem_offset(&x, i4), hz + cls__elem_offset(&z, i4), es) == 0,
-                      "round trip differs at [%lld, %lld, %lld, %lld]", (long long)idx[0],
-                      (long long)idx[1], (long long)idx[2], (long long)idx[3]);
+        if (memcmp(hx + cls__elem_offset(&x, idx), hz + cls__elem_offset(&z, idx), es) != 0)
+            ck_abort_msg("round trip differs at [%lld, %lld, %lld, %lld]", (long long)idx[0],
+                         (long long)idx[1], (long long)idx[2], (long long)idx[3]);
     } while (cls__next_index(x.ndim, x.sizes, idx));
     clReleaseEvent(e1), clReleaseEvent(e2);
     clReleaseMemObject(x.buffer), clReleaseMemObject(y.buffer), clReleaseMemObject(z.buffer);
@@ -472,23 +475,29 @@ START_TEST(reference_matches_the_formulas)
 }
 END_TEST
 
+/* One test case per test, so CK_RUN_CASE can pick one. */
+#define ADD(fn)                                                                               \
+    do {                                                                                      \
+        TCase *tc_ = tcase_create(#fn);                                                       \
+        tcase_set_timeout(tc_, 120);                                                          \
+        tcase_add_test(tc_, fn);                                                              \
+        suite_add_tcase(s, tc_);                                                              \
+    } while (0)
+
 int main(void)
 {
     Suite *s = suite_create("depth_to_space");
-    TCase *tc = tcase_create("depth_to_space");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, blocks_square_and_rectangular);
-    tcase_add_test(tc, odd_spatial_channels_and_batch);
-    tcase_add_test(tc, strided_views_with_offsets_and_mixed_layouts);
-    tcase_add_test(tc, every_element_type);
-    tcase_add_test(tc, one_dimensional);
-    tcase_add_test(tc, round_trips_every_mode_and_layout);
-    tcase_add_test(tc, onnx_worked_example_dcr);
-    tcase_add_test(tc, onnx_worked_example_crd);
-    tcase_add_test(tc, errors_name_the_mismatch);
-    tcase_add_test(tc, empty_tensors_complete_and_events_chain);
-    tcase_add_test(tc, pixel_shuffle_is_crd_and_verify_mode_agrees);
-    tcase_add_test(tc, reference_matches_the_formulas);
-    suite_add_tcase(s, tc);
+    ADD(blocks_square_and_rectangular);
+    ADD(odd_spatial_channels_and_batch);
+    ADD(strided_views_with_offsets_and_mixed_layouts);
+    ADD(every_element_type);
+    ADD(one_dimensional);
+    ADD(round_trips_every_mode_and_layout);
+    ADD(onnx_worked_example_dcr);
+    ADD(onnx_worked_example_crd);
+    ADD(errors_name_the_mismatch);
+    ADD(empty_tensors_complete_and_events_chain);
+    ADD(pixel_shuffle_is_crd_and_verify_mode_agrees);
+    ADD(reference_matches_the_formulas);
     return tu_run(s);
 }
