@@ -116,9 +116,18 @@ void bench_stats(double *v, int n, double *median, double *min);
 double bench_event_seconds(cl_event ev);
 /* Monotonic host clock, seconds. */
 double bench_now(void);
-/* Warm up, calibrate and time fn: events when use_events, else the host clock. */
+/* Warm up, calibrate and time fn: events when use_events, else the host clock.
+ * At least 3 iterations. */
 cls_status bench_time(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
                       double min_time, bench_timing *out);
+
+typedef struct bench_time_opts {
+    int min_iters; /* fewest timed iterations (slow peers: 1) */
+    int warmed;    /* the caller already ran fn once (its verification run) */
+} bench_time_opts;
+/* bench_time() with options. */
+cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+                         double min_time, const bench_time_opts *o, bench_timing *out);
 
 /* ---- the run: context, case list, records (main.c) ---- */
 
@@ -182,6 +191,16 @@ void bench_host_copy(const unsigned char *src, const cls_tensor *sv, unsigned ch
                      const cls_tensor *dv);
 /* First element where two host images differ over view v; -1 if none. */
 int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v);
+/* The packed tensor p (N, C*bh*bw, H, W) and the upsampled u (N, C, H*bh,
+ * W*bw) as two 6-D views (N, C, H, bh, W, bw) that map element to element. */
+void bench_d2s_views(const cls_tensor *p, const cls_tensor *u, int bh, int bw, cls_d2s_mode mode,
+                     cls_tensor *pv, cls_tensor *uv);
+/* Depth-to-space src -> dst (4-D, or 3-D with bh == 1) with the library's op,
+ * or where it is unsupported, cls_copy between the two views (*fallback = 1). */
+cls_status bench_d2s_any(bench *b, const cls_tensor *src, const cls_tensor *dst, int bh, int bw,
+                         cls_d2s_mode mode, int *fallback);
+/* A 3-D (N, C, L) tensor read as (N, C, 1, L); others unchanged. */
+cls_tensor bench_lift4(const cls_tensor *t);
 /* "[1, 64, 256, 256]" */
 void bench_shape_str(const int64_t *dims, int ndim, char *buf, size_t size);
 /* Record an op failure on c: unsupported (not timed) or an error (counted). */
@@ -220,8 +239,9 @@ int bench_plan_d2s(bench *b);
 int bench_plan_conv(bench *b);
 
 /* ---- roofline (roofline.c) ---- */
-/* Measure the roofline at every distinct byte count of the planned cases. */
-cls_status bench_roofline(bench *b);
+/* Measure the roofline at every distinct byte count of the planned cases;
+ * again: measure the copy kernels once more, keeping the better figures. */
+cls_status bench_roofline(bench *b, int again);
 /* Enqueue-to-completion host time of an empty kernel (median), seconds. */
 cls_status bench_empty_kernel_latency(bench *b, double *median_s);
 

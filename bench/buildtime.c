@@ -1,4 +1,5 @@
 /* Kernel build time, measured in child processes: cold (no caches) and from clshuffle's disk cache. */
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ int bench_build_probe_child(const bench_opts *o)
 /* Run the probe in a child with env prefixed; seconds, or NAN on failure. */
 static double run_probe(const char *exe, const char *env, int *programs)
 {
-    char cmd[1400];
+    char cmd[2600];
     double secs = NAN;
     int src = 0, disk = 0;
     FILE *p;
@@ -76,24 +77,46 @@ static double run_probe(const char *exe, const char *env, int *programs)
     return secs;
 }
 
+/* Remove the probe's cache files, then its directory. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[1300];
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        remove(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* Cold: a fresh context, an empty clshuffle disk cache and PoCL's own kernel
+ * cache off, so every program compiles from source. Cached: a fresh context
+ * loading the binaries the cold run stored. Both in child processes, with a
+ * temporary cache directory (the user's cache is left alone). */
 void bench_build_time(bench *b, const char *argv0)
 {
-    char exe[1024];
+    char exe[1024], dir[] = "/tmp/clshuffle-bench-cache-XXXXXX", env[1200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     int programs = 0;
     if (n > 0)
         exe[n] = '\0';
     else
         snprintf(exe, sizeof exe, "%s", argv0);
-    if (strchr(exe, '\'')) /* cannot quote it for the shell: skip */
+    if (strchr(exe, '\'') || !mkdtemp(dir)) /* cannot quote it for the shell: skip */
         return;
     if (b->opts.device)
         setenv("CLS_DEVICE", b->opts.device, 1);
     bench_progress(b, "kernel build time: cold");
-    /* Cold: clshuffle's disk cache off, and PoCL's own kernel cache off too. */
-    b->hdr.build_cold_s = run_probe(exe, "POCL_KERNEL_CACHE=0 CLS_CACHE_DIR=off", &programs);
+    snprintf(env, sizeof env, "POCL_KERNEL_CACHE=0 CLS_CACHE_DIR='%s'", dir);
+    b->hdr.build_cold_s = run_probe(exe, env, &programs);
     b->hdr.build_programs = programs;
     bench_progress(b, "kernel build time: from the cache");
-    run_probe(exe, "", &programs); /* fills the disk cache when it is empty */
-    b->hdr.build_cached_s = run_probe(exe, "", &programs);
+    snprintf(env, sizeof env, "CLS_CACHE_DIR='%s'", dir);
+    b->hdr.build_cached_s = run_probe(exe, env, &programs);
+    remove_dir(dir);
 }

@@ -14,29 +14,6 @@ static cls_tensor tensor4(cls_dtype dt, const int64_t *s, int last)
                 : cls_tensor_nchw(NULL, 0, dt, s[0], s[1], s[2], s[3]);
 }
 
-/* The packed tensor p (N, C*bh*bw, H, W) and upsampled u (N, C, H*bh, W*bw) as
- * two 6-D views (N, C, H, bh, W, bw) that map element to element. */
-static void views6(const cls_tensor *p, const cls_tensor *u, int bh, int bw, cls_d2s_mode mode,
-                   cls_tensor *pv, cls_tensor *uv)
-{
-    int64_t C = u->sizes[1], sc = p->strides[1];
-    int64_t sizes[6] = {u->sizes[0], C, p->sizes[2], bh, p->sizes[3], bw};
-    int64_t ps[6] = {p->strides[0], 0, p->strides[2], 0, p->strides[3], 0};
-    int64_t us[6] = {u->strides[0], u->strides[1], u->strides[2] * bh, u->strides[2],
-                     u->strides[3] * bw, u->strides[3]};
-    if (mode == CLS_DCR) /* channel (i*bw + j)*C + c */
-        ps[1] = sc, ps[3] = (int64_t)bw * C * sc, ps[5] = C * sc;
-    else /* CRD: channel c*bh*bw + i*bw + j */
-        ps[1] = (int64_t)bh * bw * sc, ps[3] = (int64_t)bw * sc, ps[5] = sc;
-    *pv = *p;
-    *uv = *u;
-    pv->ndim = uv->ndim = 6;
-    memcpy(pv->sizes, sizes, sizeof sizes);
-    memcpy(uv->sizes, sizes, sizeof sizes);
-    memcpy(pv->strides, ps, sizeof ps);
-    memcpy(uv->strides, us, sizeof us);
-}
-
 static void run_d2s(bench *b, bench_case *c)
 {
     bench_view_job j;
@@ -55,7 +32,7 @@ static void run_d2s(bench *b, bench_case *c)
     j.bh = bh, j.bw = bw, j.mode = (cls_d2s_mode)c->p[P_MODE];
     packed = tensor4(c->dtype, pk, c->p[c->p[P_S2D] ? P_DST_LAST : P_SRC_LAST]);
     upsampled = tensor4(c->dtype, up, c->p[c->p[P_S2D] ? P_SRC_LAST : P_DST_LAST]);
-    views6(&packed, &upsampled, bh, bw, j.mode, &pv, &uv);
+    bench_d2s_views(&packed, &upsampled, bh, bw, j.mode, &pv, &uv);
     if (c->p[P_S2D]) {
         j.op = BENCH_VJ_S2D;
         j.src = upsampled, j.dst = packed, j.ref_src = uv, j.ref_dst = pv;

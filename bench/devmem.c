@@ -143,3 +143,50 @@ void bench_finish_record(bench *b, bench_record *r, const bench_timing *t,
         r->peer_speedup = peer->median_s / t->median_s;
     }
 }
+
+/* The packed tensor p (N, C*bh*bw, H, W) and upsampled u (N, C, H*bh, W*bw) as
+ * two 6-D views (N, C, H, bh, W, bw) that map element to element. */
+void bench_d2s_views(const cls_tensor *p, const cls_tensor *u, int bh, int bw, cls_d2s_mode mode,
+                   cls_tensor *pv, cls_tensor *uv)
+{
+    int64_t C = u->sizes[1], sc = p->strides[1];
+    int64_t sizes[6] = {u->sizes[0], C, p->sizes[2], bh, p->sizes[3], bw};
+    int64_t ps[6] = {p->strides[0], 0, p->strides[2], 0, p->strides[3], 0};
+    int64_t us[6] = {u->strides[0], u->strides[1], u->strides[2] * bh, u->strides[2],
+                     u->strides[3] * bw, u->strides[3]};
+    if (mode == CLS_DCR) /* channel (i*bw + j)*C + c */
+        ps[1] = sc, ps[3] = (int64_t)bw * C * sc, ps[5] = C * sc;
+    else /* CRD: channel c*bh*bw + i*bw + j */
+        ps[1] = (int64_t)bh * bw * sc, ps[3] = (int64_t)bw * sc, ps[5] = sc;
+    *pv = *p;
+    *uv = *u;
+    pv->ndim = uv->ndim = 6;
+    memcpy(pv->sizes, sizes, sizeof sizes);
+    memcpy(uv->sizes, sizes, sizeof sizes);
+    memcpy(pv->strides, ps, sizeof ps);
+    memcpy(uv->strides, us, sizeof us);
+}
+
+
+cls_tensor bench_lift4(const cls_tensor *t)
+{
+    cls_tensor u = *t;
+    if (t->ndim == 3) {
+        u.ndim = 4;
+        u.sizes[2] = 1, u.strides[2] = t->strides[2] * t->sizes[2];
+        u.sizes[3] = t->sizes[2], u.strides[3] = t->strides[2];
+    }
+    return u;
+}
+
+cls_status bench_d2s_any(bench *b, const cls_tensor *src, const cls_tensor *dst, int bh, int bw,
+                         cls_d2s_mode mode, int *fallback)
+{
+    cls_tensor p = bench_lift4(src), u = bench_lift4(dst), pv, uv;
+    cls_status st = cls_depth_to_space(b->ctx, src, dst, bh, bw, mode, 0, NULL, NULL);
+    if (st != CLS_ERR_UNSUPPORTED)
+        return st;
+    *fallback = 1;
+    bench_d2s_views(&p, &u, bh, bw, mode, &pv, &uv);
+    return cls_copy(b->ctx, &pv, &uv, 0, NULL, NULL);
+}

@@ -17,7 +17,7 @@ static const char usage[] =
     "                     variants of the layout and depth-to-space cases)\n"
     "  --sizes LIST       MiB per tensor for layout and d2s cases (default 64; quick 8;\n"
     "                     full 64,256)\n"
-    "  --min-time S       seconds of timed iterations per measurement (default 0.4;\n"
+    "  --min-time S       seconds of timed iterations per measurement (default 0.25;\n"
     "                     quick 0.05; full 1)\n"
     "  --quick            about 20 s: small tensors, short timing, small conv layers\n"
     "  --full             more sizes, dtypes, blocks and layouts\n"
@@ -159,7 +159,7 @@ int bench_parse_options(int argc, char **argv, bench_opts *o)
     o->min_time = min_time > 0.0 ? min_time
                   : o->level == BENCH_QUICK ? 0.05
                   : o->level == BENCH_FULL  ? 1.0
-                                            : 0.4;
+                                            : 0.25;
     return BENCH_OPTS_RUN;
 }
 

@@ -90,8 +90,10 @@ static void put_row(FILE *f, const bench_record *r, int i, double xmax)
     put_text(f, r->op);
     fputs(" ", f);
     put_text(f, r->variant);
-    fputs(" ", f);
-    put_text(f, r->layout);
+    if (!strstr(r->variant, r->layout)) { /* layout variants already name it */
+        fputs(" ", f);
+        put_text(f, r->layout);
+    }
     fputs(" ", f);
     put_text(f, r->dtype);
     fputs("</text>\n", f);
@@ -108,6 +110,7 @@ static void put_row(FILE *f, const bench_record *r, int i, double xmax)
 int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n)
 {
     int width = LEFT + PLOT + 60, height = TOP + ROW * n + BOTTOM;
+    char platform[72];
     double xmax = axis_max(r, n);
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -118,7 +121,13 @@ int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n
     fputs("<text x=\"12\" y=\"22\" font-size=\"15\" font-weight=\"bold\">clshuffle-bench: ", f);
     put_text(f, h->device);
     fputs("</text>\n<text x=\"12\" y=\"40\" fill=\"#555\">", f);
-    put_text(f, h->platform);
+    if (strlen(h->platform) < sizeof platform) {
+        memcpy(platform, h->platform, strlen(h->platform) + 1);
+    } else { /* long PoCL version strings */
+        memcpy(platform, h->platform, sizeof platform - 4);
+        memcpy(platform + sizeof platform - 4, "...", 4);
+    }
+    put_text(f, platform);
     fprintf(f, ", %s, roofline %.1f GB/s</text>\n", h->date,
             h->num_roof ? bench_roofline_at(h, h->roof[h->num_roof - 1].bytes) : NAN);
     fprintf(f, "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"

@@ -47,8 +47,7 @@ static void print_row(FILE *f, const bench_record *r)
             num(ratio, sizeof ratio, "%.2f", r->ratio), bench_verdict_name(r->verdict), r->peer,
             num(pgb, sizeof pgb, "%.2f", r->peer_gbps),
             num(px, sizeof px, "%.2fx", r->peer_speedup), num(gfl, sizeof gfl, "%.1f", r->gflops),
-            extra, r->verdict != BENCH_PASS && r->note[0] ? " " : "",
-            r->verdict != BENCH_PASS ? r->note : "");
+            extra, extra[0] && r->note[0] ? "; " : "", r->note);
 }
 
 void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, int n)

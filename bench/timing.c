@@ -110,23 +110,35 @@ static cls_status time_events(cl_command_queue q, bench_enqueue_fn fn, void *arg
 cls_status bench_time(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
                       double min_time, bench_timing *out)
 {
+    bench_time_opts o = {MIN_ITERS, 0};
+    return bench_time_ex(q, fn, arg, use_events, min_time, &o, out);
+}
+
+cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+                         double min_time, const bench_time_opts *o, bench_timing *out)
+{
     double one = 0.0, *samples;
-    cls_status st;
-    int n;
+    cls_status st = CLS_OK;
+    int n, first = 0;
     out->median_s = out->min_s = NAN;
     out->iters = 0;
-    /* Warm-up, then one timed run to calibrate the count. */
-    if ((st = time_one(q, fn, arg, use_events, &one)) != CLS_OK ||
-        (st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
+    /* Warm-up (unless the caller's verification run was one), then one timed
+     * run to calibrate the count; a calibration run longer than min_time is
+     * kept as the first sample. */
+    if (!o->warmed && (st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
         return st;
-    n = bench_calibrate(one, min_time, MIN_ITERS, MAX_ITERS);
+    if ((st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
+        return st;
+    n = bench_calibrate(one, min_time, o->min_iters, MAX_ITERS);
     samples = calloc((size_t)n, sizeof *samples);
     if (!samples)
         return CLS_ERR_OUT_OF_MEMORY;
+    if (one >= min_time)
+        samples[first++] = one;
     if (use_events) {
-        st = time_events(q, fn, arg, n, samples);
+        st = time_events(q, fn, arg, n - first, samples + first);
     } else {
-        for (int i = 0; i < n && st == CLS_OK; i++)
+        for (int i = first; i < n && st == CLS_OK; i++)
             st = time_one(q, fn, arg, 0, &samples[i]);
     }
     if (st == CLS_OK) {

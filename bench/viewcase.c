@@ -82,7 +82,9 @@ static void run_peer(bench *b, bench_case *c, bench_view_job *j, const unsigned 
         snprintf(c->rec.note, sizeof c->rec.note, "peer not timed: %s", cls_last_error());
         return;
     }
-    if (bench_time(b->queue, omatcopy_enqueue, j, 0, b->opts.min_time, pt) != CLS_OK)
+    bench_time_opts peer_opts = {1, 1};
+    if (bench_time_ex(b->queue, omatcopy_enqueue, j, 0, b->opts.min_time, &peer_opts, pt) !=
+        CLS_OK)
         pt->median_s = NAN;
 }
 
@@ -91,6 +93,7 @@ static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned
                             unsigned char *actual, size_t dbytes)
 {
     bench_timing t, pt = {NAN, NAN, 0};
+    bench_time_opts warmed = {3, 1};
     cls_status st = view_enqueue(j, NULL);
     if (st == CLS_OK && clFinish(b->queue) != CL_SUCCESS)
         st = cls__fail(CLS_ERR_OPENCL, "clFinish failed after the op");
@@ -105,7 +108,7 @@ static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned
     }
     c->rec.verdict = BENCH_PASS;
     snprintf(c->rec.timing, sizeof c->rec.timing, "%s", j->wall ? "wall" : "event");
-    st = bench_time(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &t);
+    st = bench_time_ex(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &warmed, &t);
     if (st != CLS_OK) {
         bench_case_status(b, c, st, "timing");
         return;
