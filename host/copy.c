@@ -51,6 +51,20 @@ static void arg_dims(launch *l, const cls__copy_plan *p, const int *keep, int n)
     arg(l, sizeof ds, &ds);
 }
 
+/* Like arg_dims with only the dst strides (fill_zero). */
+static void arg_dims_dst(launch *l, const cls__copy_plan *p, const int *keep, int n)
+{
+    cl_long8 sz, ds;
+    cl_int count = n;
+    for (int i = 0; i < 8; i++) {
+        sz.s[i] = i < n ? p->sizes[keep[i]] : 1;
+        ds.s[i] = i < n ? p->dstr[keep[i]] : 0;
+    }
+    arg(l, sizeof count, &count);
+    arg(l, sizeof sz, &sz);
+    arg(l, sizeof ds, &ds);
+}
+
 /* Fetch the kernel from its (cached) program and set the buffer arguments. */
 static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *file,
                         const char *name, int tile, const cls_tensor *src,
@@ -206,6 +220,43 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
     grid(n, global, local);
     return finish(ctx, &l, name, global, local, nw, w, ev);
+}
+
+cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
+                               const cl_event *wait, cl_event *ev)
+{
+    char opts[64];
+    cls__copy_plan p;
+    int keep[CLS_MAX_DIMS], inner;
+    uint64_t rows = 1, len, n[3];
+    size_t global[3], local[3];
+    cl_ulong doff;
+    launch l;
+    cls_status st;
+    cls__copy_plan_make_raw(dst, dst, &p);
+    inner = p.ndim - 1;
+    doff = p.doff;
+    snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=0", p.es, p.idx64);
+    memset(&l, 0, sizeof l);
+    l.idx64 = p.idx64;
+    st = cls__kernel_get(ctx, "copy", opts, "fill_zero", &l.k);
+    if (st != CLS_OK)
+        return st;
+    for (int d = 0; d < inner; d++) {
+        keep[d] = d;
+        rows *= (uint64_t)p.sizes[d];
+    }
+    len = strip_len(p.es, 1);
+    arg(&l, sizeof(cl_mem), &dst->buffer);
+    arg(&l, sizeof doff, &doff);
+    arg_idx(&l, (uint64_t)p.sizes[inner]);
+    arg_idx(&l, (uint64_t)p.dstr[inner]);
+    arg_idx(&l, len);
+    arg_idx(&l, rows);
+    arg_dims_dst(&l, &p, keep, inner);
+    n[0] = ((uint64_t)p.sizes[inner] + len - 1) / len, n[1] = rows, n[2] = 1;
+    grid(n, global, local);
+    return finish(ctx, &l, "fill_zero", global, local, num_wait, wait, ev);
 }
 
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

@@ -6,6 +6,8 @@
 
 /* The kernel forced by tests on this thread (CLS__COPY_AUTO: none). */
 static _Thread_local cls__copy_kernel forced = CLS__COPY_AUTO;
+/* Non-zero: 64-bit indices even where 32 bits suffice (tests). */
+static _Thread_local int forced_idx64 = 0;
 
 static const char *const kernel_names[CLS__COPY_KERNEL_COUNT] = {
     [CLS__COPY_AUTO] = "auto",
@@ -23,6 +25,11 @@ const char *cls__copy_kernel_name(cls__copy_kernel kernel)
     if ((int)kernel < 0 || kernel >= CLS__COPY_KERNEL_COUNT)
         return "invalid";
     return kernel_names[kernel];
+}
+
+void cls__copy_force_idx64(int on)
+{
+    forced_idx64 = on != 0;
 }
 
 void cls__copy_force(cls__copy_kernel kernel)
@@ -79,7 +86,7 @@ static void index_width(cls__copy_plan *p)
         total *= (uint64_t)p->sizes[i];
     }
     p->bytes = total * p->es;
-    p->idx64 = smax + 64 >= (1ull << 31) || dmax + 64 >= (1ull << 31) ||
+    p->idx64 = forced_idx64 || smax + 64 >= (1ull << 31) || dmax + 64 >= (1ull << 31) ||
                total + 64 >= (1ull << 31);
 }
 
@@ -174,6 +181,12 @@ static void log_plan(const cls__copy_plan *p)
     fprintf(stderr, "clshuffle: copy kernel=%s elem=%zu idx%d bytes=%llu dims(size:src/dst)=[%s]\n",
             cls__copy_kernel_name(p->kernel), p->es, p->idx64 ? 64 : 32,
             (unsigned long long)p->bytes, shape);
+}
+
+void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__copy_plan *plan)
+{
+    canonicalise(src, dst, plan);
+    plan->kernel = CLS__COPY_GENERIC;
 }
 
 void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

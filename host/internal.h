@@ -152,6 +152,15 @@ int cls__copy_applies(const cls__copy_plan *plan, cls__copy_kernel kernel);
 void cls__copy_force(cls__copy_kernel kernel);
 /* Short name of a kernel ("reg"), "invalid" outside the enum. */
 const char *cls__copy_kernel_name(cls__copy_kernel kernel);
+/* Non-zero: build and run the 64-bit-index kernels even for small views
+ * (calling thread; tests). */
+void cls__copy_force_idx64(int on);
+/* Canonicalise only (kernel GENERIC, no choice, no log). */
+void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__copy_plan *plan);
+/* Enqueue zeros into every element of a validated, non-empty view (the
+ * padding of blocked formats). ev may be NULL. */
+cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
+                               const cl_event *wait, cl_event *ev);
 
 /* ---- verify (verify.c) ---- */
 

@@ -1,0 +1,309 @@
+/* Copy engine: canonical forms, kernel choice, and every kernel forced on
+ * purpose, bit-exact against the reference over odd sizes, offsets, strided
+ * views and every element size. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "reference/reference.h"
+#include "util.h"
+
+static const cls_dtype dtypes[4] = {CLS_U8, CLS_F16, CLS_F32, CLS_F64};
+
+/* Strides of sizes laid out with order[0] outermost ... order[nd-1]
+ * innermost; pad adds elements to every stride but the innermost. */
+static void layout(int nd, const int64_t *sizes, const int *order, int64_t pad, int64_t *st)
+{
+    int64_t s = 1;
+    for (int k = nd - 1; k >= 0; k--) {
+        st[order[k]] = s;
+        s = s * sizes[order[k]] + pad;
+    }
+}
+
+static size_t view_bytes(const cls_tensor *t)
+{
+    uint64_t bytes = 0;
+    ck_assert_int_eq(cls_tensor_extent(t, &bytes), CLS_OK);
+    return (size_t)bytes + 16;
+}
+
+/* Copy src -> dst (shape, orders, pads and element offsets given) with
+ * `want` forced, check the engine chose it (when strict), and compare the whole dst
+ * buffer with the reference (so stray writes fail too). */
+static void check(cls_context *ctx, cls_dtype dt, int nd, const int64_t *sizes, const int *sorder,
+                  int64_t spad, size_t soff, const int *dorder, int64_t dpad, size_t doff,
+                  cls__copy_kernel want, int strict)
+{
+    size_t es = cls_dtype_size(dt), sb, db;
+    cls_tensor s = cls_tensor_contiguous(NULL, soff * es, dt, nd, sizes), d = s;
+    unsigned char *sh, *dh, *out;
+    d.offset = doff * es;
+    layout(nd, sizes, sorder, spad, s.strides);
+    layout(nd, sizes, dorder, dpad, d.strides);
+    sb = view_bytes(&s), db = view_bytes(&d);
+    sh = malloc(sb), dh = malloc(db);
+    tu_fill(sh, sb, 7u + (uint32_t)nd), tu_fill(dh, db, 99u);
+    s.buffer = tu_buffer(ctx, sb, sh), d.buffer = tu_buffer(ctx, db, dh);
+    cls__copy_force(want);
+    if (want != CLS__COPY_AUTO && strict)
+        ck_assert_msg(cls__copy_choose(ctx, &s, &d) == want, "chose %s, wanted %s",
+                      cls__copy_kernel_name(cls__copy_choose(ctx, &s, &d)),
+                      cls__copy_kernel_name(want));
+    ck_assert_msg(cls_copy(ctx, &s, &d, 0, NULL, NULL) == CLS_OK, "%s", cls_last_error());
+    cls__copy_force(CLS__COPY_AUTO);
+    out = tu_read(ctx, d.buffer, db);
+    ck_assert_int_eq(cls__ref_copy(sh, &s, dh, &d, NULL), CLS_OK);
+    ck_assert_msg(memcmp(out, dh, db) == 0, "%s, %zu-byte elements, %d dims: differs",
+                  cls__copy_kernel_name(want), es, nd);
+    clReleaseMemObject(s.buffer), clReleaseMemObject(d.buffer);
+    free(sh), free(dh), free(out);
+}
+
+/* A 4-D (N, C, H, W) pair: src channels-first, dst channels-last, or the
+ * reverse, with offsets and optional padding. */
+static void check_nchw(cls_context *ctx, cls_dtype dt, int64_t n, int64_t c, int64_t h,
+                       int64_t w, int to_nhwc, int64_t pad, cls__copy_kernel want)
+{
+    static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
+    const int64_t sizes[4] = {n, c, h, w};
+    check(ctx, dt, 4, sizes, to_nhwc ? nchw : nhwc, pad, 5, to_nhwc ? nhwc : nchw, 0, 3, want,
+          1);
+}
+
+/* A 2-D or batched 3-D transpose pair: src (B, R, C) row-major, dst with the
+ * last two dims swapped, both padded and offset. */
+static void check_transpose(cls_context *ctx, cls_dtype dt, int64_t b, int64_t r, int64_t c,
+                            cls__copy_kernel want)
+{
+    static const int src_order[3] = {0, 1, 2}, dst_order[3] = {0, 2, 1};
+    const int64_t sizes[3] = {b, r, c};
+    check(ctx, dt, 3, sizes, src_order, 3, 11, dst_order, 2, 7, want, 1);
+}
+
+START_TEST(canonical_forms)
+{
+    int64_t sizes[5] = {2, 1, 3, 5, 7};
+    cls_tensor s = cls_tensor_contiguous(NULL, 8, CLS_F32, 5, sizes), d = s;
+    cls__copy_plan p;
+    /* Contiguous on both sides: one dim; size-1 dims are dropped. */
+    cls__copy_plan_make_raw(&s, &d, &p);
+    ck_assert_int_eq(p.ndim, 1);
+    ck_assert_int_eq(p.sizes[0], 210);
+    ck_assert_int_eq(p.soff, 2);
+    /* NCHW -> NHWC: (N, HW, C) ordered by dst stride, H and W merged. */
+    s = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 3, 5, 7);
+    d = cls_tensor_nhwc(NULL, 0, CLS_F32, 2, 3, 5, 7);
+    cls__copy_plan_make_raw(&s, &d, &p);
+    ck_assert_int_eq(p.ndim, 3);
+    ck_assert_int_eq(p.sizes[0], 2);
+    ck_assert_int_eq(p.sizes[1], 35);
+    ck_assert_int_eq(p.sizes[2], 3);
+    ck_assert_int_eq(p.dstr[2], 1);
+    ck_assert_int_eq(p.sstr[2], 35);
+    ck_assert_int_eq(p.a, 1);
+    ck_assert_int_eq(p.b, 2);
+    /* N = 1 drops out: (HW, C). */
+    s = cls_tensor_nhwc(NULL, 0, CLS_F32, 1, 16, 4, 4);
+    d = cls_tensor_nchw(NULL, 0, CLS_F32, 1, 16, 4, 4);
+    cls__copy_plan_make_raw(&s, &d, &p);
+    ck_assert_int_eq(p.ndim, 2);
+    ck_assert_int_eq(p.sizes[0], 16);
+    ck_assert_int_eq(p.sizes[1], 16);
+    ck_assert_int_eq(p.sstr[0], 1);
+    ck_assert_int_eq(p.sstr[1], 16);
+}
+END_TEST
+
+START_TEST(automatic_choice_by_shape_and_device)
+{
+    cls_context *ctx = tu_context();
+    cls_device_info info;
+    int gpu;
+    int64_t n = 1000, sizes[2] = {100, 3};
+    cls_tensor s, d;
+    ck_assert_int_eq(cls_context_get_info(ctx, &info), CLS_OK);
+    gpu = (info.type & CL_DEVICE_TYPE_GPU) != 0;
+    s = cls_tensor_contiguous(NULL, 0, CLS_F32, 1, &n), d = s;
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_RUN);
+    s = cls_tensor_contiguous(NULL, 0, CLS_F32, 2, sizes), d = s;
+    s.strides[0] = 5;
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_RUN_PACKED);
+    s.strides[1] = 2;
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_GENERIC);
+    s = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 3, 32, 32);
+    d = cls_tensor_nhwc(NULL, 0, CLS_F32, 2, 3, 32, 32);
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_INTERLEAVE);
+    ck_assert_int_eq(cls__copy_choose(ctx, &d, &s), CLS__COPY_DEINTERLEAVE);
+    s = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 64, 32, 32);
+    d = cls_tensor_nhwc(NULL, 0, CLS_F32, 2, 64, 32, 32);
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), gpu ? CLS__COPY_TILE : CLS__COPY_REG);
+    /* A forced kernel that cannot run the pair is ignored. */
+    cls__copy_force(CLS__COPY_RUN);
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), gpu ? CLS__COPY_TILE : CLS__COPY_REG);
+    cls__copy_force(CLS__COPY_AUTO);
+    ck_assert_str_eq(cls__copy_kernel_name(CLS__COPY_REG), "reg");
+    ck_assert_str_eq(cls__copy_kernel_name((cls__copy_kernel)99), "invalid");
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(run_kernels)
+{
+    static const int rm[3] = {0, 1, 2};
+    const int64_t rows[2] = {7, 93}, flat[1] = {133}, shortr[3] = {7, 13, 3}, one[1] = {1};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++) {
+        check(ctx, dtypes[i], 2, rows, rm, 7, 3, rm, 0, 1, CLS__COPY_RUN, 1);
+        check(ctx, dtypes[i], 1, flat, rm, 0, 5, rm, 0, 2, CLS__COPY_RUN, 1);
+        check(ctx, dtypes[i], 1, one, rm, 0, 0, rm, 0, 0, CLS__COPY_RUN, 1);
+        check(ctx, dtypes[i], 2, rows, rm, 7, 3, rm, 2, 1, CLS__COPY_RUN_PACKED, 1);
+        check(ctx, dtypes[i], 3, shortr, rm, 2, 1, rm, 1, 0, CLS__COPY_RUN_PACKED, 1);
+        check(ctx, dtypes[i], 1, flat, rm, 0, 5, rm, 0, 2, CLS__COPY_RUN_PACKED, 1);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(generic_kernel)
+{
+    static const int rm[3] = {0, 1, 2}, tr[3] = {0, 2, 1}, rev[3] = {2, 1, 0};
+    const int64_t sizes[3] = {3, 7, 93};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++) {
+        check(ctx, dtypes[i], 3, sizes, rm, 3, 5, tr, 1, 2, CLS__COPY_GENERIC, 1);
+        check(ctx, dtypes[i], 3, sizes, rev, 0, 0, rm, 4, 9, CLS__COPY_GENERIC, 1);
+        check(ctx, dtypes[i], 3, sizes, rm, 0, 1, rm, 0, 0, CLS__COPY_GENERIC, 1);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Both transposes over sizes at, below and above their blocks. */
+static void transposes(cls__copy_kernel k)
+{
+    static const int64_t shapes[][3] = {{1, 93, 133}, {3, 7, 13}, {2, 37, 41},
+                                        {1, 2, 3},    {2, 16, 8}, {1, 133, 17}};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++)
+        for (size_t j = 0; j < sizeof shapes / sizeof shapes[0]; j++)
+            check_transpose(ctx, dtypes[i], shapes[j][0], shapes[j][1], shapes[j][2], k);
+    cls_context_destroy(ctx);
+}
+
+START_TEST(tile_transpose)
+{
+    transposes(CLS__COPY_TILE);
+}
+END_TEST
+
+START_TEST(reg_transpose)
+{
+    transposes(CLS__COPY_REG);
+}
+END_TEST
+
+START_TEST(interleave_kernels)
+{
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++) {
+        check_nchw(ctx, dtypes[i], 2, 3, 7, 13, 1, 1, CLS__COPY_INTERLEAVE);
+        check_nchw(ctx, dtypes[i], 1, 16, 5, 3, 1, 0, CLS__COPY_INTERLEAVE);
+        check_nchw(ctx, dtypes[i], 3, 2, 1, 133, 1, 2, CLS__COPY_INTERLEAVE);
+        check_nchw(ctx, dtypes[i], 2, 3, 7, 13, 0, 0, CLS__COPY_DEINTERLEAVE);
+        check_nchw(ctx, dtypes[i], 1, 16, 5, 3, 0, 0, CLS__COPY_DEINTERLEAVE);
+        check_nchw(ctx, dtypes[i], 3, 5, 1, 133, 0, 0, CLS__COPY_DEINTERLEAVE);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(sixty_four_bit_indices)
+{
+    static const cls__copy_kernel kernels[] = {CLS__COPY_GENERIC, CLS__COPY_REG,
+                                               CLS__COPY_TILE, CLS__COPY_INTERLEAVE};
+    cls_context *ctx = tu_context();
+    cls__copy_force_idx64(1);
+    for (size_t k = 0; k < sizeof kernels / sizeof kernels[0]; k++)
+        check_nchw(ctx, CLS_F32, 2, 3, 7, 13, 1, 1, kernels[k]);
+    check_nchw(ctx, CLS_F32, 2, 3, 7, 13, 0, 0, CLS__COPY_DEINTERLEAVE);
+    check_transpose(ctx, CLS_F32, 2, 37, 41, CLS__COPY_REG);
+    {
+        static const int rm[2] = {0, 1};
+        const int64_t rows[2] = {7, 93};
+        check(ctx, CLS_F32, 2, rows, rm, 7, 3, rm, 0, 1, CLS__COPY_RUN, 1);
+        check(ctx, CLS_F32, 2, rows, rm, 7, 3, rm, 0, 1, CLS__COPY_RUN_PACKED, 1);
+    }
+    cls__copy_force_idx64(0);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Every rank 1..8, random dst orders, each kernel forced where it applies. */
+START_TEST(every_rank_every_kernel)
+{
+    cls_context *ctx = tu_context();
+    uint32_t x = 12345;
+    for (int nd = 1; nd <= 8; nd++) {
+        int64_t sizes[8];
+        int sorder[8], dorder[8];
+        for (int i = 0; i < nd; i++) {
+            sizes[i] = nd <= 4 ? 3 + (i * 5) % 7 : 2 + i % 2;
+            sorder[i] = dorder[i] = i;
+        }
+        for (int i = nd - 1; i > 0; i--) {
+            x = x * 1103515245u + 12345u;
+            int j = (int)((x >> 8) % (uint32_t)(i + 1)), t = dorder[i];
+            dorder[i] = dorder[j], dorder[j] = t;
+        }
+        for (int k = CLS__COPY_AUTO; k < CLS__COPY_KERNEL_COUNT; k++)
+            check(ctx, dtypes[(nd + k) % 4], nd, sizes, sorder, nd % 2, (size_t)nd, dorder,
+                  (nd + 1) % 2, 1, (cls__copy_kernel)k, 0);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(log_line_names_the_kernel)
+{
+    static const int rm[2] = {0, 1};
+    const int64_t rows[2] = {7, 93};
+    char path[] = "/tmp/cls_log_XXXXXX", line[512] = "";
+    int fd = mkstemp(path);
+    FILE *f;
+    cls_context *ctx = tu_context();
+    ck_assert_int_ge(fd, 0);
+    setenv("CLS_LOG", "1", 1);
+    ck_assert_ptr_nonnull(freopen(path, "w", stderr));
+    check(ctx, CLS_F32, 2, rows, rm, 7, 3, rm, 0, 1, CLS__COPY_AUTO, 0);
+    fflush(stderr);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    fclose(f);
+    close(fd);
+    unlink(path);
+    ck_assert_msg(strstr(line, "clshuffle: copy kernel=run") != NULL, "log line: %s", line);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("copy_engine");
+    TCase *tc = tcase_create("copy_engine");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, canonical_forms);
+    tcase_add_test(tc, automatic_choice_by_shape_and_device);
+    tcase_add_test(tc, run_kernels);
+    tcase_add_test(tc, generic_kernel);
+    tcase_add_test(tc, tile_transpose);
+    tcase_add_test(tc, reg_transpose);
+    tcase_add_test(tc, interleave_kernels);
+    tcase_add_test(tc, sixty_four_bit_indices);
+    tcase_add_test(tc, every_rank_every_kernel);
+    tcase_add_test(tc, log_line_names_the_kernel);
+    suite_add_tcase(s, tc);
+    return tu_run(s);
+}
