@@ -20,18 +20,23 @@ static void apply_defaults(cls_conv_desc *d)
         d->dtype = CLS_F32;
 }
 
-#define POSITIVE(field)                                                                    \
-    if (d->field < 1)                                                                      \
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: " #field " = %d must be positive", \
-                         d->field);
-
 /* Check a desc whose defaults are applied. */
 static cls_status check_desc(const cls_conv_desc *d)
 {
+    const struct {
+        const char *name;
+        int value;
+    } pos[] = {{"in_channels", d->in_channels}, {"out_channels", d->out_channels},
+               {"kernel_h", d->kernel_h},       {"kernel_w", d->kernel_w},
+               {"stride_h", d->stride_h},       {"stride_w", d->stride_w},
+               {"dilation_h", d->dilation_h},   {"dilation_w", d->dilation_w},
+               {"groups", d->groups},           {"block_h", d->block_h},
+               {"block_w", d->block_w}};
     int v_all;
-    POSITIVE(in_channels) POSITIVE(out_channels) POSITIVE(kernel_h) POSITIVE(kernel_w)
-    POSITIVE(stride_h) POSITIVE(stride_w) POSITIVE(dilation_h) POSITIVE(dilation_w)
-    POSITIVE(groups) POSITIVE(block_h) POSITIVE(block_w)
+    for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
+        if (pos[k].value < 1)
+            return cls__fail(CLS_ERR_INVALID_ARG, "desc: %s = %d must be positive", pos[k].name,
+                             pos[k].value);
     if (d->pad_top < 0 || d->pad_bottom < 0 || d->pad_left < 0 || d->pad_right < 0)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: padding (%d, %d, %d, %d) is negative",
                          d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
@@ -40,17 +45,17 @@ static cls_status check_desc(const cls_conv_desc *d)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: channel or kernel counts are too large");
     v_all = d->out_channels * d->block_h * d->block_w;
     if (d->in_channels % d->groups)
-        return cls__fail(CLS_ERR_INVALID_ARG,
-                         "desc: groups = %d does not divide in_channels = %d", d->groups,
-                         d->in_channels);
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: groups = %d does not divide in_channels = %d",
+                         d->groups, d->in_channels);
     if (v_all % d->groups)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "desc: groups = %d does not divide out_channels * block_h * block_w"
-                         " = %d", d->groups, v_all);
+                         " = %d",
+                         d->groups, v_all);
     if ((d->stride_h > 1 || d->stride_w > 1) && (d->block_h > 1 || d->block_w > 1))
         return cls__fail(CLS_ERR_INVALID_ARG,
-                         "desc: stride %dx%d needs a 1x1 block, the block is %dx%d",
-                         d->stride_h, d->stride_w, d->block_h, d->block_w);
+                         "desc: stride %dx%d needs a 1x1 block, the block is %dx%d", d->stride_h,
+                         d->stride_w, d->block_h, d->block_w);
     if (d->mode != CLS_DCR && d->mode != CLS_CRD)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: mode = %d is neither DCR nor CRD",
                          (int)d->mode);
@@ -58,8 +63,10 @@ static cls_status check_desc(const cls_conv_desc *d)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: activation = %d is unknown",
                          (int)d->activation);
     if (d->activation == CLS_ACT_PRELU && !d->prelu)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: CLS_ACT_PRELU needs desc.prelu "
-                                              "(out_channels = %d slopes)", d->out_channels);
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: CLS_ACT_PRELU needs desc.prelu "
+                         "(out_channels = %d slopes)",
+                         d->out_channels);
     if (d->dtype != CLS_F32 && d->dtype != CLS_F16)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: dtype %s is not f32 or f16",
                          cls_dtype_name(d->dtype));
@@ -85,8 +92,8 @@ void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j)
 cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf)
 {
     cl_int err;
-    *buf = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes,
-                          (void *)host, &err);
+    *buf = clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, (void *)host,
+                          &err);
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clCreateBuffer (conv plan)");
 }
 
@@ -119,8 +126,8 @@ static cls_conv_path choose_path(const cls_context *ctx, const cls_conv_desc *d)
     return CLS_CONV_PATH_DIRECT;
 }
 
-cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc,
-                                const float *weights, const float *bias, cls_conv_plan **plan)
+cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, const float *weights,
+                                const float *bias, cls_conv_plan **plan)
 {
     cls_conv_plan *p = NULL;
     cls_status st;
@@ -129,7 +136,9 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc,
     *plan = NULL;
     if (!ctx || !desc || !weights)
         return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_create: %s is NULL",
-                         !ctx ? "ctx" : !desc ? "desc" : "weights");
+                         !ctx    ? "ctx"
+                         : !desc ? "desc"
+                                 : "weights");
     p = calloc(1, sizeof *p);
     if (!p)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");

@@ -24,7 +24,8 @@ static cls_status check_pair(const cls_conv_desc *d, const cls_tensor *src, cons
     if ((src->ndim != 3 && src->ndim != 4) || dst->ndim != src->ndim)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "src ndim = %d, dst ndim = %d: expected both 4 (N, C, H, W) or both "
-                         "3 (N, C, L)", src->ndim, dst->ndim);
+                         "3 (N, C, L)",
+                         src->ndim, dst->ndim);
     if (src->dtype != d->dtype || dst->dtype != d->dtype)
         return cls__fail(CLS_ERR_INVALID_ARG, "src is %s and dst is %s but the plan is %s",
                          cls_dtype_name(src->dtype), cls_dtype_name(dst->dtype),
@@ -45,8 +46,8 @@ static int64_t out_size(int64_t in, int pa, int pb, int dil, int k, int stride)
     return span < 1 ? 0 : (span - 1) / stride + 1;
 }
 
-static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src,
-                             const cls_tensor *dst, cls__conv_shape *s)
+static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, const cls_tensor *dst,
+                             cls__conv_shape *s)
 {
     int64_t sz[4], dz[4];
     char got[96], exp[96];
@@ -58,20 +59,24 @@ static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src,
     if (s->ho < 1 || s->wo < 1)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "the %dx%d kernel (dilation %dx%d) does not fit the padded %lldx%lld "
-                         "input", d->kernel_h, d->kernel_w, d->dilation_h, d->dilation_w,
+                         "input",
+                         d->kernel_h, d->kernel_w, d->dilation_h, d->dilation_w,
                          (long long)(s->h + d->pad_top + d->pad_bottom),
                          (long long)(s->w + d->pad_left + d->pad_right));
     if (src->ndim == 3 && s->ho * d->block_h != 1)
-        return cls__fail(CLS_ERR_INVALID_ARG, "3-D tensors need an output height of 1 (kernel_h "
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "3-D tensors need an output height of 1 (kernel_h "
                          "1, no top/bottom padding, block_h 1), got %lld",
                          (long long)(s->ho * d->block_h));
     if (dz[1] != d->out_channels || dz[2] != s->ho * d->block_h || dz[3] != s->wo * d->block_w) {
-        snprintf(got, sizeof got, "[%lld, %lld, %lld, %lld]", (long long)dz[0],
-                 (long long)dz[1], (long long)dz[2], (long long)dz[3]);
+        snprintf(got, sizeof got, "[%lld, %lld, %lld, %lld]", (long long)dz[0], (long long)dz[1],
+                 (long long)dz[2], (long long)dz[3]);
         snprintf(exp, sizeof exp, "[%lld, %d, %lld, %lld]", (long long)s->n, d->out_channels,
                  (long long)(s->ho * d->block_h), (long long)(s->wo * d->block_w));
-        return cls__fail(CLS_ERR_INVALID_ARG, "dst (N, C, H, W) is %s but the conv with block "
-                         "%dx%d gives %s", got, d->block_h, d->block_w, exp);
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "dst (N, C, H, W) is %s but the conv with block "
+                         "%dx%d gives %s",
+                         got, d->block_h, d->block_w, exp);
     }
     if (s->h > INT_MAX / 2 || s->w > INT_MAX / 2 || dz[2] > INT_MAX / 2 || dz[3] > INT_MAX / 2)
         return cls__fail(CLS_ERR_UNSUPPORTED, "conv: spatial sizes beyond 2^30 are unsupported");
@@ -80,9 +85,8 @@ static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src,
     return CLS_OK;
 }
 
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src,
-                                 const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                                 cl_event *done)
+cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
+                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     cls__conv_shape s;
     cl_event ev = NULL;
@@ -134,9 +138,11 @@ static cls_status compare(const unsigned char *exp, const unsigned char *got, co
             memcpy(&a, got + off, 4), memcpy(&b, exp + off, 4);
         }
         if (!(fabs((double)a - b) <= tol * (1.0 + fabs((double)b))))
-            return cls__fail(CLS_ERR_VERIFY, "verify: conv dst[%lld, %lld, %lld, %lld] = %g but "
-                             "the CPU reference gives %g", (long long)idx[0], (long long)idx[1],
-                             (long long)idx[2], (long long)idx[3], (double)a, (double)b);
+            return cls__fail(CLS_ERR_VERIFY,
+                             "verify: conv dst[%lld, %lld, %lld, %lld] = %g but "
+                             "the CPU reference gives %g",
+                             (long long)idx[0], (long long)idx[1], (long long)idx[2],
+                             (long long)idx[3], (double)a, (double)b);
     } while (cls__next_index(t->ndim, t->sizes, idx));
     return CLS_OK;
 }

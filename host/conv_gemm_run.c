@@ -15,22 +15,22 @@ static cls_status gemm(cls_conv_plan *p, const gemm_call *g)
     cl_event e = NULL;
     CLBlastStatusCode rc;
     if (g->batch == 1)
-        rc = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m,
-                          g->n, g->k, 1.0f, g->a, g->a_off, g->lda, p->g_b, g->b_off,
-                          (size_t)p->v_all, 0.0f, g->c, g->c_off, g->ldc, &q, &e);
+        rc = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m, g->n,
+                          g->k, 1.0f, g->a, g->a_off, g->lda, p->g_b, g->b_off, (size_t)p->v_all,
+                          0.0f, g->c, g->c_off, g->ldc, &q, &e);
     else
-        rc = CLBlastSgemmStridedBatched(CLBlastLayoutRowMajor, CLBlastTransposeNo,
-                                        CLBlastTransposeNo, g->m, g->n, g->k, 1.0f, g->a,
-                                        g->a_off, g->lda, g->a_stride, p->g_b, g->b_off,
-                                        (size_t)p->v_all, 0, 0.0f, g->c, g->c_off, g->ldc,
-                                        g->c_stride, g->batch, &q, &e);
+        rc = CLBlastSgemmStridedBatched(
+            CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m, g->n, g->k, 1.0f,
+            g->a, g->a_off, g->lda, g->a_stride, p->g_b, g->b_off, (size_t)p->v_all, 0, 0.0f, g->c,
+            g->c_off, g->ldc, g->c_stride, g->batch, &q, &e);
     if (e)
         clReleaseEvent(e);
     return rc == CLBlastSuccess
                ? CLS_OK
-               : cls__fail(CLS_ERR_CLBLAST, "conv: CLBlastSgemm%s failed with status %d "
-                           "(m %zu, n %zu, k %zu)", g->batch == 1 ? "" : "StridedBatched",
-                           (int)rc, g->m, g->n, g->k);
+               : cls__fail(CLS_ERR_CLBLAST,
+                           "conv: CLBlastSgemm%s failed with status %d "
+                           "(m %zu, n %zu, k %zu)",
+                           g->batch == 1 ? "" : "StridedBatched", (int)rc, g->m, g->n, g->k);
 }
 
 /* A device scratch buffer of at least need bytes, kept by the plan. */
@@ -73,8 +73,8 @@ static cls_status make_a(cls_conv_plan *p, const cls_tensor *src, const cls__con
     cl_long soff = s->soff;
     cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
     cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}}, ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
-    cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h,
-                    d->dilation_w, d->kernel_h, d->kernel_w}};
+    cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h, d->dilation_w,
+                    d->kernel_h, d->kernel_w}};
     cl_int cin = d->in_channels, err = 0;
     cls_status st;
     if (src_is_a(d, s)) {
@@ -138,8 +138,8 @@ static cls_status gemm_into_scratch(cls_conv_plan *p, const cls__conv_shape *s, 
                                     size_t a_img)
 {
     size_t rows = (size_t)(s->ho * s->wo), images = (size_t)s->n, a0 = g.a_off;
-    cls_status st = scratch(p, &p->g_out, &p->g_out_bytes,
-                            images * rows * (size_t)p->v_all * sizeof(float));
+    cls_status st =
+        scratch(p, &p->g_out, &p->g_out_bytes, images * rows * (size_t)p->v_all * sizeof(float));
     g.c = p->g_out, g.n = g.ldc = (size_t)p->v_all, g.m = rows, g.batch = 1, g.b_off = 0;
     if (a_img == rows * g.lda)
         g.m *= images, images = 1;
@@ -183,9 +183,9 @@ static cls_status epilogue(cls_conv_plan *p, const cls_tensor *dst, const cls__c
 
 /* CLBlast takes no wait list: a marker orders the in-order queue after it,
  * and a final marker gives the caller one event for the whole sequence. */
-cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src,
-                                  const cls_tensor *dst, const cls__conv_shape *s,
-                                  cl_uint num_wait, const cl_event *wait, cl_event *ev)
+cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                                  const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev)
 {
     const cls_conv_desc *d = &p->desc;
     gemm_call g = {0};
@@ -207,5 +207,6 @@ cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src,
     if (st != CLS_OK)
         return st;
     err = clEnqueueMarkerWithWaitList(p->ctx->queue, 0, NULL, ev);
-    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueMarkerWithWaitList (conv GEMM)");
+    return err == CL_SUCCESS ? CLS_OK
+                             : cls__fail_cl(err, "clEnqueueMarkerWithWaitList (conv GEMM)");
 }

@@ -7,8 +7,8 @@
 /* Sizes and element strides of one enqueue, tensors read as (N, C, H, W). */
 typedef struct cls__conv_shape {
     int64_t n, h, w, ho, wo;
-    int64_t ss[4], ds[4];   /* src and dst strides (N, C, H, W) */
-    int64_t soff, doff;     /* offsets in elements */
+    int64_t ss[4], ds[4]; /* src and dst strides (N, C, H, W) */
+    int64_t soff, doff;   /* offsets in elements */
 } cls__conv_shape;
 
 struct cls_conv_plan {
@@ -34,9 +34,9 @@ void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j);
 cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf);
 
 cls_status cls__conv_direct_init(cls_conv_plan *p);
-cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src,
-                                    const cls_tensor *dst, const cls__conv_shape *s,
-                                    cl_uint num_wait, const cl_event *wait, cl_event *ev);
+cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                                    const cls__conv_shape *s, cl_uint num_wait,
+                                    const cl_event *wait, cl_event *ev);
 void cls__conv_direct_release(cls_conv_plan *p);
 
 /* CLS_OK when the GEMM path can run desc; else the reason (CLS_ERR_UNSUPPORTED). */
@@ -44,9 +44,9 @@ void cls__conv_direct_release(cls_conv_plan *p);
 int cls__conv_gemm_wins(const cls_context *ctx, const cls_conv_desc *d);
 cls_status cls__conv_gemm_supported(const cls_context *ctx, const cls_conv_desc *d);
 cls_status cls__conv_gemm_init(cls_conv_plan *p);
-cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src,
-                                  const cls_tensor *dst, const cls__conv_shape *s,
-                                  cl_uint num_wait, const cl_event *wait, cl_event *ev);
+cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                                  const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev);
 void cls__conv_gemm_release(cls_conv_plan *p);
 
 /* Verify mode: compare dst with the CPU reference after ev. */

@@ -34,10 +34,9 @@ enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
 
 /* geo: stride h/w, pad top/left, dilation h/w, KH, KW. checked != 0 tests
  * every input position against the image (padding reads as zero). */
-inline __attribute__((always_inline)) void accumulate(vec_t acc[TW][NVEC],
-                                                      const __global io_t *s, long4 ss, int2 hw,
-                                                      int ih0, int iw0, int8 geo, int cg,
-                                                      const __global vec_t *w, const int checked)
+static inline __attribute__((always_inline)) void
+accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw, int ih0, int iw0,
+           int8 geo, int cg, const __global vec_t *w, const int checked)
 {
     const int kh_n = geo.s6, kw_n = geo.s7;
     for (int ci = 0; ci < cg; ci++) {
@@ -71,7 +70,7 @@ inline __attribute__((always_inline)) void accumulate(vec_t acc[TW][NVEC],
     }
 }
 
-inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
+static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 {
     switch (act) {
     case ACT_RELU:
@@ -89,9 +88,9 @@ inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 
 /* Bias, activation and the shuffled store of TW positions x NVEC*8 lanes.
  * base: dst offset of (n, c = 0, oh * bh, ow0 * bw); blk: (bh, bw). */
-inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long4 ds, int2 blk,
-                       int valid_t, const __global vec_t *bias, const __global vec_t *slope,
-                       const __global int4 *vmap, int act, float alpha)
+static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long4 ds, int2 blk,
+                              int valid_t, const __global vec_t *bias, const __global vec_t *slope,
+                              const __global int4 *vmap, int act, float alpha)
 {
     float vals[TW][NVEC * VW];
 #pragma unroll
@@ -115,10 +114,10 @@ inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long4 d
  * N * groups * vblocks). grp: channels per group, vblocks per group,
  * groups. hw/ohw: input and output low-res sizes. */
 __kernel void conv_direct(const __global io_t *src, long src_off, long4 ss, int2 hw,
-                          __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 blk,
-                          int8 geo, int4 grp, const __global vec_t *wts,
-                          const __global vec_t *bias, const __global vec_t *slope,
-                          const __global int4 *vmap, int act, float alpha)
+                          __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 blk, int8 geo,
+                          int4 grp, const __global vec_t *wts, const __global vec_t *bias,
+                          const __global vec_t *slope, const __global int4 *vmap, int act,
+                          float alpha)
 {
     const int ow0 = (int)get_global_id(0) * TW, oh = (int)get_global_id(1);
     const int z = (int)get_global_id(2), nvb = grp.s1, groups = grp.s2, cg = grp.s0;
@@ -142,8 +141,8 @@ __kernel void conv_direct(const __global io_t *src, long src_off, long4 ss, int2
         accumulate(acc, s, ss, hw, ih0, iw0, geo, cg, w, 0);
     else
         accumulate(acc, s, ss, hw, ih0, iw0, geo, cg, w, 1);
-    store_tile(acc, dst, dst_off + n * ds.s0 + (long)oh * blk.s0 * ds.s2 +
-                             (long)ow0 * blk.s1 * ds.s3,
-               ds, blk, min(TW, ohw.s1 - ow0), bias + pk * NVEC, slope + pk * NVEC,
+    store_tile(acc, dst,
+               dst_off + n * ds.s0 + (long)oh * blk.s0 * ds.s2 + (long)ow0 * blk.s1 * ds.s3, ds,
+               blk, min(TW, ohw.s1 - ow0), bias + pk * NVEC, slope + pk * NVEC,
                vmap + pk * NVEC * VW, act, alpha);
 }

@@ -5,8 +5,8 @@
 /* col[(n*Ho + oh)*Wo + ow][(kh*KW + kw)*Cin + ci] = src(n, ci, ih, iw) or 0.
  * Global size: (Cin, KH*KW, N*Ho*Wo). geo: stride h/w, pad top/left,
  * dilation h/w, KH, KW. */
-__kernel void conv_im2col(const __global float *src, long src_off, long4 ss, int2 hw,
-                          int2 ohw, int8 geo, int cin, __global float *col)
+__kernel void conv_im2col(const __global float *src, long src_off, long4 ss, int2 hw, int2 ohw,
+                          int8 geo, int cin, __global float *col)
 {
     const int ci = (int)get_global_id(0), tap = (int)get_global_id(1);
     const long p = (long)get_global_id(2);

@@ -116,8 +116,9 @@ static void compare(const cfg *c, const run_data *r, const unsigned char *got, i
         nonzero += b != 0.0f;
         ck_assert_msg(fabs((double)a - b) <= tol * (1.0 + fabs((double)b)),
                       "case %d: dst element %zu = %g, reference %g (cin %d cout %d k %dx%d "
-                      "block %dx%d groups %d)", id, i, (double)a, (double)b, c->cin, c->cout,
-                      c->kh, c->kw, c->bh, c->bw, c->groups);
+                      "block %dx%d groups %d)",
+                      id, i, (double)a, (double)b, c->cin, c->cout, c->kh, c->kw, c->bh, c->bw,
+                      c->groups);
     }
     ck_assert_msg(nonzero > r->dst_bytes / es / 4, "case %d: reference mostly zero", id);
 }
@@ -158,9 +159,28 @@ static void run_case(cls_context *ctx, const cfg *c, int id)
 /* A base case every test edits. */
 static cfg base(void)
 {
-    cfg c = {.n = 2, .cin = 4, .cout = 3, .h = 7, .w = 9, .kh = 3, .kw = 3, .pt = 1, .pb = 1,
-             .pl = 1, .pr = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1, .groups = 1, .bh = 2,
-             .bw = 2, .mode = CLS_DCR, .act = CLS_ACT_NONE, .bias = 1, .path = CLS_CONV_PATH_DIRECT,
+    cfg c = {.n = 2,
+             .cin = 4,
+             .cout = 3,
+             .h = 7,
+             .w = 9,
+             .kh = 3,
+             .kw = 3,
+             .pt = 1,
+             .pb = 1,
+             .pl = 1,
+             .pr = 1,
+             .sh = 1,
+             .sw = 1,
+             .dh = 1,
+             .dw = 1,
+             .groups = 1,
+             .bh = 2,
+             .bw = 2,
+             .mode = CLS_DCR,
+             .act = CLS_ACT_NONE,
+             .bias = 1,
+             .path = CLS_CONV_PATH_DIRECT,
              .dtype = CLS_F32};
     return c;
 }
@@ -330,11 +350,10 @@ static void expect_desc(cls_context *ctx, cls_conv_desc d, const float *w, cls_s
 {
     cls_conv_plan *plan = (cls_conv_plan *)&d; /* must be reset to NULL */
     cls_status st = cls_conv_plan_create(ctx, &d, w, NULL, &plan);
-    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code),
-                  cls_status_name(st), cls_last_error());
+    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code), cls_status_name(st),
+                  cls_last_error());
     ck_assert_ptr_null(plan);
-    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(),
-                  msg);
+    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(), msg);
 }
 
 START_TEST(desc_errors)
@@ -374,11 +393,10 @@ static void expect_enqueue(cls_conv_plan *plan, cls_tensor src, cls_tensor dst, 
 {
     cl_event ev = (cl_event)&src;
     cls_status st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, &ev);
-    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code),
-                  cls_status_name(st), cls_last_error());
+    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code), cls_status_name(st),
+                  cls_last_error());
     ck_assert_ptr_null(ev);
-    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(),
-                  msg);
+    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(), msg);
 }
 
 START_TEST(tensor_errors)
@@ -403,7 +421,8 @@ START_TEST(tensor_errors)
     t = dst, t.sizes[0] = 1;
     expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG, "dst batch 1 differs from src batch 2");
     t = src, t.dtype = CLS_F16;
-    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG, "src is f16 and dst is f32 but the plan is f32");
+    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
+                   "src is f16 and dst is f32 but the plan is f32");
     expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9), dst, CLS_ERR_INVALID_ARG,
                    "src ndim = 3, dst ndim = 4");
     expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9),

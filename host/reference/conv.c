@@ -10,7 +10,7 @@
 float cls__half_to_float(uint16_t h)
 {
     int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v = e == 0 ? ldexpf((float)m, -24)
+    float v = e == 0    ? ldexpf((float)m, -24)
               : e == 31 ? (m ? NAN : INFINITY)
                         : ldexpf((float)(m | 0x400), e - 25);
     return (h & 0x8000) ? -v : v;
@@ -31,7 +31,7 @@ uint16_t cls__float_to_half(float f)
         return (uint16_t)(sign | (uint16_t)nearbyintf(ldexpf(f, 24)));
     {
         int e;
-        float m = frexpf(f, &e); /* f = m * 2^e, m in [0.5, 1) */
+        float m = frexpf(f, &e);                          /* f = m * 2^e, m in [0.5, 1) */
         uint32_t q = (uint32_t)nearbyintf(ldexpf(m, 11)); /* 1024..2048 */
         if (q == 2048) {
             q = 1024;
@@ -110,11 +110,11 @@ static void conv2d(const unsigned char *img, const cls_tensor *src, const cls__c
                                 int64_t c = (int64_t)(v / vg) * cg + ci;
                                 if (iy < 0 || iy >= sz[2] || ix < 0 || ix >= sz[3])
                                     continue;
-                                acc += (double)a->weights[((v * cg + ci) * d->kernel_h + kh) *
-                                                              d->kernel_w +
-                                                          kw] *
-                                       load(img, src, n * st[0] + c * st[1] + iy * st[2] +
-                                                          ix * st[3]);
+                                acc +=
+                                    (double)a
+                                        ->weights[((v * cg + ci) * d->kernel_h + kh) * d->kernel_w +
+                                                  kw] *
+                                    load(img, src, n * st[0] + c * st[1] + iy * st[2] + ix * st[3]);
                             }
                     out[((n * v_all + v) * ho + y) * wo + x] = (float)acc;
                 }
@@ -166,9 +166,13 @@ cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
     float *conv;
     dims4(src, sz, st);
     ho = (sz[2] + d->pad_top + d->pad_bottom - (int64_t)def1(d->dilation_h) * (d->kernel_h - 1) -
-          1) / def1(d->stride_h) + 1;
+          1) /
+             def1(d->stride_h) +
+         1;
     wo = (sz[3] + d->pad_left + d->pad_right - (int64_t)def1(d->dilation_w) * (d->kernel_w - 1) -
-          1) / def1(d->stride_w) + 1;
+          1) /
+             def1(d->stride_w) +
+         1;
     count = (size_t)(sz[0] * d->out_channels * def1(d->block_h) * def1(d->block_w) * ho * wo);
     conv = malloc((count ? count : 1) * sizeof *conv);
     if (!conv)
