@@ -235,13 +235,15 @@ END_TEST
 START_TEST(direct_wide)
 {
     cls_context *ctx = tu_context();
-    static const int couts[] = {3, 12, 16, 64, 5};
-    for (int k = 0; k < 5; k++) {
+    static const int couts[] = {3, 12, 16, 64, 5, 5};
+    for (int k = 0; k < 6; k++) {
         cfg c = base();
         c.cin = 8 + k, c.cout = couts[k], c.h = 5, c.w = 21 + k, c.mode = k % 2;
         c.src_cl = k % 2, c.dst_cl = k / 2 % 2, c.act = CLS_ACT_PRELU;
         if (k == 4)
             c.groups = 2, c.cin = 10, c.cout = 6; /* 24 channels per group */
+        if (k == 5) /* 40 channels per group: two vblocks per group */
+            c.groups = 2, c.cin = 6, c.cout = 20, c.bias = 0;
         run_case(ctx, &c, k);
     }
     cls_context_destroy(ctx);
