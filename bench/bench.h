@@ -189,8 +189,10 @@ void bench_fill_bytes(void *dst, size_t size, uint32_t seed);
  * the independent reference of every layout case. */
 void bench_host_copy(const unsigned char *src, const cls_tensor *sv, unsigned char *dst,
                      const cls_tensor *dv);
-/* First element where two host images differ over view v; -1 if none. */
-int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v);
+/* First element (row-major index) where two host images differ over view v,
+ * its byte offset in *byte_offset; -1 if none. */
+int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v,
+                             size_t *byte_offset);
 /* The packed tensor p (N, C*bh*bw, H, W) and the upsampled u (N, C, H*bh,
  * W*bw) as two 6-D views (N, C, H, bh, W, bw) that map element to element. */
 void bench_d2s_views(const cls_tensor *p, const cls_tensor *u, int bh, int bw, cls_d2s_mode mode,

@@ -84,7 +84,8 @@ void bench_host_copy(const unsigned char *src, const cls_tensor *sv, unsigned ch
     }
 }
 
-int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v)
+int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, const cls_tensor *v,
+                             size_t *byte_offset)
 {
     int64_t idx[CLS_MAX_DIMS] = {0}, linear = 0;
     size_t es = cls_dtype_size(v->dtype);
@@ -94,8 +95,10 @@ int64_t bench_first_mismatch(const unsigned char *a, const unsigned char *b, con
         int64_t off = (int64_t)v->offset;
         for (int d = 0; d < v->ndim; d++)
             off += idx[d] * v->strides[d] * (int64_t)es;
-        if (memcmp(a + off, b + off, es) != 0)
+        if (memcmp(a + off, b + off, es) != 0) {
+            *byte_offset = (size_t)off;
             return linear;
+        }
         int d = v->ndim - 1;
         while (d >= 0 && ++idx[d] == v->sizes[d])
             idx[d--] = 0;
