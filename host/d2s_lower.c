@@ -88,6 +88,13 @@ static int try_plan(const axis *ax, int n, int w, int lo, int hi, int de, plan *
             rest[o++] = ax[k];
     if (o > 4)
         return 0;
+    /* Rows follow src order in the innermost outer axis: reads then sweep
+     * memory without gaps and the stores go to a few sequential runs. */
+    if (o >= 2 && rest[o - 2].s < rest[o - 1].s) {
+        axis t = rest[o - 1];
+        rest[o - 1] = rest[o - 2];
+        rest[o - 2] = t;
+    }
     memset(p, 0, sizeof *p);
     for (int k = 0; k < 4; k++)
         p->outer[k] = k < 4 - o ? (axis){1, 0, 0} : rest[k - (4 - o)];
@@ -126,17 +133,28 @@ static int match(const axis *ax, int n, plan *best)
     return found;
 }
 
-/* Non-zero when every vector store of plan p is 16-byte aligned and the
- * tensor is large enough for non-temporal stores to pay off. */
-static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk, int64_t rows)
+/* Non-zero when a deinterleave of plan p runs one pass per stream (rows of at
+ * least 1 KiB), else it permutes 64-byte lines of all streams at once. */
+static int pass_per_stream(const plan *p, size_t es, int64_t chunk)
+{
+    return p->de && p->factor > 1 && chunk * (int64_t)es >= 1024;
+}
+
+/* Non-zero when plan p should use non-temporal stores: large tensors only
+ * (small results are read again soon), and only where stores fill whole
+ * lines. Interleaves and per-stream passes align each run in the kernel; the
+ * line-wise deinterleave needs every stream and row start aligned here. */
+static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk)
 {
     uint64_t bytes = (uint64_t)cls_tensor_numel(dst) * es;
-    int ok = p->group == p->factor && bytes >= NT_MIN_BYTES && dst->offset % 16 == 0 &&
-             (rows > 1 || chunk == p->len || (chunk * (int64_t)es) % 16 == 0);
+    int64_t e = (int64_t)es;
+    int ok = p->group == p->factor && bytes >= NT_MIN_BYTES;
+    if (!ok || !p->de || pass_per_stream(p, es, chunk))
+        return ok;
+    ok = p->factor * 16 / e <= 64 && dst->offset % 16 == 0 && (p->shi * e) % 64 == 0 &&
+         (p->slo * e) % 64 == 0 && (chunk == p->len || (chunk * e) % 16 == 0);
     for (int k = 0; k < 4; k++)
-        ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * (int64_t)es) % 16 == 0);
-    if (p->de)
-        ok = ok && (p->shi * (int64_t)es) % 16 == 0 && (p->slo * (int64_t)es) % 16 == 0;
+        ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * e) % 16 == 0);
     return ok;
 }
 
@@ -185,8 +203,9 @@ static cls_status launch(cls_context *ctx, const plan *p, const cls_tensor *src,
     cls_status st;
     split_work(p, es, &chunk, &rows);
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s", es, p->factor,
-                 p->flo, use_nt(p, dst, es, chunk, rows) ? " -DNT" : "");
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s", es, p->factor,
+                 p->flo, use_nt(p, dst, es, chunk) ? " -DNT" : "",
+                 pass_per_stream(p, es, chunk) ? " -DPASS" : "");
     else
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
     if ((st = cls__kernel_get(ctx, "d2s", opts, name, &k)) != CLS_OK)

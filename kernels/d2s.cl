@@ -49,28 +49,60 @@ typedef union lanes {
     elem_t e[VW];
 } lanes;
 
+#define STORE_PLAIN(val, p) VSTORE((val), 0, (p))
+#define STORE_NT(val, p) __builtin_nontemporal_store((val), (__global vec_t *)(p))
 #ifdef NT
-#define STORE_VEC(val, p) __builtin_nontemporal_store((val), (__global vec_t *)(p))
+#define STORE_VEC STORE_NT
 #else
-#define STORE_VEC(val, p) VSTORE((val), 0, (p))
+#define STORE_VEC STORE_PLAIN
 #endif
 #define UNROLL __attribute__((opencl_unroll_hint))
+/* Vectors per stream in one deinterleave step: a 64-byte line (whole lines
+ * for non-temporal stores) unless the unrolled permutation would be huge. */
+#if defined(VEC) && FACTOR > 1 && FACTOR * VW <= 64
+#define LINE 4
+#else
+#define LINE 1
+#endif
 
 /* Offset of stream k (a compile-time constant once the loops are unrolled). */
 #define STREAM(k) (((k) / NLO) * shi + ((k) % NLO) * slo)
+
+/* Leading elements to step over (per_w dst elements each) before p is 16-byte
+ * aligned; VW when no step count reaches alignment. */
+static long align_head(__global const elem_t *p, long per_w)
+{
+    for (long h = 0; h < VW; h++)
+        if ((((ulong)(p + h * per_w)) & 15) == 0)
+            return h;
+    return VW;
+}
+
+/* Vector body of an interleave row from w to the last whole vector. */
+#define INTERLEAVE_BODY(store)                                                                 \
+    for (; w + VW <= n; w += VW) {                                                            \
+        lanes in[FACTOR], out[FACTOR];                                                        \
+        UNROLL for (int k = 0; k < FACTOR; k++) in[k].v = VLOAD(0, s + STREAM(k) + w);        \
+        UNROLL for (int x = 0; x < FACTOR * VW; x++)                                          \
+            out[x / VW].e[x % VW] = in[x % FACTOR].e[x / FACTOR];                             \
+        UNROLL for (int m = 0; m < FACTOR; m++) store(out[m].v, d + w * FACTOR + m * VW);     \
+    }
 
 /* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
 static void interleave_row(__global const elem_t *restrict s, __global elem_t *restrict d, long n,
                            long g, long shi, long slo, int nf, int nlo)
 {
     long w = 0;
-#ifdef VEC
-    for (; w + VW <= n; w += VW) {
-        lanes in[FACTOR], out[FACTOR];
-        UNROLL for (int k = 0; k < FACTOR; k++) in[k].v = VLOAD(0, s + STREAM(k) + w);
-        UNROLL for (int x = 0; x < FACTOR * VW; x++) out[x / VW].e[x % VW] = in[x % FACTOR].e[x / FACTOR];
-        UNROLL for (int m = 0; m < FACTOR; m++) STORE_VEC(out[m].v, d + w * FACTOR + m * VW);
+#if defined(VEC) && defined(NT)
+    long h = align_head(d, FACTOR);
+    if (h < VW && h < n) {
+        for (; w < h; w++)
+            UNROLL for (int k = 0; k < FACTOR; k++) d[w * FACTOR + k] = s[STREAM(k) + w];
+        INTERLEAVE_BODY(STORE_NT)
     }
+#endif
+#ifdef VEC
+    INTERLEAVE_BODY(STORE_PLAIN)
 #endif
     for (; w < n; w++)
         for (int k = 0; k < NF; k++)
@@ -78,17 +110,59 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
     (void)nf, (void)nlo;
 }
 
+#if defined(VEC) && defined(PASS)
+/* Long deinterleave rows: one pass over the row per stream, so that every
+ * stream is written as one sequential run while the src row stays in cache;
+ * each stream aligns its own stores. */
+static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t *restrict d,
+                              long n, long shi, long slo)
+{
+    UNROLL for (int k = 0; k < FACTOR; k++) {
+        __global elem_t *restrict dk = d + STREAM(k);
+        long v = 0;
+#ifdef NT
+        long h = min(align_head(dk, 1), n);
+        for (; v < h; v++)
+            dk[v] = s[v * FACTOR + k];
+#endif
+        for (; v + VW <= n; v += VW) {
+            lanes in[FACTOR], out;
+            UNROLL for (int m = 0; m < FACTOR; m++) in[m].v = VLOAD(0, s + v * FACTOR + m * VW);
+            UNROLL for (int l = 0; l < VW; l++)
+                out.e[l] = in[(l * FACTOR + k) / VW].e[(l * FACTOR + k) % VW];
+            STORE_VEC(out.v, dk + v);
+        }
+        for (; v < n; v++)
+            dk[v] = s[v * FACTOR + k];
+    }
+}
+#endif
+
 /* One deinterleave row: d[STREAM(k) + w] = s[w * g + k] for w < n. */
 static void deinterleave_row(__global const elem_t *restrict s, __global elem_t *restrict d,
                              long n, long g, long shi, long slo, int nf, int nlo)
 {
     long w = 0;
-#ifdef VEC
+#if defined(VEC) && defined(PASS)
+    deinterleave_pass(s, d, n, shi, slo);
+    w = n;
+#elif defined(VEC)
+    /* LINE vectors (64 bytes) per stream and step, each stream's written
+     * together so that non-temporal stores fill whole cache lines (the host
+     * enables them only when every stream is aligned). */
+    for (; w + LINE * VW <= n; w += LINE * VW) {
+        lanes in[FACTOR * LINE], out[FACTOR][LINE];
+        UNROLL for (int m = 0; m < FACTOR * LINE; m++) in[m].v = VLOAD(0, s + w * FACTOR + m * VW);
+        UNROLL for (int x = 0; x < FACTOR * LINE * VW; x++)
+            out[x % FACTOR][(x / FACTOR) / VW].e[(x / FACTOR) % VW] = in[x / VW].e[x % VW];
+        UNROLL for (int k = 0; k < FACTOR; k++)
+            UNROLL for (int u = 0; u < LINE; u++) STORE_VEC(out[k][u].v, d + STREAM(k) + w + u * VW);
+    }
     for (; w + VW <= n; w += VW) {
         lanes in[FACTOR], out[FACTOR];
         UNROLL for (int m = 0; m < FACTOR; m++) in[m].v = VLOAD(0, s + w * FACTOR + m * VW);
         UNROLL for (int x = 0; x < FACTOR * VW; x++) out[x % FACTOR].e[x / FACTOR] = in[x / VW].e[x % VW];
-        UNROLL for (int k = 0; k < FACTOR; k++) STORE_VEC(out[k].v, d + STREAM(k) + w);
+        UNROLL for (int k = 0; k < FACTOR; k++) VSTORE(out[k].v, 0, d + STREAM(k) + w);
     }
 #endif
     for (; w < n; w++)
