@@ -56,6 +56,13 @@ typedef union lanes {
 #else
 #define STORE_VEC STORE_PLAIN
 #endif
+/* Single elements next to non-temporal vectors are streamed too (MOVNTI on
+ * x86) where the element is 4 or 8 bytes, so that no line is half cached. */
+#if defined(NT) && ELEM_SIZE >= 4
+#define STORE_ONE(val, p) __builtin_nontemporal_store((val), (p))
+#else
+#define STORE_ONE(val, p) (*(p) = (val))
+#endif
 #define UNROLL __attribute__((opencl_unroll_hint))
 /* Vectors per stream in one deinterleave step: a 64-byte line (whole lines
  * for non-temporal stores) unless the unrolled permutation would be huge. */
@@ -97,8 +104,10 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
     long h = align_head(d, FACTOR);
     if (h < VW && h < n) {
         for (; w < h; w++)
-            UNROLL for (int k = 0; k < FACTOR; k++) d[w * FACTOR + k] = s[STREAM(k) + w];
+            UNROLL for (int k = 0; k < FACTOR; k++) STORE_ONE(s[STREAM(k) + w], d + w * FACTOR + k);
         INTERLEAVE_BODY(STORE_NT)
+        for (; w < n; w++)
+            UNROLL for (int k = 0; k < FACTOR; k++) STORE_ONE(s[STREAM(k) + w], d + w * FACTOR + k);
     }
 #endif
 #ifdef VEC
@@ -123,7 +132,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
 #ifdef NT
         long h = min(align_head(dk, 1), n);
         for (; v < h; v++)
-            dk[v] = s[v * FACTOR + k];
+            STORE_ONE(s[v * FACTOR + k], dk + v);
 #endif
         for (; v + VW <= n; v += VW) {
             lanes in[FACTOR], out;
@@ -133,7 +142,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
             STORE_VEC(out.v, dk + v);
         }
         for (; v < n; v++)
-            dk[v] = s[v * FACTOR + k];
+            STORE_ONE(s[v * FACTOR + k], dk + v);
     }
 }
 #endif
