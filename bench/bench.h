@@ -18,16 +18,16 @@ typedef enum bench_level { BENCH_QUICK, BENCH_DEFAULT, BENCH_FULL } bench_level;
 
 /* Command-line options. */
 typedef struct bench_opts {
-    const char *device;  /* NULL: CLS_DEVICE, else the library default */
+    const char *device; /* NULL: CLS_DEVICE, else the library default */
     int list_devices;
-    unsigned ops;        /* BENCH_OP_* bits */
-    unsigned dtypes;     /* bit (1 << cls_dtype); 0: the level's default set */
+    unsigned ops;                      /* BENCH_OP_* bits */
+    unsigned dtypes;                   /* bit (1 << cls_dtype); 0: the level's default set */
     double sizes_mib[BENCH_MAX_SIZES]; /* bytes per tensor side, MiB */
-    int num_sizes;       /* 0: the level's default sizes */
+    int num_sizes;                     /* 0: the level's default sizes */
     const char *json, *csv, *svg;
     bench_level level;
-    double min_time;     /* seconds of timed iterations per measurement */
-    int build_probe;     /* hidden: child mode of the build-time measurement */
+    double min_time; /* seconds of timed iterations per measurement */
+    int build_probe; /* hidden: child mode of the build-time measurement */
 } bench_opts;
 
 /* Outcome of a case's check against the CPU reference. */
@@ -41,19 +41,19 @@ typedef enum bench_verdict {
 /* One measured case: a row of the table, a JSON record, a CSV line, an SVG bar.
  * Times and rates that do not apply are NAN (JSON null, empty CSV cell). */
 typedef struct bench_record {
-    char op[16];       /* "layout", "d2s", "s2d", "conv" */
-    char variant[48];  /* "nchw->nhwc", "espcn r=3", ... */
-    char layout[24];   /* "nchw->nhwc", "nhwc", "nlc" */
+    char op[16];      /* "layout", "d2s", "s2d", "conv" */
+    char variant[48]; /* "nchw->nhwc", "espcn r=3", ... */
+    char layout[24];  /* "nchw->nhwc", "nhwc", "nlc" */
     char dtype[8];
-    char shape[64];    /* src logical sizes "[1, 64, 256, 256]" */
-    char block[24];    /* "2x2", "-" */
-    char mode[8];      /* "DCR", "CRD", "-" */
-    uint64_t bytes;    /* bytes read + written by one run */
+    char shape[64]; /* src logical sizes "[1, 64, 256, 256]" */
+    char block[24]; /* "2x2", "-" */
+    char mode[8];   /* "DCR", "CRD", "-" */
+    uint64_t bytes; /* bytes read + written by one run */
     double median_s, min_s;
     double gbps, roofline_gbps, ratio;
     bench_verdict verdict;
-    char timing[8];    /* "event" or "wall" */
-    char peer[40];     /* peer name, "" when none */
+    char timing[8]; /* "event" or "wall" */
+    char peer[40];  /* peer name, "" when none */
     double peer_median_s, peer_gbps;
     double peer_speedup; /* peer time / our time (> 1: we are faster) */
     double gflops;       /* convs only */
@@ -65,9 +65,9 @@ typedef struct bench_record {
 /* Copy-bandwidth roofline measured at one byte count (read + write). */
 typedef struct bench_roof_point {
     uint64_t bytes;
-    double vec_gbps;  /* plain vector copy kernel */
-    double nt_gbps;   /* non-temporal-store copy kernel; NAN when unavailable */
-    double enq_gbps;  /* clEnqueueCopyBuffer, for information */
+    double vec_gbps; /* plain vector copy kernel */
+    double nt_gbps;  /* non-temporal-store copy kernel; NAN when unavailable */
+    double enq_gbps; /* clEnqueueCopyBuffer, for information */
 } bench_roof_point;
 
 /* Run-wide facts: the JSON header and the table's preamble. */
@@ -105,6 +105,7 @@ typedef cls_status (*bench_enqueue_fn)(void *arg, cl_event *ev);
 typedef struct bench_timing {
     double median_s, min_s;
     int iters;
+    int wall; /* timed on the host clock (asked for, or the op's event was a marker) */
 } bench_timing;
 
 /* clpeak's calibration: iterations so that iters * one_s reaches min_time,
@@ -144,7 +145,7 @@ struct bench_case {
     int ndim;
     int64_t dims[CLS_MAX_DIMS]; /* src logical sizes */
     int perm[CLS_MAX_DIMS];
-    int p[8];                   /* per-family parameters */
+    int p[8]; /* per-family parameters */
 };
 
 struct bench {
@@ -220,14 +221,14 @@ enum { BENCH_PEER_NONE, BENCH_PEER_OMATCOPY, BENCH_PEER_EMPTY };
  * two views of equal sizes (ref_src -> ref_dst) for the host reference. */
 typedef struct bench_view_job {
     bench *b;
-    int op;                     /* BENCH_VJ_* */
-    cls_tensor src, dst;        /* buffers are set by the runner */
+    int op;              /* BENCH_VJ_* */
+    cls_tensor src, dst; /* buffers are set by the runner */
     cls_tensor ref_src, ref_dst;
     int perm[CLS_MAX_DIMS];
     int bh, bw;
     cls_d2s_mode mode;
-    int peer;                   /* BENCH_PEER_* */
-    int wall;                   /* time enqueue-to-completion on the host clock */
+    int peer; /* BENCH_PEER_* */
+    int wall; /* time enqueue-to-completion on the host clock */
 } bench_view_job;
 
 /* Verify, time and fill c->rec for a view job (frees what it allocates). */

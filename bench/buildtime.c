@@ -1,4 +1,5 @@
-/* Kernel build time, measured in child processes: cold (no caches) and from clshuffle's disk cache. */
+/* Kernel build time, measured in child processes: cold (no caches) and from clshuffle's disk cache.
+ */
 #include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include "internal.h"
 
 /* Tiny instances of every op family, so each builds the programs it needs. */
-static void probe_ops(cls_context *ctx, cl_context cl, cl_command_queue q)
+static void probe_ops(cls_context *ctx, cl_context cl, cl_command_queue q, int quick)
 {
     cl_int err;
     cl_mem a = clCreateBuffer(cl, CL_MEM_READ_WRITE, 4096, NULL, &err);
@@ -29,10 +30,13 @@ static void probe_ops(cls_context *ctx, cl_context cl, cl_command_queue q)
     cd.pad_top = cd.pad_bottom = cd.pad_left = cd.pad_right = 1;
     cd.block_h = cd.block_w = 2;
     cls_copy(ctx, &x, &y, 0, NULL, NULL);
+    if (quick) /* --quick: the layout program alone */
+        goto done;
     cls_permute(ctx, &p5, perm, &q5, 0, NULL, NULL);
     cls_depth_to_space(ctx, &x, &up, 2, 2, CLS_DCR, 0, NULL, NULL);
     if (cls_conv_plan_create(ctx, &cd, w, NULL, &plan) == CLS_OK)
         cls_conv_plan_enqueue(plan, &x, &up, 0, NULL, NULL);
+done:
     clFinish(q);
     cls_conv_plan_destroy(plan);
     clReleaseMemObject(a);
@@ -52,20 +56,20 @@ int bench_build_probe_child(const bench_opts *o)
         return 2;
     cls_context_get_cl(ctx, &cl, NULL, &q);
     t0 = bench_now();
-    probe_ops(ctx, cl, q);
+    probe_ops(ctx, cl, q, o->level == BENCH_QUICK);
     printf("%.6f %d %d\n", bench_now() - t0, ctx->builds_from_source, ctx->builds_from_disk);
     cls_context_destroy(ctx);
     return 0;
 }
 
 /* Run the probe in a child with env prefixed; seconds, or NAN on failure. */
-static double run_probe(const char *exe, const char *env, int *programs)
+static double run_probe(const char *exe, const char *env, int quick, int *programs)
 {
     char cmd[2600];
     double secs = NAN;
     int src = 0, disk = 0;
     FILE *p;
-    snprintf(cmd, sizeof cmd, "%s '%s' --build-probe", env, exe);
+    snprintf(cmd, sizeof cmd, "%s '%s' --build-probe%s", env, exe, quick ? " --quick" : "");
     p = popen(cmd, "r");
     if (!p)
         return NAN;
@@ -102,7 +106,7 @@ void bench_build_time(bench *b, const char *argv0)
 {
     char exe[1024], dir[] = "/tmp/clshuffle-bench-cache-XXXXXX", env[1200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    int programs = 0;
+    int programs = 0, quick = b->opts.level == BENCH_QUICK;
     if (n > 0)
         exe[n] = '\0';
     else
@@ -113,10 +117,10 @@ void bench_build_time(bench *b, const char *argv0)
         setenv("CLS_DEVICE", b->opts.device, 1);
     bench_progress(b, "kernel build time: cold");
     snprintf(env, sizeof env, "POCL_KERNEL_CACHE=0 CLS_CACHE_DIR='%s'", dir);
-    b->hdr.build_cold_s = run_probe(exe, env, &programs);
+    b->hdr.build_cold_s = run_probe(exe, env, quick, &programs);
     b->hdr.build_programs = programs;
     bench_progress(b, "kernel build time: from the cache");
     snprintf(env, sizeof env, "CLS_CACHE_DIR='%s'", dir);
-    b->hdr.build_cached_s = run_probe(exe, env, &programs);
+    b->hdr.build_cached_s = run_probe(exe, env, quick, &programs);
     remove_dir(dir);
 }

@@ -1,4 +1,5 @@
-/* Fused conv + pixel shuffle cases: ESPCN-like, memory-bound and 1-D channels-last layers, with peers. */
+/* Fused conv + pixel shuffle cases: ESPCN-like, memory-bound and 1-D channels-last layers, with
+ * peers. */
 #include <math.h>
 #include <string.h>
 
@@ -63,8 +64,7 @@ static void measure_ours_extra(bench *b, bench_case *c, conv_job *j, const bench
         snprintf(note, sizeof note, "plain plan: %s", cls_last_error());
     } else if (measure(j, conv_plain_enqueue, &j->mid, 1, 1, &pt, &bad, note, sizeof note) == 0) {
         c->rec.plain_ratio = ft->median_s / pt.median_s;
-        if (measure(j, conv_sep_enqueue, &j->dst, l->bh, l->bw, &st, &bad, note,
-                    sizeof note) == 0)
+        if (measure(j, conv_sep_enqueue, &j->dst, l->bh, l->bw, &st, &bad, note, sizeof note) == 0)
             c->rec.sep_speedup = st.median_s / ft->median_s;
     }
     if (bad) {
@@ -92,7 +92,7 @@ static void run_conv(bench *b, bench_case *c)
 {
     conv_layer l = layers[c->p[P_LAYER]];
     conv_job j;
-    bench_timing ft, peer = {NAN, NAN, 0};
+    bench_timing ft, peer = {NAN, NAN, 0, 0};
     double flops;
     int bad = 0;
     cls_status st;

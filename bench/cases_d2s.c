@@ -1,4 +1,5 @@
-/* Depth-to-space cases: r in {2, 3, 4}, DCR and CRD, NCHW and NHWC; narrow dtypes; a 64 KiB latency case. */
+/* Depth-to-space cases: r in {2, 3, 4}, DCR and CRD, NCHW and NHWC; narrow dtypes; a 64 KiB latency
+ * case. */
 #include <math.h>
 #include <string.h>
 

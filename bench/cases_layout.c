@@ -1,4 +1,5 @@
-/* Layout cases: NCHW <-> NHWC, NCL <-> NLC, a 5-D permute and a 2-D transpose (vs CLBlastSomatcopy). */
+/* Layout cases: NCHW <-> NHWC, NCL <-> NLC, a 5-D permute and a 2-D transpose (vs
+ * CLBlastSomatcopy). */
 #include <math.h>
 #include <string.h>
 

@@ -20,8 +20,8 @@ typedef struct conv_layer {
 typedef struct conv_host {
     conv_layer l;
     cls_d2s_mode mode;
-    cls_tensor src;   /* src's view, read as 4-D */
-    float *src_host;  /* image of src's buffer */
+    cls_tensor src;  /* src's view, read as 4-D */
+    float *src_host; /* image of src's buffer */
     size_t src_bytes;
     float *w;
 } conv_host;
@@ -46,11 +46,11 @@ typedef struct conv_job {
     conv_host host;
     cls_conv_plan *fused, *plain;
     cls_tensor src, dst;
-    cls_tensor mid;      /* plain conv output (N, V, H, W) in src's layout */
-    cls_tensor nc_src;   /* CLBlast peer: src in channels-first order */
-    cls_tensor nc_mid;   /* CLBlast peer: its NCHW output (same buffer as mid) */
-    cl_mem weights;      /* CLBlast peer: [V][Cin][KH][KW] */
-    int fallback;        /* a peer's depth-to-space ran as cls_copy of views */
+    cls_tensor mid;    /* plain conv output (N, V, H, W) in src's layout */
+    cls_tensor nc_src; /* CLBlast peer: src in channels-first order */
+    cls_tensor nc_mid; /* CLBlast peer: its NCHW output (same buffer as mid) */
+    cl_mem weights;    /* CLBlast peer: [V][Cin][KH][KW] */
+    int fallback;      /* a peer's depth-to-space ran as cls_copy of views */
 } conv_job;
 
 /* Allocate buffers and host data for a layer; 0 or -1 (conv_job_free either way). */
@@ -66,7 +66,7 @@ cls_status conv_sep_enqueue(void *p, cl_event *ev);
 cls_status conv_clblast_enqueue(void *p, cl_event *ev);
 /* Refill out with the sentinel, run fn once and check out (block bh x bw).
  * Returns fn's status; *ok says whether the output matched the reference. */
-cls_status conv_run_checked(conv_job *j, bench_enqueue_fn fn, const cls_tensor *out, int bh,
-                            int bw, int *ok, char *note, size_t size);
+cls_status conv_run_checked(conv_job *j, bench_enqueue_fn fn, const cls_tensor *out, int bh, int bw,
+                            int *ok, char *note, size_t size);
 
 #endif

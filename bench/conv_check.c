@@ -1,4 +1,5 @@
-/* Host reference of the fused-conv cases: deterministic data and a sampled, tolerance-checked compare. */
+/* Host reference of the fused-conv cases: deterministic data and a sampled, tolerance-checked
+ * compare. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,10 @@ static int64_t first_unwritten(const float *img, const cls_tensor *o)
             for (int64_t y = 0; y < o->sizes[2]; y++)
                 for (int64_t x = 0; x < o->sizes[3]; x++, k++) {
                     uint32_t bits;
-                    memcpy(&bits, img + o->offset / 4 + n * o->strides[0] + c * o->strides[1] +
-                                      y * o->strides[2] + x * o->strides[3], 4);
+                    memcpy(&bits,
+                           img + o->offset / 4 + n * o->strides[0] + c * o->strides[1] +
+                               y * o->strides[2] + x * o->strides[3],
+                           4);
                     if (bits == SENTINEL)
                         return k;
                 }

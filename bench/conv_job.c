@@ -45,11 +45,10 @@ cls_status conv_clblast_enqueue(void *p, cl_event *ev)
     if (l->last && (st = cls_copy(j->b->ctx, &j->src, &j->nc_src, 0, NULL, NULL)) != CLS_OK)
         return st;
     s = CLBlastSconvgemm(CLBlastKernelModeCrossCorrelation, (size_t)l->cin, (size_t)s4.sizes[2],
-                         (size_t)s4.sizes[3], (size_t)l->kh, (size_t)l->kw,
-                         (size_t)conv_pad_h(l), (size_t)conv_pad_w(l), 1, 1, 1, 1,
-                         (size_t)conv_virtual(l), (size_t)s4.sizes[0],
-                         l->last ? j->nc_src.buffer : j->src.buffer, 0, j->weights, 0,
-                         j->nc_mid.buffer, 0, &j->b->queue, NULL);
+                         (size_t)s4.sizes[3], (size_t)l->kh, (size_t)l->kw, (size_t)conv_pad_h(l),
+                         (size_t)conv_pad_w(l), 1, 1, 1, 1, (size_t)conv_virtual(l),
+                         (size_t)s4.sizes[0], l->last ? j->nc_src.buffer : j->src.buffer, 0,
+                         j->weights, 0, j->nc_mid.buffer, 0, &j->b->queue, NULL);
     if (s != CLBlastSuccess)
         return cls__fail(CLS_ERR_CLBLAST, "CLBlastSconvgemm: status %d", (int)s);
     return bench_d2s_any(j->b, &j->nc_mid, &j->dst, l->bh, l->bw, j->host.mode, &j->fallback);
@@ -60,7 +59,8 @@ static cls_tensor layer_tensor(const conv_layer *l, cl_mem m, int64_t c, int64_t
                                int last)
 {
     if (l->one_d)
-        return last ? cls_tensor_nlc(m, 0, CLS_F32, 1, c, w) : cls_tensor_ncl(m, 0, CLS_F32, 1, c, w);
+        return last ? cls_tensor_nlc(m, 0, CLS_F32, 1, c, w)
+                    : cls_tensor_ncl(m, 0, CLS_F32, 1, c, w);
     return last ? cls_tensor_nhwc(m, 0, CLS_F32, 1, c, h, w)
                 : cls_tensor_nchw(m, 0, CLS_F32, 1, c, h, w);
 }
@@ -78,7 +78,7 @@ cls_status conv_make_plan(conv_job *j, int blocked, cls_conv_plan **plan)
     d.block_h = blocked ? l->bh : 1, d.block_w = blocked ? l->bw : 1;
     d.mode = j->host.mode;
     d.dtype = CLS_F32;
-        return cls_conv_plan_create(j->b->ctx, &d, j->host.w, NULL, plan);
+    return cls_conv_plan_create(j->b->ctx, &d, j->host.w, NULL, plan);
 }
 
 /* Buffers and host data; 0 or -1. */
@@ -118,8 +118,8 @@ void conv_job_free(conv_job *j)
 
 /* Refill dst with the sentinel, run fn once, check dst (or mid for the
  * plain output). Returns the op status; *ok says whether the output matched. */
-cls_status conv_run_checked(conv_job *j, bench_enqueue_fn fn, const cls_tensor *out, int bh,
-                              int bw, int *ok, char *note, size_t size)
+cls_status conv_run_checked(conv_job *j, bench_enqueue_fn fn, const cls_tensor *out, int bh, int bw,
+                            int *ok, char *note, size_t size)
 {
     cl_uchar pattern = 0xEE;
     uint64_t bytes = 0;
@@ -132,4 +132,3 @@ cls_status conv_run_checked(conv_job *j, bench_enqueue_fn fn, const cls_tensor *
     *ok = st == CLS_OK && conv_check(j->b, &j->host, out, bh, bw, note, size) == 0;
     return st;
 }
-

@@ -28,16 +28,14 @@ cl_mem bench_buffer(bench *b, size_t size, const void *host)
 
 int bench_upload(bench *b, cl_mem m, const void *host, size_t size)
 {
-    return clEnqueueWriteBuffer(b->queue, m, CL_TRUE, 0, size, host, 0, NULL, NULL) ==
-                   CL_SUCCESS
+    return clEnqueueWriteBuffer(b->queue, m, CL_TRUE, 0, size, host, 0, NULL, NULL) == CL_SUCCESS
                ? 0
                : -1;
 }
 
 int bench_download(bench *b, cl_mem m, void *host, size_t size)
 {
-    return clEnqueueReadBuffer(b->queue, m, CL_TRUE, 0, size, host, 0, NULL, NULL) ==
-                   CL_SUCCESS
+    return clEnqueueReadBuffer(b->queue, m, CL_TRUE, 0, size, host, 0, NULL, NULL) == CL_SUCCESS
                ? 0
                : -1;
 }
@@ -111,8 +109,8 @@ void bench_shape_str(const int64_t *dims, int ndim, char *buf, size_t size)
 {
     size_t used = (size_t)snprintf(buf, size, "[");
     for (int d = 0; d < ndim && used < size; d++)
-        used += (size_t)snprintf(buf + used, size - used, d ? ", %lld" : "%lld",
-                                 (long long)dims[d]);
+        used +=
+            (size_t)snprintf(buf + used, size - used, d ? ", %lld" : "%lld", (long long)dims[d]);
     if (used < size)
         snprintf(buf + used, size - used, "]");
 }
@@ -132,8 +130,7 @@ void bench_case_status(bench *b, bench_case *c, cls_status st, const char *what)
             *p = ' ';
 }
 
-void bench_finish_record(bench *b, bench_record *r, const bench_timing *t,
-                         const bench_timing *peer)
+void bench_finish_record(bench *b, bench_record *r, const bench_timing *t, const bench_timing *peer)
 {
     r->median_s = t->median_s;
     r->min_s = t->min_s;
@@ -150,13 +147,13 @@ void bench_finish_record(bench *b, bench_record *r, const bench_timing *t,
 /* The packed tensor p (N, C*bh*bw, H, W) and upsampled u (N, C, H*bh, W*bw) as
  * two 6-D views (N, C, H, bh, W, bw) that map element to element. */
 void bench_d2s_views(const cls_tensor *p, const cls_tensor *u, int bh, int bw, cls_d2s_mode mode,
-                   cls_tensor *pv, cls_tensor *uv)
+                     cls_tensor *pv, cls_tensor *uv)
 {
     int64_t C = u->sizes[1], sc = p->strides[1];
     int64_t sizes[6] = {u->sizes[0], C, p->sizes[2], bh, p->sizes[3], bw};
     int64_t ps[6] = {p->strides[0], 0, p->strides[2], 0, p->strides[3], 0};
-    int64_t us[6] = {u->strides[0], u->strides[1], u->strides[2] * bh, u->strides[2],
-                     u->strides[3] * bw, u->strides[3]};
+    int64_t us[6] = {u->strides[0], u->strides[1],      u->strides[2] * bh,
+                     u->strides[2], u->strides[3] * bw, u->strides[3]};
     if (mode == CLS_DCR) /* channel (i*bw + j)*C + c */
         ps[1] = sc, ps[3] = (int64_t)bw * C * sc, ps[5] = C * sc;
     else /* CRD: channel c*bh*bw + i*bw + j */
@@ -169,7 +166,6 @@ void bench_d2s_views(const cls_tensor *p, const cls_tensor *u, int bh, int bw, c
     memcpy(pv->strides, ps, sizeof ps);
     memcpy(uv->strides, us, sizeof us);
 }
-
 
 cls_tensor bench_lift4(const cls_tensor *t)
 {

@@ -95,8 +95,9 @@ static int setup(bench *b)
              b->info.platform_version);
     strftime(b->hdr.date, sizeof b->hdr.date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     snprintf(b->hdr.level, sizeof b->hdr.level, "%s",
-             b->opts.level == BENCH_QUICK ? "quick" : b->opts.level == BENCH_FULL ? "full"
-                                                                                 : "default");
+             b->opts.level == BENCH_QUICK  ? "quick"
+             : b->opts.level == BENCH_FULL ? "full"
+                                           : "default");
     b->hdr.min_time = b->opts.min_time;
     b->hdr.build_cold_s = b->hdr.build_cached_s = NAN;
     if (((b->opts.ops & BENCH_OP_LAYOUT) && bench_plan_layout(b) != 0) ||
@@ -117,12 +118,10 @@ static void run_cases(bench *b)
         b->cases[i].run(b, &b->cases[i]);
         if (r->verdict == BENCH_PASS)
             bench_progress(b, "[%d/%d] %s %s %s %s: %.2f GB/s, %.2f of roofline", i + 1,
-                           b->num_cases, r->op, r->variant, r->layout, r->dtype, r->gbps,
-                           r->ratio);
+                           b->num_cases, r->op, r->variant, r->layout, r->dtype, r->gbps, r->ratio);
         else
-            bench_progress(b, "[%d/%d] %s %s %s %s: %s %s", i + 1, b->num_cases, r->op,
-                           r->variant, r->layout, r->dtype, bench_verdict_name(r->verdict),
-                           r->note);
+            bench_progress(b, "[%d/%d] %s %s %s %s: %s %s", i + 1, b->num_cases, r->op, r->variant,
+                           r->layout, r->dtype, bench_verdict_name(r->verdict), r->note);
     }
     if (isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
@@ -209,7 +208,6 @@ int main(int argc, char **argv)
     cls_context_destroy(b.ctx);
     free(b.cases);
     if (b.failures)
-        fprintf(stderr, "clshuffle-bench: %d case(s) failed verification or errored\n",
-                b.failures);
+        fprintf(stderr, "clshuffle-bench: %d case(s) failed verification or errored\n", b.failures);
     return b.failures ? 1 : rc ? 2 : 0;
 }

@@ -156,7 +156,7 @@ int bench_parse_options(int argc, char **argv, bench_opts *o)
             return BENCH_OPTS_EXIT_ERROR;
         }
     }
-    o->min_time = min_time > 0.0 ? min_time
+    o->min_time = min_time > 0.0            ? min_time
                   : o->level == BENCH_QUICK ? 0.05
                   : o->level == BENCH_FULL  ? 1.0
                                             : 0.25;

@@ -1,12 +1,13 @@
-/* SVG report: a horizontal bar chart of each case's ratio to the copy roofline, its peer beside it. */
+/* SVG report: a horizontal bar chart of each case's ratio to the copy roofline, its peer beside it.
+ */
 #include <math.h>
 #include <string.h>
 
 #include "bench.h"
 
-#define LEFT 360   /* label column width */
-#define PLOT 520   /* plot width */
-#define ROW 26     /* pixels per case */
+#define LEFT 360 /* label column width */
+#define PLOT 520 /* plot width */
+#define ROW 26   /* pixels per case */
 #define TOP 78
 #define BOTTOM 46
 #define OURS "#3569b0"
@@ -56,8 +57,7 @@ static void put_axis(FILE *f, double xmax, int height)
         double x = LEFT + PLOT * v / xmax;
         fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>\n", x, TOP,
                 x, y1);
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n", x, y1 + 16,
-                v);
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n", x, y1 + 16, v);
     }
     {
         double x = LEFT + PLOT * 1.0 / xmax;
@@ -67,8 +67,10 @@ static void put_axis(FILE *f, double xmax, int height)
                 "text-anchor=\"middle\">roofline</text>\n",
                 x, TOP - 6, x, y1, x, TOP - 10);
     }
-    fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">ratio to the copy roofline "
-               "(GB/s, read + write)</text>\n", LEFT + PLOT / 2, y1 + 36);
+    fprintf(f,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">ratio to the copy roofline "
+            "(GB/s, read + write)</text>\n",
+            LEFT + PLOT / 2, y1 + 36);
 }
 
 static void put_bar(FILE *f, double v, double xmax, int y, const char *color)
@@ -76,8 +78,7 @@ static void put_bar(FILE *f, double v, double xmax, int y, const char *color)
     double w = isnan(v) ? 0.0 : PLOT * (v > xmax ? xmax : v) / xmax;
     fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"%s\"/>\n", LEFT, y, w,
             color);
-    fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.2f</text>\n", LEFT + w + 4, y + 8,
-            v);
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.2f</text>\n", LEFT + w + 4, y + 8, v);
 }
 
 static void put_row(FILE *f, const bench_record *r, int i, double xmax)
@@ -130,10 +131,13 @@ int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n
     put_text(f, platform);
     fprintf(f, ", %s, roofline %.1f GB/s</text>\n", h->date,
             h->num_roof ? bench_roofline_at(h, h->roof[h->num_roof - 1].bytes) : NAN);
-    fprintf(f, "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
-               "<text x=\"%d\" y=\"59\">clshuffle</text>\n", LEFT, OURS, LEFT + 16);
-    fprintf(f, "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
-               "<text x=\"%d\" y=\"59\">peer (CLBlast, separate passes, empty kernel)</text>\n",
+    fprintf(f,
+            "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
+            "<text x=\"%d\" y=\"59\">clshuffle</text>\n",
+            LEFT, OURS, LEFT + 16);
+    fprintf(f,
+            "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
+            "<text x=\"%d\" y=\"59\">peer (CLBlast, separate passes, empty kernel)</text>\n",
             LEFT + 100, PEER, LEFT + 116);
     for (int i = 0; i < n; i++)
         put_row(f, &r[i], i, xmax);

@@ -20,8 +20,8 @@ static void print_preamble(FILE *f, const bench_header *h)
     fprintf(f, "clshuffle-bench: %s (%s), driver %s\n", h->device, h->platform, h->driver);
     fprintf(f, "date %s, level %s, min time %.2f s per measurement\n", h->date, h->level,
             h->min_time);
-    fprintf(f, "roofline (GB/s, read + write)  %10s %10s %10s %10s\n", "MiB", "copy",
-            "nt-copy", "enqCopyBuf");
+    fprintf(f, "roofline (GB/s, read + write)  %10s %10s %10s %10s\n", "MiB", "copy", "nt-copy",
+            "enqCopyBuf");
     for (int i = 0; i < h->num_roof; i++) {
         const bench_roof_point *p = &h->roof[i];
         fprintf(f, "%31s %10.2f %10s %10s %10s\n", "", (double)p->bytes / 1048576.0,
@@ -55,8 +55,8 @@ void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, in
     int pass = 0, fail = 0, unsup = 0;
     print_preamble(f, h);
     fprintf(f, "%-6s %-24s %-11s %-4s %9s %9s %8s %7s %6s %-11s %-22s %8s %7s %8s %s\n", "op",
-            "variant", "layout", "type", "MiB", "median ms", "GB/s", "roof", "ratio",
-            "verified", "peer", "peer GB/s", "vs peer", "GFLOP/s", "notes");
+            "variant", "layout", "type", "MiB", "median ms", "GB/s", "roof", "ratio", "verified",
+            "peer", "peer GB/s", "vs peer", "GFLOP/s", "notes");
     for (int i = 0; i < n; i++) {
         print_row(f, &r[i]);
         pass += r[i].verdict == BENCH_PASS;

@@ -1,4 +1,5 @@
-/* The copy roofline: plain and non-temporal copy kernels and clEnqueueCopyBuffer, per byte count. */
+/* The copy roofline: plain and non-temporal copy kernels and clEnqueueCopyBuffer, per byte count.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@ typedef struct roof_arg {
     bench *b;
     cl_kernel kernel; /* NULL: clEnqueueCopyBuffer */
     cl_mem src, dst;
-    cl_ulong n;       /* 16-byte vectors per side */
+    cl_ulong n; /* 16-byte vectors per side */
 } roof_arg;
 
 static cls_status roof_enqueue(void *p, cl_event *ev)
@@ -21,8 +22,8 @@ static cls_status roof_enqueue(void *p, cl_event *ev)
     roof_arg *a = p;
     cl_int err;
     if (!a->kernel) {
-        err = clEnqueueCopyBuffer(a->b->queue, a->src, a->dst, 0, 0, (size_t)a->n * 16, 0,
-                                  NULL, ev);
+        err =
+            clEnqueueCopyBuffer(a->b->queue, a->src, a->dst, 0, 0, (size_t)a->n * 16, 0, NULL, ev);
     } else {
         /* A round global size lets the driver pick a good work-group size
          * (PoCL takes a divisor of an odd global size: tiny groups). */
@@ -31,8 +32,8 @@ static cls_status roof_enqueue(void *p, cl_event *ev)
         err |= clSetKernelArg(a->kernel, 1, sizeof(cl_mem), &a->dst);
         err |= clSetKernelArg(a->kernel, 2, sizeof a->n, &a->n);
         if (err == CL_SUCCESS)
-            err = clEnqueueNDRangeKernel(a->b->queue, a->kernel, 1, NULL, &global, NULL, 0,
-                                         NULL, ev);
+            err =
+                clEnqueueNDRangeKernel(a->b->queue, a->kernel, 1, NULL, &global, NULL, 0, NULL, ev);
     }
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "roofline enqueue");
 }
@@ -68,7 +69,7 @@ static int roof_sizes(const bench *b, uint64_t *out, int max)
 static double measure(bench *b, roof_arg *a)
 {
     bench_timing t;
-    double min_time = b->opts.min_time > 0.2 ? b->opts.min_time : 0.2;
+    double min_time = b->opts.min_time > 0.1 ? b->opts.min_time : 0.1;
     if (bench_time(b->queue, roof_enqueue, a, 1, min_time, &t) != CLS_OK)
         return NAN;
     return (double)a->n * 32.0 / t.median_s * 1e-9;

@@ -59,27 +59,42 @@ double bench_event_seconds(cl_event ev)
     cl_ulong t0 = 0, t1 = 0;
     if (clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_START, sizeof t0, &t0, NULL) !=
             CL_SUCCESS ||
-        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) !=
-            CL_SUCCESS ||
+        clGetEventProfilingInfo(ev, CL_PROFILING_COMMAND_END, sizeof t1, &t1, NULL) != CL_SUCCESS ||
         t1 < t0)
         return NAN;
     return 1e-9 * (double)(t1 - t0);
 }
 
-/* One iteration, finished, timed by its event or by the host clock. */
-static cls_status time_one(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
+/* Whether an event spans real work: a marker or barrier (what an op that
+ * enqueues several commands may return) has no meaningful START..END. */
+static int event_spans_work(cl_event ev)
+{
+    cl_command_type type = 0;
+    if (clGetEventInfo(ev, CL_EVENT_COMMAND_TYPE, sizeof type, &type, NULL) != CL_SUCCESS)
+        return 0;
+    return type != CL_COMMAND_MARKER && type != CL_COMMAND_BARRIER;
+}
+
+/* One iteration, finished, timed by its event or by the host clock. With
+ * events, *use_events is cleared when the op's event cannot time it. */
+static cls_status time_one(cl_command_queue q, bench_enqueue_fn fn, void *arg, int *use_events,
                            double *seconds)
 {
     cl_event ev = NULL;
     double t0 = bench_now();
-    cls_status st = fn(arg, use_events ? &ev : NULL);
+    cls_status st = fn(arg, *use_events ? &ev : NULL);
     if (st != CLS_OK)
         return st;
     clFinish(q);
     *seconds = bench_now() - t0;
     if (ev) {
-        *seconds = bench_event_seconds(ev);
+        if (event_spans_work(ev))
+            *seconds = bench_event_seconds(ev);
+        else
+            *use_events = 0;
         clReleaseEvent(ev);
+    } else if (*use_events) {
+        *use_events = 0; /* no event came back: the host clock it is */
     }
     return CLS_OK;
 }
@@ -122,12 +137,13 @@ cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int
     int n, first = 0;
     out->median_s = out->min_s = NAN;
     out->iters = 0;
+    out->wall = !use_events;
     /* Warm-up (unless the caller's verification run was one), then one timed
      * run to calibrate the count; a calibration run longer than min_time is
      * kept as the first sample. */
-    if (!o->warmed && (st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
+    if (!o->warmed && (st = time_one(q, fn, arg, &use_events, &one)) != CLS_OK)
         return st;
-    if ((st = time_one(q, fn, arg, use_events, &one)) != CLS_OK)
+    if ((st = time_one(q, fn, arg, &use_events, &one)) != CLS_OK)
         return st;
     n = bench_calibrate(one, min_time, o->min_iters, MAX_ITERS);
     samples = calloc((size_t)n, sizeof *samples);
@@ -138,9 +154,11 @@ cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int
     if (use_events) {
         st = time_events(q, fn, arg, n - first, samples + first);
     } else {
+        int none = 0;
         for (int i = first; i < n && st == CLS_OK; i++)
-            st = time_one(q, fn, arg, 0, &samples[i]);
+            st = time_one(q, fn, arg, &none, &samples[i]);
     }
+    out->wall = !use_events;
     if (st == CLS_OK) {
         bench_stats(samples, n, &out->median_s, &out->min_s);
         out->iters = n;

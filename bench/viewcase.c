@@ -1,4 +1,5 @@
-/* Layout and depth-to-space cases: one op between two views, checked against a host copy, then timed. */
+/* Layout and depth-to-space cases: one op between two views, checked against a host copy, then
+ * timed. */
 #include <clblast_c.h>
 #include <math.h>
 #include <stdlib.h>
@@ -100,8 +101,7 @@ static void run_peer(bench *b, bench_case *c, bench_view_job *j, const unsigned 
         return;
     }
     bench_time_opts peer_opts = {1, 1};
-    if (bench_time_ex(b->queue, omatcopy_enqueue, j, 0, b->opts.min_time, &peer_opts, pt) !=
-        CLS_OK)
+    if (bench_time_ex(b->queue, omatcopy_enqueue, j, 0, b->opts.min_time, &peer_opts, pt) != CLS_OK)
         pt->median_s = NAN;
 }
 
@@ -109,7 +109,7 @@ static void run_peer(bench *b, bench_case *c, bench_view_job *j, const unsigned 
 static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned char *expected,
                             unsigned char *actual, size_t dbytes)
 {
-    bench_timing t, pt = {NAN, NAN, 0};
+    bench_timing t, pt = {NAN, NAN, 0, 0};
     bench_time_opts warmed = {3, 1};
     cls_status st = view_enqueue(j, NULL);
     if (st == CLS_OK && clFinish(b->queue) != CL_SUCCESS)
@@ -124,12 +124,12 @@ static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned
         return;
     }
     c->rec.verdict = BENCH_PASS;
-    snprintf(c->rec.timing, sizeof c->rec.timing, "%s", j->wall ? "wall" : "event");
     st = bench_time_ex(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &warmed, &t);
     if (st != CLS_OK) {
         bench_case_status(b, c, st, "timing");
         return;
     }
+    snprintf(c->rec.timing, sizeof c->rec.timing, "%s", t.wall ? "wall" : "event");
     if (j->peer != BENCH_PEER_NONE)
         run_peer(b, c, j, expected, actual, dbytes, &pt);
     bench_finish_record(b, &c->rec, &t, j->peer != BENCH_PEER_NONE ? &pt : NULL);

@@ -1,4 +1,5 @@
-/* clshuffle-bench report writers: JSON, CSV, SVG and the table, on records with every kind of value. */
+/* clshuffle-bench report writers: JSON, CSV, SVG and the table, on records with every kind of
+ * value. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -6,9 +7,10 @@
 
 #include "bench.h"
 
-static const char *fields[] = {"op", "variant", "layout", "dtype", "shape", "block", "mode",
-                               "bytes", "median_s", "min_s", "gbps", "roofline_gbps", "ratio",
-                               "verified", "peer", "peer_gbps", "gflops"};
+static const char *fields[] = {"op",        "variant",       "layout", "dtype",    "shape",
+                               "block",     "mode",          "bytes",  "median_s", "min_s",
+                               "gbps",      "roofline_gbps", "ratio",  "verified", "peer",
+                               "peer_gbps", "gflops"};
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 static void sample(bench_header *h, bench_record *r)
@@ -186,7 +188,8 @@ START_TEST(table_shows_cases_and_summary)
     ck_assert_ptr_nonnull(strstr(s, "roofline (GB/s, read + write)"));
     ck_assert_ptr_nonnull(strstr(s, "kernel build: cold 1.500 s"));
     ck_assert_ptr_nonnull(strstr(s, "nchw->nhwc C=16"));
-    ck_assert_ptr_nonnull(strstr(s, "3 cases: 1 verified and timed, 1 unsupported (not timed), 1 failed"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "3 cases: 1 verified and timed, 1 unsupported (not timed), 1 failed"));
     free(s);
 }
 END_TEST

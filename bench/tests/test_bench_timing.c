@@ -1,4 +1,5 @@
-/* clshuffle-bench timing: clpeak-style iteration calibration, median/min, host-clock and event timing. */
+/* clshuffle-bench timing: clpeak-style iteration calibration, median/min, host-clock and event
+ * timing. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -136,6 +137,39 @@ START_TEST(event_timing_uses_profiling)
 }
 END_TEST
 
+/* An op of two commands that returns a marker's event, as multi-kernel ops do. */
+static cls_status fill_then_marker(void *p, cl_event *ev)
+{
+    fill_op *f = p;
+    cl_uint zero = 0;
+    f->calls++;
+    if (clEnqueueFillBuffer(f->q, f->m, &zero, sizeof zero, 0, 1 << 20, 0, NULL, NULL) !=
+        CL_SUCCESS)
+        return CLS_ERR_OPENCL;
+    return clEnqueueMarkerWithWaitList(f->q, 0, NULL, ev) == CL_SUCCESS ? CLS_OK : CLS_ERR_OPENCL;
+}
+
+START_TEST(marker_event_falls_back_to_host_clock)
+{
+    cls_context *ctx;
+    cl_context c;
+    fill_op f = {0};
+    bench_timing t;
+    cl_int err;
+    f.q = queue_of(&ctx);
+    cls_context_get_cl(ctx, &c, NULL, NULL);
+    f.m = clCreateBuffer(c, CL_MEM_READ_WRITE, 1 << 20, NULL, &err);
+    ck_assert_int_eq(err, CL_SUCCESS);
+    ck_assert_int_eq(bench_time(f.q, fill, &f, 1, 0.02, &t), CLS_OK);
+    ck_assert_int_eq(t.wall, 0);
+    ck_assert_int_eq(bench_time(f.q, fill_then_marker, &f, 1, 0.02, &t), CLS_OK);
+    ck_assert_int_eq(t.wall, 1);
+    ck_assert(t.median_s > 0.0 && t.min_s <= t.median_s);
+    clReleaseMemObject(f.m);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bench_timing");
@@ -146,6 +180,7 @@ int main(void)
     tcase_add_test(tc, host_clock_timing_calibrates);
     tcase_add_test(tc, timing_reports_op_failure);
     tcase_add_test(tc, event_timing_uses_profiling);
+    tcase_add_test(tc, marker_event_falls_back_to_host_clock);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
