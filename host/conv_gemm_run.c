@@ -9,28 +9,27 @@ typedef struct gemm_call {
     size_t m, n, k, a_off, lda, a_stride, b_off, c_off, ldc, c_stride, batch;
 } gemm_call;
 
+/* Always the strided-batched routine (batch 1 where everything merges): one
+ * CLBlast program to compile per process instead of two. */
 static cls_status gemm(cls_conv_plan *p, const gemm_call *g)
 {
     cl_command_queue q = p->ctx->queue;
     cl_event e = NULL;
-    CLBlastStatusCode rc;
-    if (g->batch == 1)
-        rc = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m, g->n,
-                          g->k, 1.0f, g->a, g->a_off, g->lda, p->g_b, g->b_off, (size_t)p->v_all,
-                          0.0f, g->c, g->c_off, g->ldc, &q, &e);
-    else
-        rc = CLBlastSgemmStridedBatched(
-            CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m, g->n, g->k, 1.0f,
-            g->a, g->a_off, g->lda, g->a_stride, p->g_b, g->b_off, (size_t)p->v_all, 0, 0.0f, g->c,
-            g->c_off, g->ldc, g->c_stride, g->batch, &q, &e);
+    /* CLBlast rejects zero strides even for one batch: give it the natural ones. */
+    size_t a_stride = g->batch > 1 ? g->a_stride : g->m * g->lda;
+    size_t c_stride = g->batch > 1 ? g->c_stride : g->m * g->ldc;
+    CLBlastStatusCode rc = CLBlastSgemmStridedBatched(
+        CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, g->m, g->n, g->k, 1.0f, g->a,
+        g->a_off, g->lda, a_stride, p->g_b, g->b_off, (size_t)p->v_all, 0, 0.0f, g->c, g->c_off,
+        g->ldc, c_stride, g->batch, &q, &e);
     if (e)
         clReleaseEvent(e);
-    return rc == CLBlastSuccess
-               ? CLS_OK
-               : cls__fail(CLS_ERR_CLBLAST,
-                           "conv: CLBlastSgemm%s failed with status %d "
-                           "(m %zu, n %zu, k %zu)",
-                           g->batch == 1 ? "" : "StridedBatched", (int)rc, g->m, g->n, g->k);
+    if (rc != CLBlastSuccess)
+        return cls__fail(CLS_ERR_CLBLAST,
+                         "conv: CLBlastSgemmStridedBatched failed with status %d (m %zu, n %zu, "
+                         "k %zu, batch %zu)",
+                         (int)rc, g->m, g->n, g->k, g->batch);
+    return CLS_OK;
 }
 
 /* A device scratch buffer of at least need bytes, kept by the plan. */
