@@ -20,6 +20,28 @@ static void apply_defaults(cls_conv_desc *d)
         d->dtype = CLS_F32;
 }
 
+/* Mode, activation, dtype and path of a desc. */
+static cls_status check_options(const cls_conv_desc *d)
+{
+    if (d->mode != CLS_DCR && d->mode != CLS_CRD)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: mode = %d is neither DCR nor CRD",
+                         (int)d->mode);
+    if ((int)d->activation < 0 || d->activation > CLS_ACT_SIGMOID)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: activation = %d is unknown",
+                         (int)d->activation);
+    if (d->activation == CLS_ACT_PRELU && !d->prelu)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: CLS_ACT_PRELU needs desc.prelu "
+                         "(out_channels = %d slopes)",
+                         d->out_channels);
+    if (d->dtype != CLS_F32 && d->dtype != CLS_F16)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: dtype %s is not f32 or f16",
+                         cls_dtype_name(d->dtype));
+    if ((int)d->path < 0 || d->path > CLS_CONV_PATH_GEMM)
+        return cls__fail(CLS_ERR_INVALID_ARG, "desc: path = %d is unknown", (int)d->path);
+    return CLS_OK;
+}
+
 /* Check a desc whose defaults are applied. */
 static cls_status check_desc(const cls_conv_desc *d)
 {
@@ -56,23 +78,7 @@ static cls_status check_desc(const cls_conv_desc *d)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "desc: stride %dx%d needs a 1x1 block, the block is %dx%d", d->stride_h,
                          d->stride_w, d->block_h, d->block_w);
-    if (d->mode != CLS_DCR && d->mode != CLS_CRD)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: mode = %d is neither DCR nor CRD",
-                         (int)d->mode);
-    if ((int)d->activation < 0 || d->activation > CLS_ACT_SIGMOID)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: activation = %d is unknown",
-                         (int)d->activation);
-    if (d->activation == CLS_ACT_PRELU && !d->prelu)
-        return cls__fail(CLS_ERR_INVALID_ARG,
-                         "desc: CLS_ACT_PRELU needs desc.prelu "
-                         "(out_channels = %d slopes)",
-                         d->out_channels);
-    if (d->dtype != CLS_F32 && d->dtype != CLS_F16)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: dtype %s is not f32 or f16",
-                         cls_dtype_name(d->dtype));
-    if ((int)d->path < 0 || d->path > CLS_CONV_PATH_GEMM)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: path = %d is unknown", (int)d->path);
-    return CLS_OK;
+    return check_options(d);
 }
 
 void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j)
