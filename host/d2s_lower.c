@@ -18,6 +18,8 @@
 /* Bytes of dst one work-item writes, roughly: a chunk of a long row or a
  * block of short ones. */
 #define WI_BYTES 32768
+/* Tensors up to this size run as few work-groups. */
+#define SMALL_BYTES (256u << 10)
 /* Tensors at least this large use non-temporal stores when aligned. */
 #define NT_MIN_BYTES (8u << 20)
 
@@ -88,13 +90,6 @@ static int try_plan(const axis *ax, int n, int w, int lo, int hi, int de, plan *
             rest[o++] = ax[k];
     if (o > 4)
         return 0;
-    /* Rows follow src order in the innermost outer axis: reads then sweep
-     * memory without gaps and the stores go to a few sequential runs. */
-    if (o >= 2 && rest[o - 2].s < rest[o - 1].s) {
-        axis t = rest[o - 1];
-        rest[o - 1] = rest[o - 2];
-        rest[o - 2] = t;
-    }
     memset(p, 0, sizeof *p);
     for (int k = 0; k < 4; k++)
         p->outer[k] = k < 4 - o ? (axis){1, 0, 0} : rest[k - (4 - o)];
@@ -140,17 +135,43 @@ static int pass_per_stream(const plan *p, size_t es, int64_t chunk)
     return p->de && p->factor > 1 && chunk * (int64_t)es >= 1024;
 }
 
+/* Bytes of dst one row writes as one run: the whole row for an interleave,
+ * one stream's part for a deinterleave. */
+static int64_t run_bytes(const plan *p, size_t es)
+{
+    return p->len * (p->de ? 1 : p->factor) * (int64_t)es;
+}
+
+/* Rows of a block follow the src order of the two innermost outer axes when
+ * each row writes at least a cache line: the reads then sweep memory without
+ * gaps and the stores go to a few sequential runs. Shorter rows keep the dst
+ * order, so that their stores stay contiguous. */
+static void order_rows(plan *p, size_t es)
+{
+    axis *a = &p->outer[2], *b = &p->outer[3];
+    if (a->size > 1 && b->size > 1 && a->s < b->s && run_bytes(p, es) >= 64) {
+        axis t = *a;
+        *a = *b;
+        *b = t;
+    }
+}
+
 /* Non-zero when plan p should use non-temporal stores: large tensors only
  * (small results are read again soon), and only where stores fill whole
- * lines. Interleaves and per-stream passes align each run in the kernel; the
- * line-wise deinterleave needs every stream and row start aligned here. */
+ * lines. Interleaves and per-stream passes align each run in the kernel, so
+ * only the lines at run ends may be partial: their rows must continue each
+ * other in dst or be long. The line-wise deinterleave needs every stream and
+ * row start aligned here. */
 static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk)
 {
     uint64_t bytes = (uint64_t)cls_tensor_numel(dst) * es;
     int64_t e = (int64_t)es;
-    int ok = p->group == p->factor && bytes >= NT_MIN_BYTES;
-    if (!ok || !p->de || pass_per_stream(p, es, chunk))
-        return ok;
+    int ok;
+    if (p->group != p->factor || bytes < NT_MIN_BYTES)
+        return 0;
+    if (!p->de || pass_per_stream(p, es, chunk))
+        return p->outer[3].size == 1 || p->outer[3].d == run_bytes(p, es) / e ||
+               run_bytes(p, es) >= 512;
     ok = p->factor * 16 / e <= 64 && dst->offset % 16 == 0 && (p->shi * e) % 64 == 0 &&
          (p->slo * e) % 64 == 0 && (chunk == p->len || (chunk * e) % 16 == 0);
     for (int k = 0; k < 4; k++)
@@ -186,14 +207,39 @@ static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
     }
 }
 
+/* The kernel for plan p: its build options, and a name unique to them (the
+ * kernel's name in kernels/d2s.cl plus -DKSUF), so that a built kernel is
+ * found among the context's kernels without hashing the source again. */
+static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *dst, size_t es,
+                             int64_t chunk, cl_kernel *k)
+{
+    char suffix[48], name[64], opts[160];
+    if (compiled_factor(p))
+        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s", es, p->factor, p->flo,
+                 use_nt(p, dst, es, chunk) ? "_nt" : "", pass_per_stream(p, es, chunk) ? "_pass" : "");
+    else
+        snprintf(suffix, sizeof suffix, "_e%zu_any", es);
+    snprintf(name, sizeof name, "%s%s", p->de ? "d2s_deinterleave" : "d2s_interleave", suffix);
+    for (int i = ctx->num_kernels - 1; i >= 0; i--)
+        if (strcmp(ctx->kernels[i].name, name) == 0) {
+            *k = ctx->kernels[i].kernel;
+            return CLS_OK;
+        }
+    if (compiled_factor(p))
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s -DKSUF=%s", es,
+                 p->factor, p->flo, strstr(suffix, "_nt") ? " -DNT" : "",
+                 strstr(suffix, "_pass") ? " -DPASS" : "", suffix);
+    else
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY -DKSUF=%s", es, suffix);
+    return cls__kernel_get(ctx, "d2s", opts, name, k);
+}
+
 /* Set the kernel arguments of plan p and enqueue it. */
-static cls_status launch(cls_context *ctx, const plan *p, const cls_tensor *src,
+static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
                          const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                          cl_event *ev)
 {
     size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
-    const char *name = p->de ? "d2s_deinterleave" : "d2s_interleave";
-    char opts[128];
     cl_kernel k;
     cl_ulong soff = src->offset / es, doff = dst->offset / es;
     cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo, chunk, rows;
@@ -201,14 +247,9 @@ static cls_status launch(cls_context *ctx, const plan *p, const cls_tensor *src,
     cl_long4 osz, oss, ods;
     cl_int err = CL_SUCCESS;
     cls_status st;
+    order_rows(p, es);
     split_work(p, es, &chunk, &rows);
-    if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s", es, p->factor,
-                 p->flo, use_nt(p, dst, es, chunk) ? " -DNT" : "",
-                 pass_per_stream(p, es, chunk) ? " -DPASS" : "");
-    else
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
-    if ((st = cls__kernel_get(ctx, "d2s", opts, name, &k)) != CLS_OK)
+    if ((st = get_kernel(ctx, p, dst, es, chunk, &k)) != CLS_OK)
         return st;
     for (int i = 0; i < 4; i++) {
         osz.s[i] = p->outer[i].size;
@@ -218,6 +259,13 @@ static cls_status launch(cls_context *ctx, const plan *p, const cls_tensor *src,
     global[0] = (size_t)((len + chunk - 1) / chunk * ((osz.s[2] * osz.s[3] + rows - 1) / rows));
     global[1] = (size_t)osz.s[1];
     global[2] = (size_t)osz.s[0];
+    /* A small tensor runs as few work-groups: on CPU devices each group is
+     * a task for a worker thread, and their dispatch would dominate. */
+    if ((uint64_t)cls_tensor_numel(dst) * es <= SMALL_BYTES &&
+        global[1] * global[2] <= ctx->info.max_work_group_size) {
+        local[1] = global[1];
+        local[2] = global[2];
+    }
     err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
     err |= clSetKernelArg(k, 1, sizeof soff, &soff);
     err |= clSetKernelArg(k, 2, sizeof(cl_mem), &dst->buffer);
