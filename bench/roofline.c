@@ -14,7 +14,8 @@ typedef struct roof_arg {
     bench *b;
     cl_kernel kernel; /* NULL: clEnqueueCopyBuffer */
     cl_mem src, dst;
-    cl_ulong n; /* 16-byte vectors per side */
+    cl_ulong n;       /* vectors per side */
+    cl_ulong vec;     /* bytes per vector: 16 (copy), 64 (non-temporal copy) */
 } roof_arg;
 
 static cls_status roof_enqueue(void *p, cl_event *ev)
@@ -72,7 +73,7 @@ static double measure(bench *b, roof_arg *a)
     double min_time = b->opts.min_time > 0.1 ? b->opts.min_time : 0.1;
     if (bench_time(b->queue, roof_enqueue, a, 1, min_time, &t) != CLS_OK)
         return NAN;
-    return (double)a->n * 32.0 / t.median_s * 1e-9;
+    return 2.0 * (double)(a->n * a->vec) / t.median_s * 1e-9;
 }
 
 /* Whether the compiler gave roofline_copy_nt real non-temporal stores. */
@@ -101,23 +102,32 @@ static double best(double old, double now)
     return isnan(old) || now > old ? now : old;
 }
 
+/* Copy about bytes (read + write) in vectors of vec bytes. */
+static void set_size(roof_arg *a, uint64_t bytes, cl_ulong vec)
+{
+    a->vec = vec;
+    a->n = bytes / (2 * vec) ? bytes / (2 * vec) : 1;
+}
+
 /* Measure every point: the first pass sets the byte counts and all three
  * kinds; a later pass (again) keeps the better copy-kernel figures. */
 static void measure_points(bench *b, roof_arg *a, cl_kernel kvec, cl_kernel knt, int again)
 {
     for (int i = 0; i < b->hdr.num_roof; i++) {
         bench_roof_point *p = &b->hdr.roof[i];
-        a->n = p->bytes / 32 ? p->bytes / 32 : 1;
         bench_progress(b, "roofline %s%d/%d: %.1f MiB", again ? "again " : "", i + 1,
                        b->hdr.num_roof, (double)p->bytes / 1048576.0);
         a->kernel = kvec;
+        set_size(a, p->bytes, 16);
         p->vec_gbps = best(again ? p->vec_gbps : NAN, measure(b, a));
         a->kernel = knt;
+        set_size(a, p->bytes, 64);
         if (b->hdr.nt_available)
             p->nt_gbps = best(again ? p->nt_gbps : NAN, measure(b, a));
         else
             p->nt_gbps = NAN;
         a->kernel = NULL;
+        set_size(a, p->bytes, 16);
         if (!again)
             p->enq_gbps = measure(b, a);
     }
@@ -126,7 +136,7 @@ static void measure_points(bench *b, roof_arg *a, cl_kernel kvec, cl_kernel knt,
 cls_status bench_roofline(bench *b, int again)
 {
     uint64_t sizes[BENCH_MAX_ROOF];
-    roof_arg a = {b, NULL, NULL, NULL, 0};
+    roof_arg a = {b, NULL, NULL, NULL, 0, 16};
     cl_kernel kvec, knt;
     cls_status st;
     size_t side;
@@ -141,7 +151,7 @@ cls_status bench_roofline(bench *b, int again)
         (st = cls__kernel_get(b->ctx, "roofline", "", "roofline_copy_nt", &knt)) != CLS_OK)
         return st;
     b->hdr.nt_available = nt_available(b);
-    side = (size_t)(b->hdr.roof[b->hdr.num_roof - 1].bytes / 32 + 1) * 16;
+    side = (size_t)(b->hdr.roof[b->hdr.num_roof - 1].bytes / 128 + 1) * 64;
     a.src = bench_buffer(b, side, NULL);
     a.dst = bench_buffer(b, side, NULL);
     if (a.src && a.dst)
@@ -167,7 +177,7 @@ static cls_status empty_enqueue(void *p, cl_event *ev)
 
 cls_status bench_empty_kernel_latency(bench *b, double *median_s)
 {
-    roof_arg a = {b, NULL, NULL, NULL, 0};
+    roof_arg a = {b, NULL, NULL, NULL, 0, 16};
     bench_timing t;
     cls_status st = cls__kernel_get(b->ctx, "roofline", "", "roofline_empty", &a.kernel);
     *median_s = NAN;

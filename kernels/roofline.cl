@@ -19,8 +19,9 @@ __kernel void roofline_copy(__global const uint4 *src, __global uint4 *dst, ulon
         dst[i] = src[i];
 }
 
-/* The same copy with non-temporal stores (a plain copy where unavailable). */
-__kernel void roofline_copy_nt(__global const uint4 *src, __global uint4 *dst, ulong n)
+/* The same copy with non-temporal stores (a plain copy where unavailable),
+ * 64 bytes per work-item: a full cache line per streaming store. */
+__kernel void roofline_copy_nt(__global const uint16 *src, __global uint16 *dst, ulong n)
 {
     ulong i = get_global_id(0);
     if (i < n) {
