@@ -316,6 +316,8 @@ START_TEST(gemm_paths)
             c.bh = c.bw = 1, c.sh = c.sw = 2, c.src_cl = c.dst_cl = 0, c.cout = 7;
         if (k == 5) /* mixed: channels-last src, channels-first dst */
             c.dst_cl = 0;
+        if (k == 6) /* verify mode checks the GEMM path too (same CLBlast program) */
+            ck_assert_int_eq(cls_context_set_verify(ctx, 1), CLS_OK);
         run_case(ctx, &c, k);
     }
     cls_context_destroy(ctx);
