@@ -37,10 +37,10 @@ static void print_row(FILE *f, const bench_record *r)
 {
     char med[24], gb[24], roof[24], ratio[24], pgb[24], px[24], gfl[24], extra[96] = "";
     if (!isnan(r->plain_ratio) || !isnan(r->sep_speedup))
-        snprintf(extra, sizeof extra, "vs plain %s, vs conv+d2s %s",
+        snprintf(extra, sizeof extra, "fused/plain %s, sep/fused %s",
                  num(med, sizeof med, "%.2fx", r->plain_ratio),
                  num(gb, sizeof gb, "%.2fx", r->sep_speedup));
-    fprintf(f, "%-6s %-24s %-11s %-4s %9.2f %9s %8s %7s %6s %-11s %-22s %8s %7s %8s %s%s%s\n",
+    fprintf(f, "%-6s %-24s %-11s %-4s %9.2f %9s %8s %7s %6s %-11s %-30s %9s %7s %8s %s%s%s\n",
             r->op, r->variant, r->layout, r->dtype, (double)r->bytes / 1048576.0,
             num(med, sizeof med, "%.3f", r->median_s * 1e3), num(gb, sizeof gb, "%.2f", r->gbps),
             num(roof, sizeof roof, "%.2f", r->roofline_gbps),
@@ -54,7 +54,7 @@ void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, in
 {
     int pass = 0, fail = 0, unsup = 0;
     print_preamble(f, h);
-    fprintf(f, "%-6s %-24s %-11s %-4s %9s %9s %8s %7s %6s %-11s %-22s %8s %7s %8s %s\n", "op",
+    fprintf(f, "%-6s %-24s %-11s %-4s %9s %9s %8s %7s %6s %-11s %-30s %9s %7s %8s %s\n", "op",
             "variant", "layout", "type", "MiB", "median ms", "GB/s", "roof", "ratio", "verified",
             "peer", "peer GB/s", "vs peer", "GFLOP/s", "notes");
     for (int i = 0; i < n; i++) {
