@@ -104,9 +104,15 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
         const int4 m = vmap[l];
         if (m.x < 0)
             continue;
-        const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3;
-        for (int t = 0; t < valid_t; t++)
-            STOREX(d, off + (long)t * blk.s1 * ds.s3, vals[t][l]);
+        const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3, step = blk.s1 * ds.s3;
+        if (valid_t == TW) {
+#pragma unroll
+            for (int t = 0; t < TW; t++)
+                STOREX(d, off + t * step, vals[t][l]);
+        } else {
+            for (int t = 0; t < valid_t; t++)
+                STOREX(d, off + t * step, vals[t][l]);
+        }
     }
 }
 
