@@ -73,20 +73,29 @@ static void put_axis(FILE *f, double xmax, int height)
             LEFT + PLOT / 2, y1 + 36);
 }
 
-static void put_bar(FILE *f, double v, double xmax, int y, const char *color)
+/* A bar with its value; convs add their GFLOP/s (their ratio is small). */
+static void put_bar(FILE *f, double v, double xmax, int y, const char *color, double gflops)
 {
     double w = isnan(v) ? 0.0 : PLOT * (v > xmax ? xmax : v) / xmax;
     fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"%s\"/>\n", LEFT, y, w,
             color);
-    fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.2f</text>\n", LEFT + w + 4, y + 8, v);
+    fprintf(f, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%.2f", LEFT + w + 4, y + 8, v);
+    if (!isnan(gflops))
+        fprintf(f, " (%.1f GFLOP/s)", gflops);
+    fputs("</text>\n", f);
+}
+
+/* Alternate rows get a light stripe (drawn first: grid and bars go on top). */
+static void put_stripes(FILE *f, int n)
+{
+    for (int i = 1; i < n; i += 2)
+        fprintf(f, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>\n",
+                TOP + i * ROW, LEFT + PLOT + 60, ROW);
 }
 
 static void put_row(FILE *f, const bench_record *r, int i, double xmax)
 {
     int y = TOP + i * ROW;
-    if (i % 2)
-        fprintf(f, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>\n", y,
-                LEFT + PLOT + 60, ROW);
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LEFT - 8, y + 16);
     put_text(f, r->op);
     fputs(" ", f);
@@ -103,9 +112,10 @@ static void put_row(FILE *f, const bench_record *r, int i, double xmax)
                 r->verdict == BENCH_UNSUPPORTED ? "#888" : "#c00", bench_verdict_name(r->verdict));
         return;
     }
-    put_bar(f, r->ratio, xmax, y + 3, OURS);
+    put_bar(f, r->ratio, xmax, y + 3, OURS, r->gflops);
     if (!isnan(peer_ratio(r)))
-        put_bar(f, peer_ratio(r), xmax, y + 14, PEER);
+        put_bar(f, peer_ratio(r), xmax, y + 14, PEER,
+                isnan(r->gflops) ? NAN : r->gflops / r->peer_speedup);
 }
 
 int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n)
@@ -139,9 +149,10 @@ int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n
             "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
             "<text x=\"%d\" y=\"59\">peer (CLBlast, separate passes, empty kernel)</text>\n",
             LEFT + 100, PEER, LEFT + 116);
+    put_stripes(f, n);
+    put_axis(f, xmax, height);
     for (int i = 0; i < n; i++)
         put_row(f, &r[i], i, xmax);
-    put_axis(f, xmax, height);
     fputs("</svg>\n", f);
     return ferror(f) ? -1 : 0;
 }
