@@ -24,8 +24,12 @@ typedef uint idx_t;
 #else
 #define VEC_T(n) ulong##n
 #endif
-typedef VEC_T(8) elem8_t;
-typedef VEC_T(16) elem16_t;
+typedef VEC_T(4) elem4_t;
+/* An element-aligned vector type: accesses through it compile to single
+ * unaligned vector loads and stores (PoCL's vloadn/vstoren may split them
+ * into element accesses). */
+typedef VEC_T(4) __attribute__((aligned(ELEM_SIZE))) elem4_u;
+#define LOAD4(p) (*(__global const elem4_u *)(p))
 
 /* Source and destination offsets of batch index rem over n batch dims. */
 static inline void batch_offsets(idx_t rem, int n, long8 sz, long8 ss, long8 ds, idx_t *so,
@@ -67,72 +71,47 @@ __kernel __attribute__((reqd_work_group_size(32, 8, 1))) void transpose_tile(TRA
             dst[dof + (a0 + r) * da + b0 + lx] = tile[lx][r];
 }
 
-/* Store 16 elements at p, non-temporally when enabled and p is aligned. */
-static inline void store16(elem16_t v, __global elem_t *p)
+/* 4 x 4 register transpose of rows r0..r3: interleave row pairs, then
+ * combine their halves (eight two-input shuffles). */
+#define SHUF4(x, y, m0, m1, m2, m3) shuffle2(x, y, (VEC_T(4))(m0, m1, m2, m3))
+#define TRANSPOSE_4X4(r0, r1, r2, r3)                                          \
+    do {                                                                       \
+        elem4_t t0 = SHUF4(r0, r1, 0, 4, 1, 5), t1 = SHUF4(r0, r1, 2, 6, 3, 7); \
+        elem4_t t2 = SHUF4(r2, r3, 0, 4, 1, 5), t3 = SHUF4(r2, r3, 2, 6, 3, 7); \
+        r0 = SHUF4(t0, t2, 0, 1, 4, 5), r1 = SHUF4(t0, t2, 2, 3, 6, 7);        \
+        r2 = SHUF4(t1, t3, 0, 1, 4, 5), r3 = SHUF4(t1, t3, 2, 3, 6, 7);        \
+    } while (0)
+
+/* Store 4 elements at p, non-temporally when enabled and p is aligned. */
+static inline void store4(elem4_t v, __global elem_t *p)
 {
 #if NT
-    if (((ulong)p & (sizeof(elem16_t) - 1)) == 0) {
-        __builtin_nontemporal_store(v, (__global elem16_t *)p);
+    if (((ulong)p & (sizeof(elem4_t) - 1)) == 0) {
+        __builtin_nontemporal_store(v, (__global elem4_t *)p);
         return;
     }
 #endif
-    vstore16(v, 0, p);
+    *(__global elem4_u *)p = v;
 }
 
-/* The 8 x 8 register transpose in three rounds of two-input shuffles
- * (unpack within 4-element halves, pair shuffle, half swap): 24 shuffles that
- * map one-to-one onto AVX instructions for 4-byte elements. */
-#define SHUF(x, y, m0, m1, m2, m3, m4, m5, m6, m7) \
-    shuffle2(x, y, (VEC_T(8))(m0, m1, m2, m3, m4, m5, m6, m7))
-#define TRANSPOSE_8X8(r0, r1, r2, r3, r4, r5, r6, r7)                                 \
-    do {                                                                              \
-        elem8_t t0 = SHUF(r0, r1, 0, 8, 1, 9, 4, 12, 5, 13);                          \
-        elem8_t t1 = SHUF(r0, r1, 2, 10, 3, 11, 6, 14, 7, 15);                        \
-        elem8_t t2 = SHUF(r2, r3, 0, 8, 1, 9, 4, 12, 5, 13);                          \
-        elem8_t t3 = SHUF(r2, r3, 2, 10, 3, 11, 6, 14, 7, 15);                        \
-        elem8_t t4 = SHUF(r4, r5, 0, 8, 1, 9, 4, 12, 5, 13);                          \
-        elem8_t t5 = SHUF(r4, r5, 2, 10, 3, 11, 6, 14, 7, 15);                        \
-        elem8_t t6 = SHUF(r6, r7, 0, 8, 1, 9, 4, 12, 5, 13);                          \
-        elem8_t t7 = SHUF(r6, r7, 2, 10, 3, 11, 6, 14, 7, 15);                        \
-        elem8_t u0 = SHUF(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);                          \
-        elem8_t u1 = SHUF(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);                        \
-        elem8_t u2 = SHUF(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);                          \
-        elem8_t u3 = SHUF(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);                        \
-        elem8_t u4 = SHUF(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);                          \
-        elem8_t u5 = SHUF(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);                        \
-        elem8_t u6 = SHUF(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);                          \
-        elem8_t u7 = SHUF(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);                        \
-        r0 = SHUF(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
-        r1 = SHUF(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
-        r2 = SHUF(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
-        r3 = SHUF(u3, u7, 0, 1, 2, 3, 8, 9, 10, 11);                                  \
-        r4 = SHUF(u0, u4, 4, 5, 6, 7, 12, 13, 14, 15);                                \
-        r5 = SHUF(u1, u5, 4, 5, 6, 7, 12, 13, 14, 15);                                \
-        r6 = SHUF(u2, u6, 4, 5, 6, 7, 12, 13, 14, 15);                                \
-        r7 = SHUF(u3, u7, 4, 5, 6, 7, 12, 13, 14, 15);                                \
-    } while (0)
+/* A 4 (A) x 4 (B) sub-block: src rows s, s + sb, ... -> dst rows d, d + da, ... */
+static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da)
+{
+    elem4_t r0 = LOAD4(s), r1 = LOAD4(s + sb), r2 = LOAD4(s + 2 * sb), r3 = LOAD4(s + 3 * sb);
+    TRANSPOSE_4X4(r0, r1, r2, r3);
+    store4(r0, d);
+    store4(r1, d + da);
+    store4(r2, d + 2 * da);
+    store4(r3, d + 3 * da);
+}
 
-/* One full 8 (A) x 16 (B) block: 16 vector loads along src rows, two 8 x 8
- * register transposes, 8 vector stores along dst rows. */
+/* One full 8 (A) x 16 (B) block as 4 x 4 sub-blocks, B-major so each dst row
+ * receives 16 consecutive elements. */
 static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da)
 {
-    elem8_t x0 = vload8(0, s), x1 = vload8(0, s + sb), x2 = vload8(0, s + 2 * sb);
-    elem8_t x3 = vload8(0, s + 3 * sb), x4 = vload8(0, s + 4 * sb), x5 = vload8(0, s + 5 * sb);
-    elem8_t x6 = vload8(0, s + 6 * sb), x7 = vload8(0, s + 7 * sb);
-    s += 8 * sb;
-    elem8_t y0 = vload8(0, s), y1 = vload8(0, s + sb), y2 = vload8(0, s + 2 * sb);
-    elem8_t y3 = vload8(0, s + 3 * sb), y4 = vload8(0, s + 4 * sb), y5 = vload8(0, s + 5 * sb);
-    elem8_t y6 = vload8(0, s + 6 * sb), y7 = vload8(0, s + 7 * sb);
-    TRANSPOSE_8X8(x0, x1, x2, x3, x4, x5, x6, x7);
-    TRANSPOSE_8X8(y0, y1, y2, y3, y4, y5, y6, y7);
-    store16((elem16_t)(x0, y0), d);
-    store16((elem16_t)(x1, y1), d + da);
-    store16((elem16_t)(x2, y2), d + 2 * da);
-    store16((elem16_t)(x3, y3), d + 3 * da);
-    store16((elem16_t)(x4, y4), d + 4 * da);
-    store16((elem16_t)(x5, y5), d + 5 * da);
-    store16((elem16_t)(x6, y6), d + 6 * da);
-    store16((elem16_t)(x7, y7), d + 7 * da);
+    for (int j = 0; j < 16; j += 4)
+        for (int i = 0; i < 8; i += 4)
+            block_4x4(s + j * sb + i, sb, d + i * da + j, da);
 }
 
 /* Register blocks (CPUs): work-item (x, y, z) owns A elements [8x, 8x + 8)
