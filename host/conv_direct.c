@@ -92,8 +92,8 @@ cls_status cls__conv_direct_init(cls_conv_plan *p)
     st = upload(p, &h, lanes, nw);
     if (st != CLS_OK)
         goto done;
-    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d", p->nvec, p->tw,
-             d->dtype == CLS_F16);
+    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKONE=%d", p->nvec, p->tw,
+             d->dtype == CLS_F16, d->kernel_h == 1 && d->kernel_w == 1);
     st = cls__kernel_get(p->ctx, "conv", opts, "conv_direct", &p->direct);
 done:
     free(h.wts);
