@@ -35,6 +35,7 @@ typedef struct plan {
     int64_t len, group;    /* run length and dst (src) group stride */
     int64_t shi, slo;      /* stream strides on the streams' side */
     axis outer[4];         /* outermost first, padded with size-1 axes */
+    int dst_seq;           /* rows continue each other's dst runs */
 } plan;
 
 /* Axes of size > 1 sorted by dst stride (largest first), merged where they are
@@ -142,18 +143,29 @@ static int64_t run_bytes(const plan *p, size_t es)
     return p->len * (p->de ? 1 : p->factor) * (int64_t)es;
 }
 
-/* Rows of a block follow the src order of the two innermost outer axes when
- * each row writes at least a cache line: the reads then sweep memory without
- * gaps and the stores go to a few sequential runs. Shorter rows keep the dst
- * order, so that their stores stay contiguous. */
-static void order_rows(plan *p, size_t es)
+/* Non-zero when the rows along inner axis x (outer axis y around it) continue
+ * each other on one side: as one run (x's stride is the run length), or as
+ * at most four interleaved sequential runs (y's stride is). */
+static int sequential(const axis *x, const axis *y, int64_t xs, int64_t ys, int64_t run)
+{
+    return xs == run || (ys == run && x->size <= 4 && y->size > 1);
+}
+
+/* Order the two innermost outer axes so that rows sweep both src and dst as
+ * few sequential runs, preferring the dst order on a tie; records whether
+ * dst is swept so (non-temporal stores then fill whole lines). */
+static void order_rows(plan *p)
 {
     axis *a = &p->outer[2], *b = &p->outer[3];
-    if (a->size > 1 && b->size > 1 && a->s < b->s && run_bytes(p, es) >= 64) {
+    int64_t drun = p->de ? p->len : p->len * p->factor, srun = p->de ? p->len * p->factor : p->len;
+    int keep = sequential(b, a, b->d, a->d, drun) + sequential(b, a, b->s, a->s, srun);
+    int swap = sequential(a, b, a->d, b->d, drun) + sequential(a, b, a->s, b->s, srun);
+    if (a->size > 1 && b->size > 1 && swap > keep) {
         axis t = *a;
         *a = *b;
         *b = t;
     }
+    p->dst_seq = b->size == 1 || sequential(b, a, b->d, a->d, drun);
 }
 
 /* Non-zero when plan p should use non-temporal stores: large tensors only
@@ -170,8 +182,7 @@ static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk
     if (p->group != p->factor || bytes < NT_MIN_BYTES)
         return 0;
     if (!p->de || pass_per_stream(p, es, chunk))
-        return p->outer[3].size == 1 || p->outer[3].d == run_bytes(p, es) / e ||
-               run_bytes(p, es) >= 512;
+        return p->dst_seq || run_bytes(p, es) >= 512;
     ok = p->factor * 16 / e <= 64 && dst->offset % 16 == 0 && (p->shi * e) % 64 == 0 &&
          (p->slo * e) % 64 == 0 && (chunk == p->len || (chunk * e) % 16 == 0);
     for (int k = 0; k < 4; k++)
@@ -247,7 +258,7 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
     cl_long4 osz, oss, ods;
     cl_int err = CL_SUCCESS;
     cls_status st;
-    order_rows(p, es);
+    order_rows(p);
     split_work(p, es, &chunk, &rows);
     if ((st = get_kernel(ctx, p, dst, es, chunk, &k)) != CLS_OK)
         return st;

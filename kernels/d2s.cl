@@ -35,30 +35,66 @@
 #if ELEM_SIZE == 1
 typedef uchar16 vec_t;
 #define VW 16
-#define VLOAD vload16
-#define VSTORE vstore16
 #elif ELEM_SIZE == 2
 typedef ushort8 vec_t;
 #define VW 8
-#define VLOAD vload8
-#define VSTORE vstore8
 #elif ELEM_SIZE == 4
 typedef uint4 vec_t;
 #define VW 4
-#define VLOAD vload4
-#define VSTORE vstore4
 #else
 typedef ulong2 vec_t;
 #define VW 2
-#define VLOAD vload2
-#define VSTORE vstore2
 #endif
+/* The same vector at any element alignment: plain vector loads and stores
+ * (some OpenCL libraries implement vloadn / vstoren element by element). */
+typedef vec_t __attribute__((aligned(ELEM_SIZE))) uvec_t;
+#define LOADU(p) (*(__global const uvec_t *)(p))
+
 typedef union lanes {
     vec_t v;
     elem_t e[VW];
 } lanes;
 
-#define STORE_PLAIN(val, p) VSTORE((val), 0, (p))
+/* Lane lists: zip the low (ZLO) or high (ZHI) halves of two vectors, keep
+ * the even (UEV) or odd (UOD) lanes of their concatenation. */
+#if ELEM_SIZE == 1
+typedef uchar16 mask_t;
+#define ZLO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define ZHI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#define UEV 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define UOD 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#elif ELEM_SIZE == 2
+typedef ushort8 mask_t;
+#define ZLO 0, 8, 1, 9, 2, 10, 3, 11
+#define ZHI 4, 12, 5, 13, 6, 14, 7, 15
+#define UEV 0, 2, 4, 6, 8, 10, 12, 14
+#define UOD 1, 3, 5, 7, 9, 11, 13, 15
+#elif ELEM_SIZE == 4
+typedef uint4 mask_t;
+#define ZLO 0, 4, 1, 5
+#define ZHI 2, 6, 3, 7
+#define UEV 0, 2, 4, 6
+#define UOD 1, 3, 5, 7
+#else
+typedef ulong2 mask_t;
+#define ZLO 0, 2
+#define ZHI 1, 3
+#define UEV 0, 2
+#define UOD 1, 3
+#endif
+
+/* Clang's shufflevector takes constant lanes directly (some OpenCL
+ * libraries implement shuffle2 lane by lane); others get shuffle2. */
+#if defined(__clang__) && defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define SHUF(a, b, lanes) __builtin_shufflevector((a), (b), lanes)
+#endif
+#endif
+#ifndef SHUF
+#define SHUF(a, b, lanes) shuffle2((a), (b), (mask_t)(lanes))
+#endif
+
+#define STORE_PLAIN(val, p) (*(__global uvec_t *)(p) = (val))
 #define STORE_NT(val, p) __builtin_nontemporal_store((val), (__global vec_t *)(p))
 #ifdef NT
 #define STORE_VEC STORE_NT
@@ -94,14 +130,59 @@ static long align_head(__global const elem_t *p, long per_w)
     return VW;
 }
 
+#ifdef VEC
+/* out (FACTOR vectors of dst) from in (one vector per stream): out lane x is
+ * in[x % FACTOR] lane x / FACTOR. Factors 2 and 4 zip with shuffles (what
+ * compilers turn into unpack instructions); the rest move lanes. */
+static void interleave_vecs(const vec_t *in, vec_t *out)
+{
+#if FACTOR == 2
+    out[0] = SHUF(in[0], in[1], ZLO);
+    out[1] = SHUF(in[0], in[1], ZHI);
+#elif FACTOR == 4
+    vec_t a0 = SHUF(in[0], in[2], ZLO), a1 = SHUF(in[0], in[2], ZHI);
+    vec_t b0 = SHUF(in[1], in[3], ZLO), b1 = SHUF(in[1], in[3], ZHI);
+    out[0] = SHUF(a0, b0, ZLO);
+    out[1] = SHUF(a0, b0, ZHI);
+    out[2] = SHUF(a1, b1, ZLO);
+    out[3] = SHUF(a1, b1, ZHI);
+#else
+    lanes li[FACTOR], lo[FACTOR];
+    UNROLL for (int k = 0; k < FACTOR; k++) li[k].v = in[k];
+    UNROLL for (int x = 0; x < FACTOR * VW; x++) lo[x / VW].e[x % VW] = li[x % FACTOR].e[x / FACTOR];
+    UNROLL for (int m = 0; m < FACTOR; m++) out[m] = lo[m].v;
+#endif
+}
+
+/* The inverse: out[k] (stream k) lane l is lane l * FACTOR + k of in. */
+static void deinterleave_vecs(const vec_t *in, vec_t *out)
+{
+#if FACTOR == 2
+    out[0] = SHUF(in[0], in[1], UEV);
+    out[1] = SHUF(in[0], in[1], UOD);
+#elif FACTOR == 4
+    vec_t e0 = SHUF(in[0], in[1], UEV), o0 = SHUF(in[0], in[1], UOD);
+    vec_t e1 = SHUF(in[2], in[3], UEV), o1 = SHUF(in[2], in[3], UOD);
+    out[0] = SHUF(e0, e1, UEV);
+    out[2] = SHUF(e0, e1, UOD);
+    out[1] = SHUF(o0, o1, UEV);
+    out[3] = SHUF(o0, o1, UOD);
+#else
+    lanes li[FACTOR], lo[FACTOR];
+    UNROLL for (int m = 0; m < FACTOR; m++) li[m].v = in[m];
+    UNROLL for (int x = 0; x < FACTOR * VW; x++) lo[x % FACTOR].e[x / FACTOR] = li[x / VW].e[x % VW];
+    UNROLL for (int k = 0; k < FACTOR; k++) out[k] = lo[k].v;
+#endif
+}
+#endif
+
 /* Vector body of an interleave row from w to the last whole vector. */
 #define INTERLEAVE_BODY(store)                                                                 \
     for (; w + VW <= n; w += VW) {                                                            \
-        lanes in[FACTOR], out[FACTOR];                                                        \
-        UNROLL for (int k = 0; k < FACTOR; k++) in[k].v = VLOAD(0, s + STREAM(k) + w);        \
-        UNROLL for (int x = 0; x < FACTOR * VW; x++)                                          \
-            out[x / VW].e[x % VW] = in[x % FACTOR].e[x / FACTOR];                             \
-        UNROLL for (int m = 0; m < FACTOR; m++) store(out[m].v, d + w * FACTOR + m * VW);     \
+        vec_t in[FACTOR], out[FACTOR];                                                        \
+        UNROLL for (int k = 0; k < FACTOR; k++) in[k] = LOADU(s + STREAM(k) + w);          \
+        interleave_vecs(in, out);                                                             \
+        UNROLL for (int m = 0; m < FACTOR; m++) store(out[m], d + w * FACTOR + m * VW);       \
     }
 
 /* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
@@ -144,11 +225,10 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
             STORE_ONE(s[v * FACTOR + k], dk + v);
 #endif
         for (; v + VW <= n; v += VW) {
-            lanes in[FACTOR], out;
-            UNROLL for (int m = 0; m < FACTOR; m++) in[m].v = VLOAD(0, s + v * FACTOR + m * VW);
-            UNROLL for (int l = 0; l < VW; l++)
-                out.e[l] = in[(l * FACTOR + k) / VW].e[(l * FACTOR + k) % VW];
-            STORE_VEC(out.v, dk + v);
+            vec_t in[FACTOR], out[FACTOR];
+            UNROLL for (int m = 0; m < FACTOR; m++) in[m] = LOADU(s + v * FACTOR + m * VW);
+            deinterleave_vecs(in, out);
+            STORE_VEC(out[k], dk + v);
         }
         for (; v < n; v++)
             STORE_ONE(s[v * FACTOR + k], dk + v);
@@ -169,18 +249,20 @@ static void deinterleave_row(__global const elem_t *restrict s, __global elem_t 
      * together so that non-temporal stores fill whole cache lines (the host
      * enables them only when every stream is aligned). */
     for (; w + LINE * VW <= n; w += LINE * VW) {
-        lanes in[FACTOR * LINE], out[FACTOR][LINE];
-        UNROLL for (int m = 0; m < FACTOR * LINE; m++) in[m].v = VLOAD(0, s + w * FACTOR + m * VW);
-        UNROLL for (int x = 0; x < FACTOR * LINE * VW; x++)
-            out[x % FACTOR][(x / FACTOR) / VW].e[(x / FACTOR) % VW] = in[x / VW].e[x % VW];
+        vec_t in[LINE][FACTOR], out[LINE][FACTOR];
+        UNROLL for (int u = 0; u < LINE; u++) {
+            UNROLL for (int m = 0; m < FACTOR; m++)
+                in[u][m] = LOADU(s + (w + u * VW) * FACTOR + m * VW);
+            deinterleave_vecs(in[u], out[u]);
+        }
         UNROLL for (int k = 0; k < FACTOR; k++)
-            UNROLL for (int u = 0; u < LINE; u++) STORE_VEC(out[k][u].v, d + STREAM(k) + w + u * VW);
+            UNROLL for (int u = 0; u < LINE; u++) STORE_VEC(out[u][k], d + STREAM(k) + w + u * VW);
     }
     for (; w + VW <= n; w += VW) {
-        lanes in[FACTOR], out[FACTOR];
-        UNROLL for (int m = 0; m < FACTOR; m++) in[m].v = VLOAD(0, s + w * FACTOR + m * VW);
-        UNROLL for (int x = 0; x < FACTOR * VW; x++) out[x % FACTOR].e[x / FACTOR] = in[x / VW].e[x % VW];
-        UNROLL for (int k = 0; k < FACTOR; k++) VSTORE(out[k].v, 0, d + STREAM(k) + w);
+        vec_t in[FACTOR], out[FACTOR];
+        UNROLL for (int m = 0; m < FACTOR; m++) in[m] = LOADU(s + w * FACTOR + m * VW);
+        deinterleave_vecs(in, out);
+        UNROLL for (int k = 0; k < FACTOR; k++) STORE_PLAIN(out[k], d + STREAM(k) + w);
     }
 #endif
     for (; w < n; w++)
