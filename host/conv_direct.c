@@ -115,10 +115,7 @@ static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor
     cl_int2 blk = {{d->block_h, d->block_w}};
     cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h, d->dilation_w,
                     d->kernel_h, d->kernel_w}};
-    /* Offsets inside one shuffle block fit 32 bits: the kernel's cheap path. */
-    int64_t span = (d->out_channels - 1) * s->ds[1] + (d->block_h - 1) * s->ds[2] +
-                   (d->block_w - 1) * s->ds[3];
-    cl_int4 grp = {{p->cg, p->nvb, d->groups, span < INT32_MAX}};
+    cl_int4 grp = {{p->cg, p->nvb, d->groups, 0}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
     cl_int err = 0;

@@ -91,14 +91,11 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 }
 
 /* Bias, activation and the shuffled store of TW positions x NVEC*8 lanes.
- * base: dst offset of (n, c = 0, oh * bh, ow0 * bw); blk: (bh, bw). narrow:
- * the offsets inside one block fit 32 bits (measured 10% less CPU on 1x1). */
+ * base: dst offset of (n, c = 0, oh * bh, ow0 * bw); blk: (bh, bw). */
 static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long4 ds, int2 blk,
                               int valid_t, const __global vec_t *bias, const __global vec_t *slope,
-                              const __global int4 *vmap, int act, float alpha, int narrow)
+                              const __global int4 *vmap, int act, float alpha)
 {
-    const int4 di = convert_int4(ds); /* valid when narrow: lane offsets < 2^31 */
-    const long step = blk.s1 * ds.s3;
     float vals[TW][NVEC * VW];
 #pragma unroll
     for (int k = 0; k < NVEC; k++) {
@@ -111,8 +108,7 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
         const int4 m = vmap[l];
         if (m.x < 0)
             continue;
-        const long off = base + (narrow ? (long)(m.x * di.s1 + m.y * di.s2 + m.z * di.s3)
-                                        : m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3);
+        const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3, step = blk.s1 * ds.s3;
         if (valid_t == TW) {
 #pragma unroll
             for (int t = 0; t < TW; t++)
@@ -126,7 +122,7 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
 
 /* Global size: (tiles of TW along Wo, rounded up to the work-group; Ho;
  * N * groups * vblocks). grp: channels per group, vblocks per group,
- * groups, narrow (see store_tile). hw/ohw: input and output low-res sizes. */
+ * groups. hw/ohw: input and output low-res sizes. */
 __kernel void conv_direct(const __global io_t *src, long src_off, long4 ss, int2 hw,
                           __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 blk, int8 geo,
                           int4 grp, const __global vec_t *wts, const __global vec_t *bias,
@@ -158,5 +154,5 @@ __kernel void conv_direct(const __global io_t *src, long src_off, long4 ss, int2
     store_tile(acc, dst,
                dst_off + n * ds.s0 + (long)oh * blk.s0 * ds.s2 + (long)ow0 * blk.s1 * ds.s3, ds,
                blk, min(TW, ohw.s1 - ow0), bias + pk * NVEC, slope + pk * NVEC,
-               vmap + pk * NVEC * VW, act, alpha, grp.s3);
+               vmap + pk * NVEC * VW, act, alpha);
 }
