@@ -108,6 +108,31 @@ typedef ulong2 mask_t;
 #else
 #define STORE_ONE(val, p) (*(p) = (val))
 #endif
+
+#if defined(VEC) && defined(NT)
+/* Elements of one short run (a row's head or tail) beside non-temporal
+ * vectors, gathered first: narrow types go out as 4-byte non-temporal words
+ * where aligned, so that the lines they share with the vectors stay uncached. */
+#define RUN_MAX (VW * FACTOR)
+static void put_run(__global elem_t *d, const elem_t *v, long m)
+{
+    long i = 0;
+#if ELEM_SIZE < 4
+    for (; i < m && (((ulong)(d + i)) & 3); i++)
+        d[i] = v[i];
+    for (; i + 4 / ELEM_SIZE <= m; i += 4 / ELEM_SIZE) {
+#if ELEM_SIZE == 2
+        uint word = as_uint((ushort2)(v[i], v[i + 1]));
+#else
+        uint word = as_uint((uchar4)(v[i], v[i + 1], v[i + 2], v[i + 3]));
+#endif
+        __builtin_nontemporal_store(word, (__global uint *)(d + i));
+    }
+#endif
+    for (; i < m; i++)
+        STORE_ONE(v[i], d + i);
+}
+#endif
 #define UNROLL __attribute__((opencl_unroll_hint))
 /* Vectors per stream in one deinterleave step: a 64-byte line (whole lines
  * for non-temporal stores) unless the unrolled permutation would be huge. */
@@ -193,11 +218,15 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
 #if defined(VEC) && defined(NT)
     long h = align_head(d, FACTOR);
     if (h < VW && h < n) {
+        elem_t run[RUN_MAX];
         for (; w < h; w++)
-            UNROLL for (int k = 0; k < FACTOR; k++) STORE_ONE(s[STREAM(k) + w], d + w * FACTOR + k);
+            UNROLL for (int k = 0; k < FACTOR; k++) run[w * FACTOR + k] = s[STREAM(k) + w];
+        put_run(d, run, h * FACTOR);
         INTERLEAVE_BODY(STORE_NT)
-        for (; w < n; w++)
-            UNROLL for (int k = 0; k < FACTOR; k++) STORE_ONE(s[STREAM(k) + w], d + w * FACTOR + k);
+        for (long t = w; t < n; t++)
+            UNROLL for (int k = 0; k < FACTOR; k++) run[(t - w) * FACTOR + k] = s[STREAM(k) + t];
+        put_run(d + w * FACTOR, run, (n - w) * FACTOR);
+        w = n;
     }
 #endif
 #ifdef VEC
@@ -220,9 +249,11 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
         __global elem_t *restrict dk = d + STREAM(k);
         long v = 0;
 #ifdef NT
+        elem_t run[RUN_MAX];
         long h = min(align_head(dk, 1), n);
         for (; v < h; v++)
-            STORE_ONE(s[v * FACTOR + k], dk + v);
+            run[v] = s[v * FACTOR + k];
+        put_run(dk, run, h);
 #endif
         for (; v + VW <= n; v += VW) {
             vec_t in[FACTOR], out[FACTOR];
@@ -230,8 +261,14 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
             deinterleave_vecs(in, out);
             STORE_VEC(out[k], dk + v);
         }
+#ifdef NT
+        for (long t = v; t < n; t++)
+            run[t - v] = s[t * FACTOR + k];
+        put_run(dk + v, run, n - v);
+        v = n;
+#endif
         for (; v < n; v++)
-            STORE_ONE(s[v * FACTOR + k], dk + v);
+            dk[v] = s[v * FACTOR + k];
     }
 }
 #endif

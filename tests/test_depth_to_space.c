@@ -240,6 +240,8 @@ START_TEST(large_tensors_take_the_streaming_paths)
         {CLS_F32, 4, 1, 16, 64, 129, 4, 4, CLS_CRD, NHWC, NHWC},
         {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NHWC, NHWC},
         {CLS_U8, 4, 1, 16, 256, 515, 2, 2, CLS_DCR, NCHW, NCHW},
+        {CLS_F16, 4, 1, 16, 128, 517, 2, 2, CLS_CRD, NCHW, NCHW},
+        {CLS_F16, 4, 1, 16, 64, 263, 4, 4, CLS_DCR, NHWC, NHWC},
     };
     cls_context *ctx = tu_context();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
