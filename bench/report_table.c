@@ -1,5 +1,6 @@
 /* The readable table on stdout: device, roofline, build time, then one row per case. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
@@ -50,6 +51,66 @@ static void print_row(FILE *f, const bench_record *r)
             extra, extra[0] && r->note[0] ? "; " : "", r->note);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median and minimum of the finite values; returns how many there were. */
+static int median_min(double *v, int n, double *med, double *min)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i]) && !isinf(v[i]))
+            v[k++] = v[i];
+    qsort(v, (size_t)k, sizeof *v, cmp_double);
+    *med = k == 0 ? NAN : (k % 2) ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+    *min = k == 0 ? NAN : v[0];
+    return k;
+}
+
+/* One summary line per (op, dtype) group of timed cases, in first-seen
+ * order: the median and lowest ratio to the roofline (convs: speedup over
+ * the CLBlast peer and fused/plain time instead). Latency cases are left out. */
+static void print_summary(FILE *f, const bench_record *r, int n)
+{
+    double *a = malloc(sizeof *a * (size_t)(n ? n : 1)),
+           *c = malloc(sizeof *c * (size_t)(n ? n : 1));
+    if (!a || !c)
+        goto done;
+    fputs("\nsummary (timed cases)\n", f);
+    for (int i = 0; i < n; i++) {
+        int k = 0, seen = 0, conv = strcmp(r[i].op, "conv") == 0;
+        double med, min, med2, min2;
+        for (int j = 0; j < i; j++)
+            seen |= strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0;
+        if (seen)
+            continue;
+        for (int j = i; j < n; j++)
+            if (strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0 &&
+                r[j].verdict == BENCH_PASS && !strstr(r[j].variant, "latency")) {
+                a[k] = conv ? r[j].peer_speedup : r[j].ratio;
+                c[k++] = r[j].plain_ratio;
+            }
+        if (median_min(a, k, &med, &min) == 0)
+            continue;
+        if (conv) {
+            median_min(c, k, &med2, &min2);
+            fprintf(f,
+                    "  %-6s %-4s %2d cases: speedup over CLBlast peer median %.2fx (lowest %.2fx), "
+                    "fused/plain time median %.2f\n",
+                    r[i].op, r[i].dtype, k, med, min, med2);
+        } else {
+            fprintf(f, "  %-6s %-4s %2d cases: ratio to roofline median %.2f, lowest %.2f\n",
+                    r[i].op, r[i].dtype, k, med, min);
+        }
+    }
+done:
+    free(a);
+    free(c);
+}
+
 void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, int n)
 {
     int pass = 0, fail = 0, unsup = 0;
@@ -63,6 +124,7 @@ void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, in
         unsup += r[i].verdict == BENCH_UNSUPPORTED;
         fail += r[i].verdict == BENCH_FAIL || r[i].verdict == BENCH_ERROR;
     }
+    print_summary(f, r, n);
     fprintf(f, "\n%d cases: %d verified and timed, %d unsupported (not timed), %d failed\n", n,
             pass, unsup, fail);
 }
