@@ -190,6 +190,21 @@ static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk
     return ok;
 }
 
+/* Vectors per row when plan p is a run copy of short rows of whole 16-byte
+ * vectors that the kernel can copy unrolled, else 0. With non-temporal
+ * stores every row must start aligned. */
+static int short_run_vectors(const plan *p, const cls_tensor *dst, size_t es, int nt)
+{
+    int64_t bytes = p->len * (int64_t)es;
+    int ok = p->factor == 1 && !p->de && bytes % 16 == 0 && bytes <= 256;
+    if (ok && nt) {
+        ok = dst->offset % 16 == 0;
+        for (int k = 0; k < 4; k++)
+            ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * (int64_t)es) % 16 == 0);
+    }
+    return ok ? (int)(bytes / 16) : 0;
+}
+
 /* Non-zero for the stream counts with their own register-permuting kernel
  * build (the blocks of the common models: r = 2, 3, 4, 8 and the NHWC CRD
  * squares); the rest share one build with run-time counts. */
@@ -224,10 +239,14 @@ static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
 static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *dst, size_t es,
                              int64_t chunk, cl_kernel *k)
 {
-    char suffix[48], name[64], opts[160];
+    char suffix[48], name[64], opts[192], runv[24] = "";
+    int nt = use_nt(p, dst, es, chunk), rv = short_run_vectors(p, dst, es, nt);
+    if (rv)
+        snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s", es, p->factor, p->flo,
-                 use_nt(p, dst, es, chunk) ? "_nt" : "", pass_per_stream(p, es, chunk) ? "_pass" : "");
+        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s%s%s", es, p->factor, p->flo,
+                 nt ? "_nt" : "", pass_per_stream(p, es, chunk) ? "_pass" : "", rv ? "_rv" : "",
+                 runv);
     else
         snprintf(suffix, sizeof suffix, "_e%zu_any", es);
     snprintf(name, sizeof name, "%s%s", p->de ? "d2s_deinterleave" : "d2s_interleave", suffix);
@@ -237,9 +256,10 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
             return CLS_OK;
         }
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s -DKSUF=%s", es,
-                 p->factor, p->flo, strstr(suffix, "_nt") ? " -DNT" : "",
-                 strstr(suffix, "_pass") ? " -DPASS" : "", suffix);
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s -DKSUF=%s",
+                 es, p->factor, p->flo, nt ? " -DNT" : "",
+                 pass_per_stream(p, es, chunk) ? " -DPASS" : "", rv ? " -DRUNV=" : "", runv,
+                 suffix);
     else
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY -DKSUF=%s", es, suffix);
     return cls__kernel_get(ctx, "d2s", opts, name, k);

@@ -215,9 +215,17 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
                            long g, long shi, long slo, int nf, int nlo)
 {
     long w = 0;
-#if defined(VEC) && defined(NT)
-    long h = align_head(d, FACTOR);
-    if (h < VW && h < n) {
+#ifdef RUNV
+    /* Short runs of RUNV whole vectors (a run copy; the host checked the
+     * length and, for non-temporal stores, every row's alignment). */
+    UNROLL for (int v = 0; v < RUNV; v++) STORE_VEC(LOADU(s + v * VW), d + v * VW);
+    w = n;
+#elif defined(VEC) && defined(NT)
+    long h = (((ulong)d) & 15) == 0 ? 0 : align_head(d, FACTOR);
+    if (h == 0 && n % VW == 0) {
+        /* The common case of an aligned row of whole vectors. */
+        INTERLEAVE_BODY(STORE_NT)
+    } else if (h < VW && h < n) {
         elem_t run[RUN_MAX];
         for (; w < h; w++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[w * FACTOR + k] = s[STREAM(k) + w];

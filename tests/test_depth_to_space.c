@@ -165,7 +165,7 @@ START_TEST(odd_spatial_channels_and_batch)
 {
     static const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 2, 7, 1},   {1, 2, 1, 111},
                                         {2, 1, 3, 111}, {3, 300, 3, 5}, {2, 1, 7, 7},
-                                        {1, 33, 2, 9}};
+                                        {1, 33, 2, 9},  {1, 16, 3, 5}};
     cls_context *ctx = tu_context();
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int r = 2; r <= 3; r++)
