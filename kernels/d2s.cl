@@ -6,10 +6,15 @@
  * contiguous src run starting at (k / FLO) * shi + (k % FLO) * slo, and its
  * element w lands at w * group + k in dst; the deinterleave is the mirror
  * image. A work-item moves a chunk of one long row or a block of short rows
- * (consecutive in outer dims 2 and 3). When group == FACTOR (-DVEC) each step
- * loads one 16-byte vector per stream and permutes the lanes in registers;
- * -DNT makes those stores non-temporal (the host guarantees 16-byte
- * alignment). Otherwise a scalar loop handles any group. */
+ * (consecutive in outer dims 2 and 3), looping over contiguous runs.
+ *
+ * Variants (-D): VEC when group == FACTOR: each step loads one 16-byte vector
+ * per stream and permutes lanes in registers (zip / unzip shuffles for 2 and
+ * 4 streams). NT: non-temporal vector stores, each run aligned at run time,
+ * heads and tails streamed too where the element size allows. PASS: long
+ * deinterleave rows written one stream at a time. RUNV: run copies of a few
+ * whole vectors, unrolled. ANY: run-time stream counts, scalar loops (any
+ * block and group). */
 
 /* Kernel names carry the build's variant (-DKSUF=_...), so that the host can
  * find a built kernel by name alone. */
