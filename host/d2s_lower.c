@@ -7,7 +7,8 @@
  * groups of `group` dst elements, fed by up to 16 streams at dst stride 1) or
  * a deinterleave (the mirror image). Streams may span two axes (hi, lo), which
  * covers NHWC CRD, where one pixel's channel block feeds bh rows. Whatever
- * does not match goes to the copy engine. */
+ * does not match, and every pair on a device other than a CPU, goes to the
+ * copy engine. */
 #include <stdio.h>
 #include <string.h>
 
@@ -265,37 +266,19 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     return cls__kernel_get(ctx, "d2s", opts, name, k);
 }
 
-/* Set the kernel arguments of plan p and enqueue it. */
-static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
-                         const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                         cl_event *ev)
+/* Set the kernel arguments of plan p, split into chunk and rows. */
+static cl_int set_args(cl_kernel k, const plan *p, const cls_tensor *src, const cls_tensor *dst,
+                       cl_long chunk, cl_long rows)
 {
-    size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
-    cl_kernel k;
+    size_t es = cls_dtype_size(src->dtype);
     cl_ulong soff = src->offset / es, doff = dst->offset / es;
-    cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo, chunk, rows;
-    cl_int nf = p->factor, nlo = p->flo;
+    cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo;
+    cl_int nf = p->factor, nlo = p->flo, err = CL_SUCCESS;
     cl_long4 osz, oss, ods;
-    cl_int err = CL_SUCCESS;
-    cls_status st;
-    order_rows(p);
-    split_work(p, es, &chunk, &rows);
-    if ((st = get_kernel(ctx, p, dst, es, chunk, &k)) != CLS_OK)
-        return st;
     for (int i = 0; i < 4; i++) {
         osz.s[i] = p->outer[i].size;
         oss.s[i] = p->outer[i].s;
         ods.s[i] = p->outer[i].d;
-    }
-    global[0] = (size_t)((len + chunk - 1) / chunk * ((osz.s[2] * osz.s[3] + rows - 1) / rows));
-    global[1] = (size_t)osz.s[1];
-    global[2] = (size_t)osz.s[0];
-    /* A small tensor runs as few work-groups: on CPU devices each group is
-     * a task for a worker thread, and their dispatch would dominate. */
-    if ((uint64_t)cls_tensor_numel(dst) * es <= SMALL_BYTES &&
-        global[1] * global[2] <= ctx->info.max_work_group_size) {
-        local[1] = global[1];
-        local[2] = global[2];
     }
     err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
     err |= clSetKernelArg(k, 1, sizeof soff, &soff);
@@ -312,7 +295,35 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
     err |= clSetKernelArg(k, 12, sizeof osz, &osz);
     err |= clSetKernelArg(k, 13, sizeof oss, &oss);
     err |= clSetKernelArg(k, 14, sizeof ods, &ods);
-    if (err != CL_SUCCESS)
+    return err;
+}
+
+/* Order, split and enqueue plan p. */
+static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
+                         const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                         cl_event *ev)
+{
+    size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
+    int64_t chunk, rows, nrows;
+    cl_kernel k;
+    cl_int err;
+    cls_status st;
+    order_rows(p);
+    split_work(p, es, &chunk, &rows);
+    if ((st = get_kernel(ctx, p, dst, es, chunk, &k)) != CLS_OK)
+        return st;
+    nrows = p->outer[2].size * p->outer[3].size;
+    global[0] = (size_t)((p->len + chunk - 1) / chunk * ((nrows + rows - 1) / rows));
+    global[1] = (size_t)p->outer[1].size;
+    global[2] = (size_t)p->outer[0].size;
+    /* A small tensor runs as few work-groups: each group is a task for a
+     * worker thread, and their dispatch would dominate. */
+    if ((uint64_t)cls_tensor_numel(dst) * es <= SMALL_BYTES &&
+        global[1] * global[2] <= ctx->info.max_work_group_size) {
+        local[1] = global[1];
+        local[2] = global[2];
+    }
+    if ((err = set_args(k, p, src, dst, chunk, rows)) != CL_SUCCESS)
         return cls__fail_cl(err, "clSetKernelArg (d2s)");
     err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS)
@@ -331,7 +342,9 @@ cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const
         n = 1;
     }
     memset(&p, 0, sizeof p);
-    if (match(ax, n, &p))
+    /* The d2s kernels are built for CPU devices (a work-item loops over a
+     * block of rows); other devices get the copy engine's kernels. */
+    if ((ctx->info.type & CL_DEVICE_TYPE_CPU) && match(ax, n, &p))
         return launch(ctx, &p, src, dst, num_wait, wait, ev);
     return cls__copy_enqueue(ctx, src, dst, num_wait, wait, ev);
 }

@@ -191,9 +191,9 @@ uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
 /* ---- depth-to-space lowering (d2s_lower.c) ---- */
 
 /* Enqueue dst = src for two views of the same sizes built by the depth-to-space
- * lowering (validated, non-overlapping, non-empty): a d2s interleave,
- * deinterleave or run-copy kernel when the canonical view pair fits one, else
- * the copy engine. ev may be NULL. */
+ * lowering (validated, non-overlapping, non-empty): on CPU devices a d2s
+ * interleave, deinterleave or run-copy kernel when the canonical view pair
+ * fits one, else the copy engine. ev may be NULL. */
 cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                                   cl_uint num_wait, const cl_event *wait, cl_event *ev);
 
