@@ -5,7 +5,8 @@
 #include "internal.h"
 #include "reference/reference.h"
 
-/* Non-temporal stores pay off once a tensor no longer fits the caches. */
+/* Non-temporal stores pay off once a tensor no longer fits the caches (and,
+ * for REG, only when its 16-element row pieces are whole cache lines). */
 #define NT_MIN_BYTES (8u << 20)
 
 /* Kernel arguments set in order; the first failure is kept. */
@@ -72,7 +73,8 @@ static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *f
 {
     char opts[96];
     cl_ulong soff = p->soff, doff = p->doff;
-    int nt = p->bytes >= NT_MIN_BYTES && !(ctx->info.type & CL_DEVICE_TYPE_GPU);
+    int nt = p->bytes >= NT_MIN_BYTES && !(ctx->info.type & CL_DEVICE_TYPE_GPU) &&
+             (p->kernel != CLS__COPY_REG || p->es >= 4);
     cls_status st;
     int len = snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es,
                        p->idx64, nt);
@@ -170,6 +172,18 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
     return finish(ctx, &l, names[p->kernel], global, local, nw, w, ev);
 }
 
+/* B elements per REG work-item. Strips of a few KiB amortise the index
+ * math; but when src rows lie in different pages and B is long, one block
+ * of 16 rows per work-item keeps few rows (read streams) in flight, as the
+ * work-groups walk along A. Measured on PoCL (see the layout issue). */
+static uint64_t reg_strip(const cls__copy_plan *p, uint64_t nb)
+{
+    uint64_t row_bytes = (uint64_t)p->sstr[p->b] * p->es;
+    if (row_bytes >= 4096 && nb >= 256)
+        return 16;
+    return strip_len(8 * p->es, 16);
+}
+
 /* The transposes: dim a (src stride 1), dim b (dst stride 1), batch dims. */
 static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
                                     const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
@@ -198,7 +212,7 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
             batch *= (uint64_t)p->sizes[d];
         }
     if (p->kernel == CLS__COPY_REG)
-        len = strip_len(8 * p->es, 16);
+        len = reg_strip(p, nb);
     else
         len = strip_len((tile ? (size_t)tile : 1) * p->es, 1);
     arg_idx(&l, na);

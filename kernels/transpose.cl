@@ -105,13 +105,27 @@ static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t
     store4(r3, d + 3 * da);
 }
 
-/* One full 8 (A) x 16 (B) block as 4 x 4 sub-blocks, B-major so each dst row
- * receives 16 consecutive elements. */
+/* One full 8 (A) x 16 (B) block: eight 4 x 4 register transposes, then each
+ * dst row's 16 elements are stored back to back (whole cache lines for
+ * 4-byte elements, which keeps non-temporal stores write-combining). */
 static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da)
 {
-    for (int j = 0; j < 16; j += 4)
-        for (int i = 0; i < 8; i += 4)
-            block_4x4(s + j * sb + i, sb, d + i * da + j, da);
+    elem4_t o[8][4];
+#pragma unroll
+    for (int j = 0; j < 4; j++)
+#pragma unroll
+        for (int i = 0; i < 8; i += 4) {
+            __global const elem_t *p = s + 4 * j * sb + i;
+            elem4_t r0 = LOAD4(p), r1 = LOAD4(p + sb), r2 = LOAD4(p + 2 * sb);
+            elem4_t r3 = LOAD4(p + 3 * sb);
+            TRANSPOSE_4X4(r0, r1, r2, r3);
+            o[i][j] = r0, o[i + 1][j] = r1, o[i + 2][j] = r2, o[i + 3][j] = r3;
+        }
+#pragma unroll
+    for (int i = 0; i < 8; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++)
+            store4(o[i][j], d + i * da + 4 * j);
 }
 
 /* Register blocks (CPUs): work-item (x, y, z) owns A elements [8x, 8x + 8)
