@@ -30,6 +30,18 @@ static void put_text(FILE *f, const char *s)
     }
 }
 
+/* The lowest (or highest) roofline over the measured sizes; NAN if none. */
+static double roof_extreme(const bench_header *h, int highest)
+{
+    double v = NAN;
+    for (int i = 0; i < h->num_roof; i++) {
+        double x = bench_roofline_at(h, h->roof[i].bytes);
+        if (isnan(v) || (highest ? x > v : x < v))
+            v = x;
+    }
+    return v;
+}
+
 static double peer_ratio(const bench_record *r)
 {
     return r->peer_gbps / r->roofline_gbps;
@@ -139,8 +151,8 @@ int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n
         memcpy(platform + sizeof platform - 4, "...", 4);
     }
     put_text(f, platform);
-    fprintf(f, ", %s, roofline %.1f GB/s</text>\n", h->date,
-            h->num_roof ? bench_roofline_at(h, h->roof[h->num_roof - 1].bytes) : NAN);
+    fprintf(f, ", %s, copy roofline %.1f to %.1f GB/s by size</text>\n", h->date,
+            roof_extreme(h, 0), roof_extreme(h, 1));
     fprintf(f,
             "<rect x=\"%d\" y=\"50\" width=\"12\" height=\"9\" fill=\"%s\"/>"
             "<text x=\"%d\" y=\"59\">clshuffle</text>\n",
