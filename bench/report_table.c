@@ -70,6 +70,26 @@ static int median_min(double *v, int n, double *med, double *min)
     return k;
 }
 
+/* Layout and depth-to-space cases with a peer: the speedup over it, or for
+ * the latency case, its cost in empty-kernel launches. */
+static void print_peer_lines(FILE *f, const bench_record *r, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const bench_record *x = &r[i];
+        if (x->verdict != BENCH_PASS || !x->peer[0] || strcmp(x->op, "conv") == 0 ||
+            isnan(x->peer_speedup))
+            continue;
+        if (strstr(x->variant, "latency"))
+            fprintf(f,
+                    "  %-6s %s: %.1f us enqueue to completion, %.2fx an empty kernel's %.1f us\n",
+                    x->op, x->variant, x->median_s * 1e6, 1.0 / x->peer_speedup,
+                    x->peer_median_s * 1e6);
+        else
+            fprintf(f, "  %-6s %s %s: %.2fx faster than %s\n", x->op, x->variant, x->dtype,
+                    x->peer_speedup, x->peer);
+    }
+}
+
 /* One summary line per (op, dtype) group of timed cases, in first-seen
  * order: the median and lowest ratio to the roofline (convs: speedup over
  * the CLBlast peer and fused/plain time instead). Latency cases are left out. */
@@ -106,6 +126,7 @@ static void print_summary(FILE *f, const bench_record *r, int n)
                     r[i].op, r[i].dtype, k, med, min);
         }
     }
+    print_peer_lines(f, r, n);
 done:
     free(a);
     free(c);

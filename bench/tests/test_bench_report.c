@@ -30,7 +30,7 @@ static void sample(bench_header *h, bench_record *r)
     snprintf(r[0].shape, sizeof r[0].shape, "[1, 16, 1024, 1024]");
     r[0].bytes = 134217728, r[0].verdict = BENCH_PASS;
     r[0].median_s = 0.01, r[0].min_s = 0.009, r[0].gbps = 13.4, r[0].roofline_gbps = 20.0;
-    r[0].ratio = 0.67, r[0].peer_gbps = 4.0;
+    r[0].ratio = 0.67, r[0].peer_gbps = 4.0, r[0].peer_speedup = 3.35;
     snprintf(r[0].peer, sizeof r[0].peer, "CLBlastSomatcopy");
     snprintf(r[1].op, sizeof r[1].op, "d2s");
     r[1].verdict = BENCH_UNSUPPORTED;
