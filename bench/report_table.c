@@ -29,9 +29,9 @@ static void print_preamble(FILE *f, const bench_header *h)
                 num(a, sizeof a, "%.2f", p->vec_gbps), num(b, sizeof b, "%.2f", p->nt_gbps),
                 num(c, sizeof c, "%.2f", p->enq_gbps));
     }
-    fprintf(f, "kernel build: cold %s s, from the cache %s s (%d programs)\n\n",
+    fprintf(f, "kernel build: cold %s s, from the cache %s s (%d program%s)\n\n",
             num(a, sizeof a, "%.3f", h->build_cold_s), num(b, sizeof b, "%.3f", h->build_cached_s),
-            h->build_programs);
+            h->build_programs, h->build_programs == 1 ? "" : "s");
 }
 
 static void print_row(FILE *f, const bench_record *r)
