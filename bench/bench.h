@@ -24,7 +24,7 @@ typedef struct bench_opts {
     unsigned dtypes;                   /* bit (1 << cls_dtype); 0: the level's default set */
     double sizes_mib[BENCH_MAX_SIZES]; /* bytes per tensor side, MiB */
     int num_sizes;                     /* 0: the level's default sizes */
-    const char *json, *csv, *svg;
+    const char *json, *csv, *svg, *markdown;
     bench_level level;
     double min_time; /* seconds of timed iterations per measurement */
     int build_probe; /* hidden: child mode of the build-time measurement */
@@ -74,6 +74,7 @@ typedef struct bench_roof_point {
 typedef struct bench_header {
     char device[256], vendor[256], driver[128], platform[400], date[32];
     char level[12];
+    char command[512]; /* the command line of the run */
     double min_time;
     int nt_available;
     bench_roof_point roof[BENCH_MAX_ROOF];
@@ -94,6 +95,7 @@ int bench_write_json(FILE *f, const bench_header *h, const bench_record *r, int 
 int bench_write_csv(FILE *f, const bench_record *r, int n);
 int bench_write_svg(FILE *f, const bench_header *h, const bench_record *r, int n);
 void bench_print_table(FILE *f, const bench_header *h, const bench_record *r, int n);
+int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, int n);
 
 /* ---- timing (timing.c) ---- */
 

@@ -176,6 +176,7 @@ static int report(const bench *b)
     rc |= write_report(b->opts.json, bench_write_json, b, recs);
     rc |= write_report(b->opts.csv, csv_writer, b, recs);
     rc |= write_report(b->opts.svg, bench_write_svg, b, recs);
+    rc |= write_report(b->opts.markdown, bench_write_markdown, b, recs);
     free(recs);
     return rc;
 }
@@ -194,6 +195,9 @@ int main(int argc, char **argv)
         return bench_build_probe_child(&b.opts);
     if (setup(&b) != 0)
         return 2;
+    for (int i = 0, used = 0; i < argc && used < (int)sizeof b.hdr.command; i++)
+        used += snprintf(b.hdr.command + used, sizeof b.hdr.command - (size_t)used, "%s%s",
+                         i ? " " : "", argv[i]);
     bench_progress(&b, "clshuffle-bench on %s (%s), %d cases", b.hdr.device, b.hdr.platform,
                    b.num_cases);
     if (bench_roofline(&b, 0) != CLS_OK)

@@ -24,6 +24,7 @@ static const char usage[] =
     "  --json FILE        write a header and one record per case as JSON\n"
     "  --csv FILE         the same records as CSV\n"
     "  --svg FILE         a bar chart of ratio to the roofline, peer beside\n"
+    "  --markdown FILE    the results as a Markdown table (for a README)\n"
     "  --help             this text\n"
     "\n"
     "Exit status: 0 when every case verified or was unsupported, 1 when a case failed\n"
@@ -111,6 +112,8 @@ static int parse_valued(int argc, char **argv, int *i, bench_opts *o, double *mi
         return o->csv = v, 1;
     if ((v = value_of(argc, argv, i, "--svg", &missing)))
         return o->svg = v, 1;
+    if ((v = value_of(argc, argv, i, "--markdown", &missing)))
+        return o->markdown = v, 1;
     if ((v = value_of(argc, argv, i, "--ops", &missing)))
         return parse_ops(v, &o->ops) == 0 ? 1 : -1;
     if ((v = value_of(argc, argv, i, "--dtype", &missing)))

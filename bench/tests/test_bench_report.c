@@ -19,6 +19,7 @@ static void sample(bench_header *h, bench_record *r)
     snprintf(h->device, sizeof h->device, "dev \"quoted\" \\ back");
     snprintf(h->platform, sizeof h->platform, "PoCL <3.1> & co");
     snprintf(h->date, sizeof h->date, "2026-01-01T00:00:00Z");
+    snprintf(h->command, sizeof h->command, "clshuffle-bench --quick");
     h->num_roof = 2;
     h->roof[0] = (bench_roof_point){1048576, 10.0, 12.0, 5.0};
     h->roof[1] = (bench_roof_point){134217728, 20.0, NAN, 6.0};
@@ -55,6 +56,8 @@ static char *render(int which)
         ck_assert_int_eq(bench_write_csv(f, r, 3), 0);
     else if (which == 2)
         ck_assert_int_eq(bench_write_svg(f, &h, r, 3), 0);
+    else if (which == 4)
+        ck_assert_int_eq(bench_write_markdown(f, &h, r, 3), 0);
     else
         bench_print_table(f, &h, r, 3);
     fclose(f);
@@ -99,6 +102,7 @@ START_TEST(json_has_header_and_every_field)
     assert_json_shape(s);
     ck_assert_ptr_nonnull(strstr(s, "\"device\": \"dev \\\"quoted\\\" \\\\ back\""));
     ck_assert_ptr_nonnull(strstr(s, "\"date\": \"2026-01-01T00:00:00Z\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"command\": \"clshuffle-bench --quick\""));
     ck_assert_ptr_nonnull(strstr(s, "\"copy_kernel\": 20"));
     ck_assert_ptr_nonnull(strstr(s, "\"nontemporal_copy_kernel_gbps\": 12"));
     ck_assert_ptr_nonnull(strstr(s, "\"cached_s\": null"));
@@ -194,6 +198,21 @@ START_TEST(table_shows_cases_and_summary)
 }
 END_TEST
 
+START_TEST(markdown_table_has_a_row_per_case)
+{
+    char *s = render(4);
+    const char *table = strstr(s, "| op | variant |");
+    ck_assert_ptr_nonnull(strstr(s, "Device: dev \"quoted\""));
+    ck_assert_ptr_nonnull(strstr(s, "12.0 at 1.0 MiB, 20.0 at 128.0 MiB"));
+    ck_assert_ptr_nonnull(table);
+    ck_assert_int_eq(count(table, "\n"), 5); /* header, rule, three rows */
+    ck_assert_ptr_nonnull(strstr(s, "| layout | nchw->nhwc C=16 |"));
+    ck_assert_ptr_nonnull(strstr(s, "| 0.67 | yes | CLBlastSomatcopy | 3.35x | - |"));
+    ck_assert_ptr_nonnull(strstr(s, "| unsupported |"));
+    free(s);
+}
+END_TEST
+
 START_TEST(roofline_is_the_best_kind_nearest_in_size)
 {
     bench_header h;
@@ -215,6 +234,7 @@ int main(void)
     tcase_add_test(tc, csv_lines_have_every_field);
     tcase_add_test(tc, svg_is_well_formed_with_bars);
     tcase_add_test(tc, table_shows_cases_and_summary);
+    tcase_add_test(tc, markdown_table_has_a_row_per_case);
     tcase_add_test(tc, roofline_is_the_best_kind_nearest_in_size);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
