@@ -38,8 +38,7 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
     fputs("|---|---|---|---|--:|--:|--:|--:|---|---|--:|--:|\n", f);
     for (int i = 0; i < n; i++) {
         const bench_record *x = &r[i];
-        fputs("|", f);
-        text(f, x->op);
+        fprintf(f, "| %s", x->op);
         text(f, x->variant);
         text(f, x->layout);
         text(f, x->dtype);

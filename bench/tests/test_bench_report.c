@@ -29,6 +29,8 @@ static void sample(bench_header *h, bench_record *r)
     snprintf(r[0].op, sizeof r[0].op, "layout");
     snprintf(r[0].variant, sizeof r[0].variant, "nchw->nhwc C=16");
     snprintf(r[0].shape, sizeof r[0].shape, "[1, 16, 1024, 1024]");
+    snprintf(r[0].layout, sizeof r[0].layout, "nchw->nhwc");
+    snprintf(r[0].dtype, sizeof r[0].dtype, "f32");
     r[0].bytes = 134217728, r[0].verdict = BENCH_PASS;
     r[0].median_s = 0.01, r[0].min_s = 0.009, r[0].gbps = 13.4, r[0].roofline_gbps = 20.0;
     r[0].ratio = 0.67, r[0].peer_gbps = 4.0, r[0].peer_speedup = 3.35;
@@ -206,7 +208,7 @@ START_TEST(markdown_table_has_a_row_per_case)
     ck_assert_ptr_nonnull(strstr(s, "12.0 at 1.0 MiB, 20.0 at 128.0 MiB"));
     ck_assert_ptr_nonnull(table);
     ck_assert_int_eq(count(table, "\n"), 5); /* header, rule, three rows */
-    ck_assert_ptr_nonnull(strstr(s, "| layout | nchw->nhwc C=16 |"));
+    ck_assert_ptr_nonnull(strstr(s, "\n| layout | nchw->nhwc C=16 | nchw->nhwc | f32 | 128.0 |"));
     ck_assert_ptr_nonnull(strstr(s, "| 0.67 | yes | CLBlastSomatcopy | 3.35x | - |"));
     ck_assert_ptr_nonnull(strstr(s, "| unsupported |"));
     free(s);
