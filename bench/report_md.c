@@ -4,7 +4,7 @@
 
 #include "bench.h"
 
-/* A number, or an en dash when it does not apply. */
+/* A number cell, or "-" when it does not apply. */
 static void cell(FILE *f, const char *fmt, double v)
 {
     fputs(" | ", f);
@@ -14,12 +14,21 @@ static void cell(FILE *f, const char *fmt, double v)
         fprintf(f, fmt, v);
 }
 
-/* Table cells must not hold a '|'. */
+/* Text with Markdown's table and emphasis characters escaped. */
+static void escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|' || *s == '*' || *s == '_')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+/* A text cell after the first. */
 static void text(FILE *f, const char *s)
 {
     fputs(" | ", f);
-    for (; *s; s++)
-        fputc(*s == '|' ? '/' : *s, f);
+    escaped(f, s);
 }
 
 int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, int n)
@@ -38,7 +47,8 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
     fputs("|---|---|---|---|--:|--:|--:|--:|---|---|--:|--:|\n", f);
     for (int i = 0; i < n; i++) {
         const bench_record *x = &r[i];
-        fprintf(f, "| %s", x->op);
+        fputs("| ", f);
+        escaped(f, x->op);
         text(f, x->variant);
         text(f, x->layout);
         text(f, x->dtype);

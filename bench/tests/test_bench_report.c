@@ -39,6 +39,7 @@ static void sample(bench_header *h, bench_record *r)
     r[1].verdict = BENCH_UNSUPPORTED;
     snprintf(r[1].note, sizeof r[1].note, "line\nbreak, \"quote\"");
     snprintf(r[2].op, sizeof r[2].op, "conv");
+    snprintf(r[2].variant, sizeof r[2].variant, "64->64*4 a|b");
     r[2].verdict = BENCH_FAIL, r[2].gflops = 12.5;
 }
 
@@ -211,6 +212,7 @@ START_TEST(markdown_table_has_a_row_per_case)
     ck_assert_ptr_nonnull(strstr(s, "\n| layout | nchw->nhwc C=16 | nchw->nhwc | f32 | 128.0 |"));
     ck_assert_ptr_nonnull(strstr(s, "| 0.67 | yes | CLBlastSomatcopy | 3.35x | - |"));
     ck_assert_ptr_nonnull(strstr(s, "| unsupported |"));
+    ck_assert_ptr_nonnull(strstr(s, "| conv | 64->64\\*4 a\\|b |"));
     free(s);
 }
 END_TEST
