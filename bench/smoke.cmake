@@ -5,11 +5,19 @@ cmake_minimum_required(VERSION 3.19) # string(JSON)
 
 execute_process(
   COMMAND ${BENCH} --quick --dtype f32 --sizes 1 --min-time 0.02 --json ${OUT}
+          --csv ${OUT}.csv --svg ${OUT}.svg --markdown ${OUT}.md
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "clshuffle-bench exited with ${rc}:\n${err}")
 endif()
+
+foreach(other csv svg md)
+  file(SIZE ${OUT}.${other} size)
+  if(size EQUAL 0)
+    message(FATAL_ERROR "the ${other} report is empty")
+  endif()
+endforeach()
 
 file(READ ${OUT} json)
 foreach(key tool device vendor driver platform date level min_time_s roofline build records)
