@@ -42,9 +42,9 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
     fprintf(f, "%s. Kernel build: cold %.2f s, from the cache %.3f s.\n\n",
             h->num_roof ? "" : "none", h->build_cold_s, h->build_cached_s);
     fputs("| op | variant | layout | dtype | MiB | median ms | GB/s | ratio | verified | peer | "
-          "vs peer | GFLOP/s |\n",
+          "vs peer | GFLOP/s | fused/plain | sep/fused |\n",
           f);
-    fputs("|---|---|---|---|--:|--:|--:|--:|---|---|--:|--:|\n", f);
+    fputs("|---|---|---|---|--:|--:|--:|--:|---|---|--:|--:|--:|--:|\n", f);
     for (int i = 0; i < n; i++) {
         const bench_record *x = &r[i];
         fputs("| ", f);
@@ -60,6 +60,8 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
         text(f, x->peer[0] ? x->peer : "-");
         cell(f, "%.2fx", x->peer_speedup);
         cell(f, "%.1f", x->gflops);
+        cell(f, "%.2f", x->plain_ratio);
+        cell(f, "%.2f", x->sep_speedup);
         fputs(" |\n", f);
     }
     return ferror(f) ? -1 : 0;
