@@ -293,6 +293,8 @@ void cls_context_destroy(cls_context *ctx)
         clReleaseKernel(ctx->kernels[i].kernel);
     for (int i = 0; i < ctx->num_programs; i++)
         clReleaseProgram(ctx->programs[i].program);
+    free(ctx->kernels);
+    free(ctx->programs);
     if (ctx->queue)
         clReleaseCommandQueue(ctx->queue);
     if (ctx->cl_ctx)

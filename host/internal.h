@@ -22,16 +22,13 @@ void cls__clear_error(void);
 
 /* ---- context (context.c) ---- */
 
-#define CLS__MAX_PROGRAMS 128
-#define CLS__MAX_KERNELS 256
-
 typedef struct cls__program_entry {
     uint64_t key; /* hash of source name, source text and options */
     cl_program program;
 } cls__program_entry;
 
 typedef struct cls__kernel_entry {
-    cl_program program;
+    uint64_t key; /* hash of file name, options and kernel name */
     char name[64];
     cl_kernel kernel;
 } cls__kernel_entry;
@@ -45,10 +42,11 @@ struct cls_context {
     int disk_cache; /* non-zero: use cache_dir */
     char cache_dir[1024];
     char kernel_dir[1024];
-    cls__program_entry programs[CLS__MAX_PROGRAMS];
-    int num_programs;
-    cls__kernel_entry kernels[CLS__MAX_KERNELS];
-    int num_kernels;
+    /* Built programs and created kernels, grown as needed, kept until destroy. */
+    cls__program_entry *programs;
+    int num_programs, cap_programs;
+    cls__kernel_entry *kernels;
+    int num_kernels, cap_kernels;
     /* Counters for tests and the benchmark. */
     int builds_from_source;
     int builds_from_disk;

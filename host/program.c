@@ -27,6 +27,18 @@ static uint64_t hash_str(uint64_t h, const char *s)
     return cls__hash(h, s, strlen(s) + 1);
 }
 
+/* Double the capacity of a growable array (at least 16 entries). */
+static int grow(void **items, int *cap, size_t item_size)
+{
+    int n = *cap ? *cap * 2 : 16;
+    void *p = realloc(*items, (size_t)n * item_size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = n;
+    return 0;
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -181,9 +193,9 @@ cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char
             *out = ctx->programs[i].program;
             return CLS_OK;
         }
-    if (ctx->num_programs >= CLS__MAX_PROGRAMS)
-        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "program cache full (%d programs)",
-                         CLS__MAX_PROGRAMS);
+    if (ctx->num_programs == ctx->cap_programs &&
+        grow((void **)&ctx->programs, &ctx->cap_programs, sizeof *ctx->programs) != 0)
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "out of host memory for the program cache");
     t0 = now_seconds();
     if (ctx->disk_cache)
         prog = load_cached(ctx, device_key(ctx, key));
@@ -286,24 +298,28 @@ cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *optio
     cl_program prog;
     cl_int err;
     cl_kernel k;
-    cls_status st = cls__program_get(ctx, name, options, &prog);
-    if (st != CLS_OK)
-        return st;
-    for (int i = 0; i < ctx->num_kernels; i++)
-        if (ctx->kernels[i].program == prog && strcmp(ctx->kernels[i].name, kernel_name) == 0) {
+    cls_status st;
+    /* Hot path: a kernel made before is found by its key, without the source. */
+    uint64_t key = hash_str(hash_str(hash_str(0, name), options ? options : ""), kernel_name);
+    for (int i = ctx->num_kernels - 1; i >= 0; i--)
+        if (ctx->kernels[i].key == key) {
             *out = ctx->kernels[i].kernel;
             return CLS_OK;
         }
-    if (ctx->num_kernels >= CLS__MAX_KERNELS)
-        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "kernel cache full (%d kernels)",
-                         CLS__MAX_KERNELS);
+    st = cls__program_get(ctx, name, options, &prog);
+    if (st != CLS_OK)
+        return st;
+    if (ctx->num_kernels == ctx->cap_kernels &&
+        grow((void **)&ctx->kernels, &ctx->cap_kernels, sizeof *ctx->kernels) != 0)
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "out of host memory for the kernel cache");
     k = clCreateKernel(prog, kernel_name, &err);
-    if (err != CL_SUCCESS)
-        return cls__fail(cls__fail_cl(err, "clCreateKernel") , "clCreateKernel(\"%s\") in %s.cl failed: %s",
-                         kernel_name, name, cls_cl_error_name(err));
-    ctx->kernels[ctx->num_kernels].program = prog;
-    snprintf(ctx->kernels[ctx->num_kernels].name, sizeof ctx->kernels[0].name, "%s",
-             kernel_name);
+    if (err != CL_SUCCESS) {
+        cls__fail_cl(err, "clCreateKernel");
+        return cls__fail(CLS_ERR_BUILD, "clCreateKernel(\"%s\") in %s.cl failed: %s", kernel_name,
+                         name, cls_cl_error_name(err));
+    }
+    ctx->kernels[ctx->num_kernels].key = key;
+    snprintf(ctx->kernels[ctx->num_kernels].name, sizeof ctx->kernels[0].name, "%s", kernel_name);
     ctx->kernels[ctx->num_kernels].kernel = k;
     ctx->num_kernels++;
     *out = k;
