@@ -234,9 +234,8 @@ static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
     }
 }
 
-/* The kernel for plan p: its build options, and a name unique to them (the
- * kernel's name in kernels/d2s.cl plus -DKSUF), so that a built kernel is
- * found among the context's kernels without hashing the source again. */
+/* The kernel for plan p: its build options, and its name in kernels/d2s.cl
+ * (the variant's name plus -DKSUF). */
 static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *dst, size_t es,
                              int64_t chunk, cl_kernel *k)
 {
@@ -251,11 +250,6 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     else
         snprintf(suffix, sizeof suffix, "_e%zu_any", es);
     snprintf(name, sizeof name, "%s%s", p->de ? "d2s_deinterleave" : "d2s_interleave", suffix);
-    for (int i = ctx->num_kernels - 1; i >= 0; i--)
-        if (strcmp(ctx->kernels[i].name, name) == 0) {
-            *k = ctx->kernels[i].kernel;
-            return CLS_OK;
-        }
     if (compiled_factor(p))
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s -DKSUF=%s",
                  es, p->factor, p->flo, nt ? " -DNT" : "",
