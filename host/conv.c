@@ -190,6 +190,7 @@ void cls_conv_plan_destroy(cls_conv_plan *plan)
     if (!plan)
         return;
     cls__conv_direct_release(plan);
+    cls__conv_w1x1_release(plan);
     cls__conv_gemm_release(plan);
     free(plan->weights);
     free(plan->bias);

@@ -21,6 +21,11 @@ struct cls_conv_plan {
     int nvec, tw, nvb, local;
     cl_kernel direct;
     cl_mem d_wts, d_bias, d_slope, d_vmap;
+    /* Direct 1x1 kernel vectorised along W (NCHW to NCHW), built on first use:
+     * NC output channels and TV float8 runs per work-item, channel blocks. */
+    int w_nc, w_tv, w_ncb;
+    cl_kernel w1x1;
+    cl_mem w_wts, w_bias, w_slope;
     /* GEMM path: B = [KH*KW*Cin][V] with V in (i, j, c) order, epilogue data. */
     cl_kernel im2col, epilogue;
     cl_mem g_b, g_bias, g_slope;
@@ -38,6 +43,13 @@ cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, con
                                     const cls__conv_shape *s, cl_uint num_wait,
                                     const cl_event *wait, cl_event *ev);
 void cls__conv_direct_release(cls_conv_plan *p);
+
+/* Non-zero when the W-vectorised 1x1 kernel can run this enqueue. */
+int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s);
+cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                                  const cls__conv_shape *s, cl_uint num_wait,
+                                  const cl_event *wait, cl_event *ev);
+void cls__conv_w1x1_release(cls_conv_plan *p);
 
 /* CLS_OK when the GEMM path can run desc; else the reason (CLS_ERR_UNSUPPORTED). */
 /* Non-zero when the GEMM path is expected to beat the direct kernel. */

@@ -11,6 +11,7 @@ typedef struct cfg {
     cls_d2s_mode mode;
     cls_activation act;
     int bias, src_cl, dst_cl, one_d; /* channels-last src / dst; 3-D tensors */
+    int aligned;                     /* views at offset 0 instead of 3 elements */
     cls_conv_path path;
     cls_dtype dtype;
 } cfg;
@@ -38,7 +39,7 @@ static cls_conv_desc make_desc(const cfg *c)
 /* A tensor at a small offset: 4-D NCHW/NHWC or 3-D NCL/NLC. */
 static cls_tensor make_tensor(cl_mem buf, const cfg *c, int64_t ch, int64_t h, int64_t w, int cl)
 {
-    size_t off = 3 * cls_dtype_size(c->dtype);
+    size_t off = c->aligned ? 0 : 3 * cls_dtype_size(c->dtype);
     if (c->one_d)
         return cl ? cls_tensor_nlc(buf, off, c->dtype, c->n, ch, w)
                   : cls_tensor_ncl(buf, off, c->dtype, c->n, ch, w);
@@ -266,6 +267,34 @@ START_TEST(direct_1d)
 }
 END_TEST
 
+/* The 1x1 kernel vectorised along W (NCHW / NCL on both sides): runs cut by
+ * W tails and chunks, aligned and unaligned views, channel blocks past the
+ * last channel and more blocks than one work-group holds, every block shape
+ * it has a store for, both modes, every activation, with and without bias.
+ * Mixed layouts leave it for the general kernel. */
+START_TEST(direct_w1x1)
+{
+    cls_context *ctx = tu_context();
+    static const int ws[] = {7, 16, 17, 33, 45, 130, 8, 300};
+    static const int blocks[][2] = {{1, 1}, {1, 2}, {2, 2}, {2, 1}, {3, 3}, {2, 3}, {1, 3}, {4, 4}};
+    for (int k = 0; k < 24; k++) {
+        cfg c = base();
+        c.kh = c.kw = 1, c.pt = c.pb = c.pl = c.pr = 0;
+        c.w = ws[k % 8], c.h = 3 + k % 2, c.cin = (int[]){3, 16, 5}[k % 3];
+        c.bh = blocks[k % 8][0], c.bw = blocks[(k + k / 8) % 8][1];
+        c.cout = (int[]){1, 3, 5, 40, 2, 7}[k % 6];
+        if (c.bh * c.bw == 1 && k % 2)
+            c.cout = 130; /* 33 blocks of 4 channels */
+        c.mode = k / 2 % 2 ? CLS_CRD : CLS_DCR, c.act = (cls_activation)(k % 5);
+        c.bias = k % 4 != 3, c.aligned = k % 3 == 1;
+        if (k >= 20) /* 1-D channels-first; the last one mixed */
+            c.one_d = 1, c.h = 1, c.bh = 1, c.dst_cl = k == 23;
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* Half storage (float arithmetic): vload_half / vstore_half are core OpenCL. */
 START_TEST(direct_f16)
 {
@@ -452,6 +481,7 @@ int main(void)
     tcase_add_test(tc, direct_sweep);
     tcase_add_test(tc, direct_wide);
     tcase_add_test(tc, direct_1d);
+    tcase_add_test(tc, direct_w1x1);
     tcase_add_test(tc, direct_f16);
     tcase_add_test(tc, verify_mode);
     suite_add_tcase(s, tc);
