@@ -19,6 +19,10 @@
 /* Bytes of dst one work-item writes, roughly: a chunk of a long row or a
  * block of short ones. */
 #define WI_BYTES 32768
+/* Concurrent sequential runs that one work-item may sweep on one side: the
+ * 4 and 9 src runs of r = 2 and 3 NCHW interleaves read faster than one
+ * run per row; r = 4's 16 runs read at 2/3 of that (AMD EPYC, PoCL). */
+#define MAX_STREAMS 12
 /* Tensors up to this size run as few work-groups. */
 #define SMALL_BYTES (256u << 10)
 /* Tensors at least this large use non-temporal stores when aligned. */
@@ -145,35 +149,59 @@ static int64_t run_bytes(const plan *p, size_t es)
 }
 
 /* Non-zero when the rows along inner axis x (outer axis y around it) continue
- * each other on one side: as one run (x's stride is the run length), or as
- * at most four interleaved sequential runs (y's stride is). */
-static int sequential(const axis *x, const axis *y, int64_t xs, int64_t ys, int64_t run)
+ * each other on one side, where a row holds `runs` runs: each run continuing
+ * the previous row's (x's stride is the run length), or as at most
+ * MAX_STREAMS interleaved sequential runs in all (y's stride is). */
+static int sequential(const axis *x, const axis *y, int64_t xs, int64_t ys, int64_t run,
+                      int64_t runs)
 {
-    return xs == run || (ys == run && x->size <= 4 && y->size > 1);
+    return xs == run || (ys == run && x->size * runs <= MAX_STREAMS && y->size > 1);
 }
 
-/* Order the two innermost outer axes so that rows sweep both src and dst as
- * few sequential runs, preferring the dst order on a tie; records whether
- * dst is swept so (non-temporal stores then fill whole lines). */
+/* Order the two innermost outer axes so that rows sweep src, then dst, as few
+ * sequential runs: reads count double, since the prefetchers need few long
+ * runs while non-temporal stores need only whole lines, which rows of at
+ * least 512 bytes give in any order. Records whether dst is swept so (non-temporal
+ * stores then fill whole lines at short row ends too). */
 static void order_rows(plan *p)
 {
     axis *a = &p->outer[2], *b = &p->outer[3];
     int64_t drun = p->de ? p->len : p->len * p->factor, srun = p->de ? p->len * p->factor : p->len;
-    int keep = sequential(b, a, b->d, a->d, drun) + sequential(b, a, b->s, a->s, srun);
-    int swap = sequential(a, b, a->d, b->d, drun) + sequential(a, b, a->s, b->s, srun);
+    int64_t druns = p->de ? p->factor : 1, sruns = p->de ? 1 : p->factor;
+    int keep = sequential(b, a, b->d, a->d, drun, druns) +
+               2 * sequential(b, a, b->s, a->s, srun, sruns);
+    int swap = sequential(a, b, a->d, b->d, drun, druns) +
+               2 * sequential(a, b, a->s, b->s, srun, sruns);
     if (a->size > 1 && b->size > 1 && swap > keep) {
         axis t = *a;
         *a = *b;
         *b = t;
     }
-    p->dst_seq = b->size == 1 || sequential(b, a, b->d, a->d, drun);
+    p->dst_seq = b->size == 1 || sequential(b, a, b->d, a->d, drun, druns);
+}
+
+/* Non-zero when every row of plan p starts at a multiple of align bytes. */
+static int rows_aligned(const plan *p, const cls_tensor *dst, int64_t e, int64_t align)
+{
+    int ok = dst->offset % (size_t)align == 0;
+    for (int k = 0; k < 4; k++)
+        ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * e) % align == 0);
+    return ok;
+}
+
+/* Non-zero when every row of an interleave writes whole 64-byte lines: rows
+ * and chunks start on a line and are whole lines long. */
+static int whole_lines(const plan *p, const cls_tensor *dst, int64_t e, int64_t chunk)
+{
+    return !p->de && run_bytes(p, (size_t)e) % 64 == 0 && (chunk * p->factor * e) % 64 == 0 &&
+           rows_aligned(p, dst, e, 64);
 }
 
 /* Non-zero when plan p should use non-temporal stores: large tensors only
  * (small results are read again soon), and only where stores fill whole
  * lines. Interleaves and per-stream passes align each run in the kernel, so
  * only the lines at run ends may be partial: their rows must continue each
- * other in dst or be long. The line-wise deinterleave needs every stream and
+ * other in dst, be long or be whole lines. The line-wise deinterleave needs every stream and
  * row start aligned here. */
 static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk)
 {
@@ -183,7 +211,7 @@ static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk
     if (p->group != p->factor || bytes < NT_MIN_BYTES)
         return 0;
     if (!p->de || pass_per_stream(p, es, chunk))
-        return p->dst_seq || run_bytes(p, es) >= 512;
+        return p->dst_seq || run_bytes(p, es) >= 512 || whole_lines(p, dst, e, chunk);
     ok = p->factor * 16 / e <= 64 && dst->offset % 16 == 0 && (p->shi * e) % 64 == 0 &&
          (p->slo * e) % 64 == 0 && (chunk == p->len || (chunk * e) % 16 == 0);
     for (int k = 0; k < 4; k++)
@@ -198,12 +226,16 @@ static int short_run_vectors(const plan *p, const cls_tensor *dst, size_t es, in
 {
     int64_t bytes = p->len * (int64_t)es;
     int ok = p->factor == 1 && !p->de && bytes % 16 == 0 && bytes <= 256;
-    if (ok && nt) {
-        ok = dst->offset % 16 == 0;
-        for (int k = 0; k < 4; k++)
-            ok = ok && (p->outer[k].size == 1 || (p->outer[k].d * (int64_t)es) % 16 == 0);
-    }
+    if (ok && nt)
+        ok = rows_aligned(p, dst, (int64_t)es, 16);
     return ok ? (int)(bytes / 16) : 0;
+}
+
+/* Non-zero when such short non-temporal rows can be stored as 32-byte
+ * halves: whole halves, each row 32-byte aligned. */
+static int short_run_wide(const plan *p, const cls_tensor *dst, size_t es, int nt, int rv)
+{
+    return nt && rv % 2 == 0 && rows_aligned(p, dst, (int64_t)es, 32);
 }
 
 /* Non-zero for the stream counts with their own register-permuting kernel
@@ -241,20 +273,21 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
 {
     char suffix[48], name[64], opts[192], runv[24] = "";
     int nt = use_nt(p, dst, es, chunk), rv = short_run_vectors(p, dst, es, nt);
+    int wide = rv && short_run_wide(p, dst, es, nt, rv);
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s%s%s", es, p->factor, p->flo,
+        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s%s%s%s", es, p->factor, p->flo,
                  nt ? "_nt" : "", pass_per_stream(p, es, chunk) ? "_pass" : "", rv ? "_rv" : "",
-                 runv);
+                 runv, wide ? "_w" : "");
     else
         snprintf(suffix, sizeof suffix, "_e%zu_any", es);
     snprintf(name, sizeof name, "%s%s", p->de ? "d2s_deinterleave" : "d2s_interleave", suffix);
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s -DKSUF=%s",
-                 es, p->factor, p->flo, nt ? " -DNT" : "",
-                 pass_per_stream(p, es, chunk) ? " -DPASS" : "", rv ? " -DRUNV=" : "", runv,
-                 suffix);
+        snprintf(opts, sizeof opts,
+                 "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s%s -DKSUF=%s", es, p->factor,
+                 p->flo, nt ? " -DNT" : "", pass_per_stream(p, es, chunk) ? " -DPASS" : "",
+                 rv ? " -DRUNV=" : "", runv, wide ? " -DWIDE" : "", suffix);
     else
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY -DKSUF=%s", es, suffix);
     return cls__kernel_get(ctx, "d2s", opts, name, k);

@@ -11,10 +11,11 @@
  * Variants (-D): VEC when group == FACTOR: each step loads one 16-byte vector
  * per stream and permutes lanes in registers (zip / unzip shuffles for 2 and
  * 4 streams). NT: non-temporal vector stores, each run aligned at run time,
- * heads and tails streamed too where the element size allows. PASS: long
- * deinterleave rows written one stream at a time. RUNV: run copies of a few
- * whole vectors, unrolled. ANY: run-time stream counts, scalar loops (any
- * block and group). */
+ * heads and tails streamed too where the element size allows; even stream
+ * counts store 32-byte pairs. PASS: long deinterleave rows written one stream
+ * at a time. RUNV: run copies of a few whole vectors, unrolled (WIDE: rows
+ * 32-byte aligned, 32-byte non-temporal stores). ANY: run-time stream counts,
+ * scalar loops (any block and group). */
 
 /* Kernel names carry the build's variant (-DKSUF=_...), so that the host can
  * find a built kernel by name alone. */
@@ -114,11 +115,28 @@ typedef ulong2 mask_t;
 #define STORE_ONE(val, p) (*(p) = (val))
 #endif
 
+/* Two adjacent 16-byte vectors as one 32-byte non-temporal store (one AVX
+ * store: streaming bandwidth needs wide stores); p must be 32-byte aligned. */
+typedef uint8 __attribute__((aligned(32))) wide_t;
+#define STORE_NT2(a, b, p)                                                                       \
+    __builtin_nontemporal_store((uint8)(as_uint4(a), as_uint4(b)), (__global wide_t *)(p))
+
+/* Interleaves with an even stream count write 32-byte pairs of vectors, so
+ * their non-temporal runs are aligned to 32 bytes (HEAD_MAX elements at most
+ * ahead of it), other ones to 16. */
+#if defined(VEC) && defined(NT) && FACTOR % 2 == 0
+#define PAIRS 1
+#define HEAD_MAX (2 * VW)
+#else
+#define PAIRS 0
+#define HEAD_MAX VW
+#endif
+
 #if defined(VEC) && defined(NT)
 /* Elements of one short run (a row's head or tail) beside non-temporal
  * vectors, gathered first: narrow types go out as 4-byte non-temporal words
  * where aligned, so that the lines they share with the vectors stay uncached. */
-#define RUN_MAX (VW * FACTOR)
+#define RUN_MAX (HEAD_MAX * FACTOR)
 static void put_run(__global elem_t *d, const elem_t *v, long m)
 {
     long i = 0;
@@ -150,14 +168,14 @@ static void put_run(__global elem_t *d, const elem_t *v, long m)
 /* Offset of stream k (a compile-time constant once the loops are unrolled). */
 #define STREAM(k) (((k) / NLO) * shi + ((k) % NLO) * slo)
 
-/* Leading elements to step over (per_w dst elements each) before p is 16-byte
- * aligned; VW when no step count reaches alignment. */
-static long align_head(__global const elem_t *p, long per_w)
+/* Leading elements to step over (per_w dst elements each) before p is
+ * aligned to `align` bytes; hmax when no step count below it reaches it. */
+static long align_head(__global const elem_t *p, long per_w, ulong align, long hmax)
 {
-    for (long h = 0; h < VW; h++)
-        if ((((ulong)(p + h * per_w)) & 15) == 0)
+    for (long h = 0; h < hmax; h++)
+        if ((((ulong)(p + h * per_w)) & (align - 1)) == 0)
             return h;
-    return VW;
+    return hmax;
 }
 
 #ifdef VEC
@@ -206,13 +224,23 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
 }
 #endif
 
+/* The FACTOR interleaved vectors out at p: plain, or non-temporal (as
+ * 32-byte pairs where the stream count is even). */
+#define PUT_PLAIN(out, p) UNROLL for (int m = 0; m < FACTOR; m++) STORE_PLAIN(out[m], (p) + m * VW);
+#if PAIRS
+#define PUT_NT(out, p)                                                                           \
+    UNROLL for (int m = 0; m < FACTOR; m += 2) STORE_NT2(out[m], out[m + 1], (p) + m * VW);
+#else
+#define PUT_NT(out, p) UNROLL for (int m = 0; m < FACTOR; m++) STORE_NT(out[m], (p) + m * VW);
+#endif
+
 /* Vector body of an interleave row from w to the last whole vector. */
-#define INTERLEAVE_BODY(store)                                                                 \
+#define INTERLEAVE_BODY(put)                                                                   \
     for (; w + VW <= n; w += VW) {                                                            \
         vec_t in[FACTOR], out[FACTOR];                                                        \
         UNROLL for (int k = 0; k < FACTOR; k++) in[k] = LOADU(s + STREAM(k) + w);          \
         interleave_vecs(in, out);                                                             \
-        UNROLL for (int m = 0; m < FACTOR; m++) store(out[m], d + w * FACTOR + m * VW);       \
+        put(out, d + w * FACTOR)                                                              \
     }
 
 /* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
@@ -223,19 +251,25 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
 #ifdef RUNV
     /* Short runs of RUNV whole vectors (a run copy; the host checked the
      * length and, for non-temporal stores, every row's alignment). */
+#if defined(NT) && defined(WIDE) && RUNV % 2 == 0
+    /* Rows 32-byte aligned (-DWIDE): whole 32-byte non-temporal stores. */
+    UNROLL for (int v = 0; v < RUNV; v += 2)
+        STORE_NT2(LOADU(s + v * VW), LOADU(s + (v + 1) * VW), d + v * VW);
+#else
     UNROLL for (int v = 0; v < RUNV; v++) STORE_VEC(LOADU(s + v * VW), d + v * VW);
+#endif
     w = n;
 #elif defined(VEC) && defined(NT)
-    long h = (((ulong)d) & 15) == 0 ? 0 : align_head(d, FACTOR);
+    long h = align_head(d, FACTOR, 16 * (PAIRS + 1), HEAD_MAX);
     if (h == 0 && n % VW == 0) {
         /* The common case of an aligned row of whole vectors. */
-        INTERLEAVE_BODY(STORE_NT)
-    } else if (h < VW && h < n) {
+        INTERLEAVE_BODY(PUT_NT)
+    } else if (h < HEAD_MAX && h < n) {
         elem_t run[RUN_MAX];
         for (; w < h; w++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[w * FACTOR + k] = s[STREAM(k) + w];
         put_run(d, run, h * FACTOR);
-        INTERLEAVE_BODY(STORE_NT)
+        INTERLEAVE_BODY(PUT_NT)
         for (long t = w; t < n; t++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[(t - w) * FACTOR + k] = s[STREAM(k) + t];
         put_run(d + w * FACTOR, run, (n - w) * FACTOR);
@@ -243,7 +277,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
     }
 #endif
 #ifdef VEC
-    INTERLEAVE_BODY(STORE_PLAIN)
+    INTERLEAVE_BODY(PUT_PLAIN)
 #endif
     for (; w < n; w++)
         for (int k = 0; k < NF; k++)
@@ -263,7 +297,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
         long v = 0;
 #ifdef NT
         elem_t run[RUN_MAX];
-        long h = min(align_head(dk, 1), n);
+        long h = min(align_head(dk, 1, 16, VW), n);
         for (; v < h; v++)
             run[v] = s[v * FACTOR + k];
         put_run(dk, run, h);

@@ -250,6 +250,28 @@ START_TEST(large_tensors_take_the_streaming_paths)
 }
 END_TEST
 
+START_TEST(large_tensors_store_wide_pairs_and_lines)
+{
+    /* Even stream counts store 32-byte pairs after run-time heads of up to
+     * two vectors (padded views put each row at another alignment), for
+     * every element size; NHWC DCR rows of whole 32-byte halves go out as
+     * 32-byte stores, rows of whole lines (r = 3) stream in any order. */
+    static const tcase_d2s cases[] = {
+        {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_U8, 4, 1, 16, 256, 1031, 2, 2, CLS_CRD, NCHW_PAD, NCHW_PAD},
+        {CLS_U16, 4, 1, 16, 32, 515, 4, 4, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_U64, 4, 1, 16, 64, 257, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_F32, 4, 1, 16, 96, 171, 3, 3, CLS_DCR, NHWC, NHWC},
+        {CLS_U8, 4, 1, 16, 256, 1031, 2, 2, CLS_DCR, NHWC, NHWC},
+        {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NHWC_PAD, NHWC_PAD},
+    };
+    cls_context *ctx = tu_context();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_both(ctx, &cases[i], (uint32_t)i + 200);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* x (deep, layout a) -> depth_to_space -> y (space, layout b) -> space_to_depth
  * -> z (deep, layout c); every element of z must equal x. */
 static void round_trip(cls_context *ctx, const tcase_d2s *k, int a, int b, int c)
@@ -513,6 +535,7 @@ int main(void)
     ADD(every_element_type);
     ADD(one_dimensional);
     ADD(large_tensors_take_the_streaming_paths);
+    ADD(large_tensors_store_wide_pairs_and_lines);
     ADD(round_trips_every_mode_and_layout);
     ADD(onnx_worked_example_dcr);
     ADD(onnx_worked_example_crd);
