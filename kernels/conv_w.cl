@@ -56,7 +56,7 @@ typedef float16 __attribute__((aligned(4))) f16u;
 
 enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
 
-static inline float8 act8(float8 x, int act, float alpha, float slope)
+static inline __attribute__((always_inline)) float8 act8(float8 x, int act, float alpha, float slope)
 {
     switch (act) {
     case ACT_RELU:
@@ -74,7 +74,7 @@ static inline float8 act8(float8 x, int act, float alpha, float slope)
 
 /* The input vectors of channel row s (at the run's first position); full:
  * the whole run lies inside the row, else positions from valid on read 0. */
-static inline void load_run(float8 x[TV], const __global float *s, int valid, const int full)
+static inline __attribute__((always_inline)) void load_run(float8 x[TV], const __global float *s, int valid, const int full)
 {
     if (full) {
 #pragma unroll
@@ -109,7 +109,7 @@ accumulate(float8 acc[NV][TV], const __global float *s, long cstride, int cin,
 
 /* Store the 8 * BW floats of vector t of sub-row i: the BW sub-pixel
  * columns a[j] interleaved. valid: floats of the run inside the row. */
-static inline void store_sub(__global float *d, const float8 a[BW], int valid, const int full)
+static inline __attribute__((always_inline)) void store_sub(__global float *d, const float8 a[BW], int valid, const int full)
 {
 #if BW == 1
     if (full) {
@@ -142,7 +142,7 @@ static inline void store_sub(__global float *d, const float8 a[BW], int valid, c
 
 /* Bias, activation and the shuffled stores of the run. row: dst offset of
  * (n, c = cb * NC, h * BH, w0 * BW); valid: positions of the run inside W. */
-static inline void store_run(float8 acc[NV][TV], __global float *dst, long row, long4 ds,
+static inline __attribute__((always_inline)) void store_run(float8 acc[NV][TV], __global float *dst, long row, long4 ds,
                              int cb, int cout, int valid, const int full,
                              const __global float *bias, const __global float *slope, int act,
                              float alpha)
