@@ -41,8 +41,14 @@ static void pack_lane(const cls_conv_plan *p, packed *pk_out, int g, int vb, int
     int pk = g * p->nvb + vb, lane = (vb * p->nvec + k) * VW + l, kk = d->kernel_h * d->kernel_w;
     size_t li = ((size_t)pk * p->nvec + k) * VW + l;
     int v = g * p->vg + lane, c = -1, i = 0, j = 0;
-    if (lane < p->vg)
+    if (lane < p->vg && p->lanes_cl) { /* lane = (i * bw + j) * Cout + c */
+        c = lane % d->out_channels, i = lane / d->out_channels / d->block_w;
+        j = lane / d->out_channels % d->block_w;
+        v = d->mode == CLS_CRD ? (c * d->block_h + i) * d->block_w + j
+                               : (i * d->block_w + j) * d->out_channels + c;
+    } else if (lane < p->vg) {
         cls__conv_unshuffle(d, v, &c, &i, &j);
+    }
     pk_out->bias[li] = c >= 0 && p->bias ? p->bias[v] : 0.0f;
     pk_out->slope[li] = c >= 0 && p->prelu ? p->prelu[c] : 0.0f;
     pk_out->vmap[4 * li] = c, pk_out->vmap[4 * li + 1] = i;
@@ -66,14 +72,30 @@ static cls_status upload(cls_conv_plan *p, const packed *h, size_t lanes, size_t
     return st;
 }
 
-cls_status cls__conv_direct_init(cls_conv_plan *p)
+/* The direct kernel; vstore: the variant storing whole vectors of 8
+ * consecutive channels (lanes_cl plans, dst channel stride 1). */
+static cls_status get_kernel(cls_conv_plan *p, int vstore, cl_kernel *k)
 {
     const cls_conv_desc *d = &p->desc;
     char opts[128];
+    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKONE=%d -DVSTORE=%d", p->nvec,
+             p->tw, d->dtype == CLS_F16, d->kernel_h == 1 && d->kernel_w == 1, vstore);
+    return cls__kernel_get(p->ctx, "conv", opts, "conv_direct", k);
+}
+
+int cls__conv_direct_vstore_fits(const cls_conv_plan *p, const cls__conv_shape *s)
+{
+    return p->lanes_cl && s->ds[1] == 1;
+}
+
+cls_status cls__conv_direct_init(cls_conv_plan *p)
+{
+    const cls_conv_desc *d = &p->desc;
     packed h = {0};
     size_t lanes, nw;
     cls_status st;
     choose_blocking(p);
+    p->lanes_cl = d->groups == 1 && d->out_channels % VW == 0 && d->dtype == CLS_F32;
     lanes = (size_t)d->groups * p->nvb * p->nvec * VW;
     nw = lanes * p->cg * d->kernel_h * d->kernel_w;
     h.wts = malloc(nw * sizeof(float));
@@ -92,9 +114,7 @@ cls_status cls__conv_direct_init(cls_conv_plan *p)
     st = upload(p, &h, lanes, nw);
     if (st != CLS_OK)
         goto done;
-    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKONE=%d", p->nvec, p->tw,
-             d->dtype == CLS_F16, d->kernel_h == 1 && d->kernel_w == 1);
-    st = cls__kernel_get(p->ctx, "conv", opts, "conv_direct", &p->direct);
+    st = get_kernel(p, 0, &p->direct);
 done:
     free(h.wts);
     free(h.bias);
@@ -103,11 +123,10 @@ done:
     return st;
 }
 
-static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, const cls_tensor *dst,
                        const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
-    cl_kernel k = p->direct;
     cl_long soff = s->soff, doff = s->doff;
     cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
     cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
@@ -145,16 +164,20 @@ cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, con
 {
     size_t tiles = (size_t)((s->wo + p->tw - 1) / p->tw), lx = (size_t)p->local;
     size_t global[3], local[3] = {lx, 1, 1};
+    int vstore = cls__conv_direct_vstore_fits(p, s);
     cl_int err;
+    cls_status st;
+    if (vstore && !p->direct_v && (st = get_kernel(p, 1, &p->direct_v)) != CLS_OK)
+        return st;
     if (tiles < lx)
         lx = local[0] = tiles;
     global[0] = (tiles + lx - 1) / lx * lx;
     global[1] = (size_t)s->ho;
     global[2] = (size_t)s->n * p->desc.groups * p->nvb;
-    if (set_args(p, src, dst, s) != CL_SUCCESS)
+    if (set_args(p, vstore ? p->direct_v : p->direct, src, dst, s) != CL_SUCCESS)
         return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_direct) failed");
-    err = clEnqueueNDRangeKernel(p->ctx->queue, p->direct, 3, NULL, global, local, num_wait, wait,
-                                 ev);
+    err = clEnqueueNDRangeKernel(p->ctx->queue, vstore ? p->direct_v : p->direct, 3, NULL, global,
+                                 local, num_wait, wait, ev);
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_direct)");
 }
 
@@ -166,5 +189,5 @@ void cls__conv_direct_release(cls_conv_plan *p)
             clReleaseMemObject(*bufs[i]);
             *bufs[i] = NULL;
         }
-    p->direct = NULL; /* owned by the context's kernel cache */
+    p->direct = p->direct_v = NULL; /* owned by the context's kernel cache */
 }

@@ -19,7 +19,8 @@ struct cls_conv_plan {
     float *weights, *bias, *prelu; /* host copies (bias, prelu may be NULL) */
     /* Direct path: packed float8 weights, bias, slopes and the lane map. */
     int nvec, tw, nvb, local;
-    cl_kernel direct;
+    int lanes_cl; /* lanes in (i, j, c) order: 8 consecutive channels per vector */
+    cl_kernel direct, direct_v; /* direct_v: whole-vector stores, built on first use */
     cl_mem d_wts, d_bias, d_slope, d_vmap;
     /* Direct 1x1 kernel vectorised along W (NCHW to NCHW), built on first use:
      * NC output channels and TV float8 runs per work-item, channel blocks. */
@@ -39,6 +40,8 @@ void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j);
 cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf);
 
 cls_status cls__conv_direct_init(cls_conv_plan *p);
+/* Non-zero when dst's channel stride lets the direct kernel store vectors. */
+int cls__conv_direct_vstore_fits(const cls_conv_plan *p, const cls__conv_shape *s);
 cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
                                     const cls__conv_shape *s, cl_uint num_wait,
                                     const cl_event *wait, cl_event *ev);

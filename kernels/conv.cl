@@ -21,8 +21,13 @@
 #ifndef KONE
 #define KONE 0 /* 1: a 1x1 kernel, the tap loops vanish (measured 17% less CPU) */
 #endif
+#ifndef VSTORE
+#define VSTORE 0 /* 1: lanes are 8 consecutive channels at unit dst stride (f32) */
+#endif
 #define VW 8
 typedef float8 vec_t;
+/* A float8 at any float alignment: one unaligned vector access. */
+typedef float8 __attribute__((aligned(4))) vec_u;
 
 #if CONV_F16
 typedef half io_t;
@@ -96,6 +101,21 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
                               int valid_t, const __global vec_t *bias, const __global vec_t *slope,
                               const __global int4 *vmap, int act, float alpha)
 {
+#if VSTORE
+    /* Vector k holds channels c..c+7 of one sub-pixel: one store per position. */
+#pragma unroll
+    for (int k = 0; k < NVEC; k++) {
+        const int4 m = vmap[k * VW];
+        const vec_t b = bias[k], sl = slope[k];
+        if (m.x < 0)
+            continue;
+        const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3, step = blk.s1 * ds.s3;
+#pragma unroll
+        for (int t = 0; t < TW; t++)
+            if (t < valid_t)
+                *(__global vec_u *)(d + off + t * step) = activate(acc[t][k] + b, act, alpha, sl);
+    }
+#else
     float vals[TW][NVEC * VW];
 #pragma unroll
     for (int k = 0; k < NVEC; k++) {
@@ -118,6 +138,7 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
                 STOREX(d, off + t * step, vals[t][l]);
         }
     }
+#endif
 }
 
 /* Global size: (tiles of TW along Wo, rounded up to the work-group; Ho;

@@ -295,6 +295,29 @@ START_TEST(direct_w1x1)
 }
 END_TEST
 
+/* Channels-last dst with out_channels a multiple of 8 (groups 1): the direct
+ * kernel stores whole vectors of 8 channels. Vector counts that leave
+ * padding vectors (5 x 8 lanes), Wo tails, 1-D and 2-D blocks, both modes,
+ * channels-first or -last src, every activation, with and without bias. */
+START_TEST(direct_vstore)
+{
+    cls_context *ctx = tu_context();
+    static const int couts[] = {8, 16, 40, 24, 64, 8};
+    for (int k = 0; k < 12; k++) {
+        cfg c = base();
+        c.cout = couts[k % 6], c.cin = 3 + k % 4, c.w = 9 + 2 * k, c.h = 3;
+        c.bh = 1 + k % 2, c.bw = 1 + k / 2 % 3, c.mode = k % 2 ? CLS_DCR : CLS_CRD;
+        c.kh = c.kw = (int[]){3, 1, 5}[k % 3], c.pt = c.pb = c.pl = c.pr = c.kh / 2;
+        c.src_cl = k / 3 % 2, c.dst_cl = 1, c.act = (cls_activation)(k % 5);
+        c.bias = k % 3 != 2, c.aligned = k % 4 == 0;
+        if (k >= 8) /* 1-D channels-last, k = 3 */
+            c.one_d = 1, c.h = 1, c.kh = 1, c.pt = c.pb = 0, c.bh = 1, c.kw = 3, c.pl = c.pr = 1;
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* Half storage (float arithmetic): vload_half / vstore_half are core OpenCL. */
 START_TEST(direct_f16)
 {
@@ -482,6 +505,7 @@ int main(void)
     tcase_add_test(tc, direct_wide);
     tcase_add_test(tc, direct_1d);
     tcase_add_test(tc, direct_w1x1);
+    tcase_add_test(tc, direct_vstore);
     tcase_add_test(tc, direct_f16);
     tcase_add_test(tc, verify_mode);
     suite_add_tcase(s, tc);
