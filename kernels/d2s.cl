@@ -11,8 +11,8 @@
  * Variants (-D): VEC when group == FACTOR: each step loads one 16-byte vector
  * per stream and permutes lanes in registers (zip / unzip shuffles for 2 and
  * 4 streams). NT: non-temporal vector stores, each run aligned at run time,
- * heads and tails streamed too where the element size allows; even stream
- * counts store 32-byte pairs. PASS: long deinterleave rows written one stream
+ * heads and tails streamed too where the element size allows, vectors
+ * stored as 32-byte pairs. PASS: long deinterleave rows written one stream
  * at a time. RUNV: run copies of a few whole vectors, unrolled (WIDE: rows
  * 32-byte aligned, 32-byte non-temporal stores). ANY: run-time stream counts,
  * scalar loops (any block and group). */
@@ -121,10 +121,9 @@ typedef uint8 __attribute__((aligned(32))) wide_t;
 #define STORE_NT2(a, b, p)                                                                       \
     __builtin_nontemporal_store((uint8)(as_uint4(a), as_uint4(b)), (__global wide_t *)(p))
 
-/* Interleaves with an even stream count write 32-byte pairs of vectors, so
- * their non-temporal runs are aligned to 32 bytes (HEAD_MAX elements at most
- * ahead of it), other ones to 16. */
-#if defined(VEC) && defined(NT) && FACTOR % 2 == 0
+/* Non-temporal interleaves write 32-byte pairs of vectors, so their runs
+ * are aligned to 32 bytes (HEAD_MAX elements at most ahead of it). */
+#if defined(VEC) && defined(NT)
 #define PAIRS 1
 #define HEAD_MAX (2 * VW)
 #else
@@ -224,15 +223,12 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
 }
 #endif
 
-/* The FACTOR interleaved vectors out at p: plain, or non-temporal (as
- * 32-byte pairs where the stream count is even). */
+/* The FACTOR interleaved vectors out at p: plain, non-temporal, or as
+ * non-temporal 32-byte pairs (an even stream count). */
 #define PUT_PLAIN(out, p) UNROLL for (int m = 0; m < FACTOR; m++) STORE_PLAIN(out[m], (p) + m * VW);
-#if PAIRS
-#define PUT_NT(out, p)                                                                           \
+#define PUT_NT1(out, p) UNROLL for (int m = 0; m < FACTOR; m++) STORE_NT(out[m], (p) + m * VW);
+#define PUT_NT2(out, p)                                                                          \
     UNROLL for (int m = 0; m < FACTOR; m += 2) STORE_NT2(out[m], out[m + 1], (p) + m * VW);
-#else
-#define PUT_NT(out, p) UNROLL for (int m = 0; m < FACTOR; m++) STORE_NT(out[m], (p) + m * VW);
-#endif
 
 /* Vector body of an interleave row from w to the last whole vector. */
 #define INTERLEAVE_BODY(put)                                                                   \
@@ -242,6 +238,25 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
         interleave_vecs(in, out);                                                             \
         put(out, d + w * FACTOR)                                                              \
     }
+
+/* The non-temporal body from a 32-byte aligned w * FACTOR: even stream
+ * counts store pairs of each step's vectors; odd ones interleave two steps
+ * at once (FACTOR pairs), then at most one step of 16-byte stores. */
+#if FACTOR % 2 == 0
+#define INTERLEAVE_NT INTERLEAVE_BODY(PUT_NT2)
+#else
+#define INTERLEAVE_NT                                                                          \
+    for (; w + 2 * VW <= n; w += 2 * VW) {                                                    \
+        vec_t in[2][FACTOR], out[2 * FACTOR];                                                 \
+        UNROLL for (int u = 0; u < 2; u++) {                                                  \
+            UNROLL for (int k = 0; k < FACTOR; k++) in[u][k] = LOADU(s + STREAM(k) + w + u * VW); \
+            interleave_vecs(in[u], out + u * FACTOR);                                         \
+        }                                                                                     \
+        UNROLL for (int m = 0; m < 2 * FACTOR; m += 2)                                        \
+            STORE_NT2(out[m], out[m + 1], d + w * FACTOR + m * VW);                           \
+    }                                                                                         \
+    INTERLEAVE_BODY(PUT_NT1)
+#endif
 
 /* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
 static void interleave_row(__global const elem_t *restrict s, __global elem_t *restrict d, long n,
@@ -263,13 +278,13 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
     long h = align_head(d, FACTOR, 16 * (PAIRS + 1), HEAD_MAX);
     if (h == 0 && n % VW == 0) {
         /* The common case of an aligned row of whole vectors. */
-        INTERLEAVE_BODY(PUT_NT)
+        INTERLEAVE_NT
     } else if (h < HEAD_MAX && h < n) {
         elem_t run[RUN_MAX];
         for (; w < h; w++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[w * FACTOR + k] = s[STREAM(k) + w];
         put_run(d, run, h * FACTOR);
-        INTERLEAVE_BODY(PUT_NT)
+        INTERLEAVE_NT
         for (long t = w; t < n; t++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[(t - w) * FACTOR + k] = s[STREAM(k) + t];
         put_run(d + w * FACTOR, run, (n - w) * FACTOR);

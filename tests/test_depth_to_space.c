@@ -252,15 +252,19 @@ END_TEST
 
 START_TEST(large_tensors_store_wide_pairs_and_lines)
 {
-    /* Even stream counts store 32-byte pairs after run-time heads of up to
-     * two vectors (padded views put each row at another alignment), for
-     * every element size; NHWC DCR rows of whole 32-byte halves go out as
-     * 32-byte stores, rows of whole lines (r = 3) stream in any order. */
+    /* Non-temporal interleaves store 32-byte pairs (odd stream counts: of
+     * two steps) after run-time heads of up to two vectors (padded views
+     * put each row at another alignment), for every element size; NHWC DCR
+     * rows of whole 32-byte halves go out as 32-byte stores, rows of whole
+     * lines (r = 3) stream in any order. */
     static const tcase_d2s cases[] = {
         {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
         {CLS_U8, 4, 1, 16, 256, 1031, 2, 2, CLS_CRD, NCHW_PAD, NCHW_PAD},
         {CLS_U16, 4, 1, 16, 32, 515, 4, 4, CLS_DCR, NCHW_PAD, NCHW_PAD},
         {CLS_U64, 4, 1, 16, 64, 257, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_U8, 4, 1, 16, 128, 515, 3, 3, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_U16, 4, 1, 16, 64, 515, 3, 3, CLS_CRD, NCHW_PAD, NCHW_PAD},
+        {CLS_U64, 4, 1, 16, 43, 171, 3, 3, CLS_DCR, NCHW, NCHW},
         {CLS_F32, 4, 1, 16, 96, 171, 3, 3, CLS_DCR, NHWC, NHWC},
         {CLS_U8, 4, 1, 16, 256, 1031, 2, 2, CLS_DCR, NHWC, NHWC},
         {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NHWC_PAD, NHWC_PAD},
