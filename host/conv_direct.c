@@ -78,8 +78,10 @@ static cls_status get_kernel(cls_conv_plan *p, int vstore, cl_kernel *k)
 {
     const cls_conv_desc *d = &p->desc;
     char opts[128];
-    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKONE=%d -DVSTORE=%d", p->nvec,
-             p->tw, d->dtype == CLS_F16, d->kernel_h == 1 && d->kernel_w == 1, vstore);
+    int small = d->kernel_h <= 5 && d->kernel_w <= 5; /* unrolled taps */
+    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKH_C=%d -DKW_C=%d -DVSTORE=%d",
+             p->nvec, p->tw, d->dtype == CLS_F16, small ? d->kernel_h : 0,
+             small ? d->kernel_w : 0, vstore);
     return cls__kernel_get(p->ctx, "conv", opts, "conv_direct", k);
 }
 
