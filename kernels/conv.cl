@@ -48,6 +48,29 @@ typedef float io_t;
 
 enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
 
+/* Tap loops are unrolled when the kernel size is a compile-time constant. */
+#if KW_C
+#define UNROLL_TAPS _Pragma("unroll")
+#else
+#define UNROLL_TAPS
+#endif
+
+/* The TW input values of one tap: positions iw (input column of t = 0)
+ * plus t * stride; checked != 0 reads positions outside the row as zero.
+ * sr: the input row; xs, ts: element steps of one column and one position. */
+static inline __attribute__((always_inline)) void
+load_tap(float x[TW], const __global io_t *sr, int iw, long xs, long ts, int stride, int w,
+         const int checked)
+{
+    const __global io_t *p = sr + iw * xs;
+#pragma unroll
+    for (int t = 0; t < TW; t++) {
+        x[t] = 0.0f;
+        if (!checked || (iw + t * stride >= 0 && iw + t * stride < w))
+            x[t] = LOADX(p, t * ts);
+    }
+}
+
 /* geo: stride h/w, pad top/left, dilation h/w, KH, KW. checked != 0 tests
  * every input position against the image (padding reads as zero). */
 static inline __attribute__((always_inline)) void
@@ -55,27 +78,24 @@ accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw, int i
            int8 geo, int cg, const __global vec_t *w, const int checked)
 {
     const int kh_n = KH_C ? KH_C : geo.s6, kw_n = KW_C ? KW_C : geo.s7;
+    const long ts = geo.s1 * ss.s3;
     for (int ci = 0; ci < cg; ci++) {
         const __global io_t *sc = s + ci * ss.s1;
+        UNROLL_TAPS
         for (int kh = 0; kh < kh_n; kh++) {
             const int ih = ih0 + kh * geo.s4;
             const __global vec_t *wk = w + ((ci * kh_n + kh) * kw_n) * NVEC;
             if (checked && (ih < 0 || ih >= hw.s0))
                 continue;
             const __global io_t *sr = sc + ih * ss.s2;
+            UNROLL_TAPS
             for (int kw = 0; kw < kw_n; kw++) {
                 vec_t wv[NVEC];
                 float x[TW];
 #pragma unroll
                 for (int k = 0; k < NVEC; k++)
                     wv[k] = wk[kw * NVEC + k];
-#pragma unroll
-                for (int t = 0; t < TW; t++) {
-                    const int iw = iw0 + t * geo.s1 + kw * geo.s5;
-                    x[t] = 0.0f;
-                    if (!checked || (iw >= 0 && iw < hw.s1))
-                        x[t] = LOADX(sr, iw * ss.s3);
-                }
+                load_tap(x, sr, iw0 + kw * geo.s5, ss.s3, ts, geo.s1, hw.s1, checked);
 #pragma unroll
                 for (int t = 0; t < TW; t++)
 #pragma unroll
