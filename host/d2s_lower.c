@@ -19,10 +19,13 @@
 /* Bytes of dst one work-item writes, roughly: a chunk of a long row or a
  * block of short ones. */
 #define WI_BYTES 32768
-/* Concurrent sequential runs that one work-item may sweep on one side: the
- * 4 and 9 src runs of r = 2 and 3 NCHW interleaves read faster than one
- * run per row; r = 4's 16 runs read at 2/3 of that (AMD EPYC, PoCL). */
-#define MAX_STREAMS 12
+/* Concurrent src runs that one work-item may sweep: the 4 and 9 src runs of
+ * r = 2 and 3 NCHW interleaves read faster than one run per row; r = 4's 16
+ * runs read at 2/3 of that (AMD EPYC, PoCL). */
+#define MAX_SRC_RUNS 12
+/* Rows whose dst runs may interleave: short rows share lines at their ends,
+ * which non-temporal stores must complete while the line is still held. */
+#define MAX_DST_ROWS 4
 /* Tensors up to this size run as few work-groups. */
 #define SMALL_BYTES (256u << 10)
 /* Tensors at least this large use non-temporal stores when aligned. */
@@ -149,35 +152,35 @@ static int64_t run_bytes(const plan *p, size_t es)
 }
 
 /* Non-zero when the rows along inner axis x (outer axis y around it) continue
- * each other on one side, where a row holds `runs` runs: each run continuing
- * the previous row's (x's stride is the run length), or as at most
- * MAX_STREAMS interleaved sequential runs in all (y's stride is). */
+ * each other on one side: each run of a row continuing the previous row's
+ * (x's stride is the run length), or as at most `limit` interleaved rows
+ * (y's stride is). */
 static int sequential(const axis *x, const axis *y, int64_t xs, int64_t ys, int64_t run,
-                      int64_t runs)
+                      int64_t limit)
 {
-    return xs == run || (ys == run && x->size * runs <= MAX_STREAMS && y->size > 1);
+    return xs == run || (ys == run && x->size <= limit && y->size > 1);
 }
 
 /* Order the two innermost outer axes so that rows sweep src, then dst, as few
  * sequential runs: reads count double, since the prefetchers need few long
  * runs while non-temporal stores need only whole lines, which rows of at
- * least 512 bytes give in any order. Records whether dst is swept so (non-temporal
- * stores then fill whole lines at short row ends too). */
+ * least 512 bytes give in any order. Records whether dst is swept so
+ * (non-temporal stores then fill whole lines at short row ends too). */
 static void order_rows(plan *p)
 {
     axis *a = &p->outer[2], *b = &p->outer[3];
     int64_t drun = p->de ? p->len : p->len * p->factor, srun = p->de ? p->len * p->factor : p->len;
-    int64_t druns = p->de ? p->factor : 1, sruns = p->de ? 1 : p->factor;
-    int keep = sequential(b, a, b->d, a->d, drun, druns) +
-               2 * sequential(b, a, b->s, a->s, srun, sruns);
-    int swap = sequential(a, b, a->d, b->d, drun, druns) +
-               2 * sequential(a, b, a->s, b->s, srun, sruns);
+    int64_t slim = MAX_SRC_RUNS / (p->de ? 1 : p->factor);
+    int keep = sequential(b, a, b->d, a->d, drun, MAX_DST_ROWS) +
+               2 * sequential(b, a, b->s, a->s, srun, slim);
+    int swap = sequential(a, b, a->d, b->d, drun, MAX_DST_ROWS) +
+               2 * sequential(a, b, a->s, b->s, srun, slim);
     if (a->size > 1 && b->size > 1 && swap > keep) {
         axis t = *a;
         *a = *b;
         *b = t;
     }
-    p->dst_seq = b->size == 1 || sequential(b, a, b->d, a->d, drun, druns);
+    p->dst_seq = b->size == 1 || sequential(b, a, b->d, a->d, drun, MAX_DST_ROWS);
 }
 
 /* Non-zero when every row of plan p starts at a multiple of align bytes. */
