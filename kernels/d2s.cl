@@ -124,10 +124,8 @@ typedef uint8 __attribute__((aligned(32))) wide_t;
 /* Non-temporal interleaves write 32-byte pairs of vectors, so their runs
  * are aligned to 32 bytes (HEAD_MAX elements at most ahead of it). */
 #if defined(VEC) && defined(NT)
-#define PAIRS 1
 #define HEAD_MAX (2 * VW)
 #else
-#define PAIRS 0
 #define HEAD_MAX VW
 #endif
 
@@ -249,7 +247,8 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
     for (; w + 2 * VW <= n; w += 2 * VW) {                                                    \
         vec_t in[2][FACTOR], out[2 * FACTOR];                                                 \
         UNROLL for (int u = 0; u < 2; u++) {                                                  \
-            UNROLL for (int k = 0; k < FACTOR; k++) in[u][k] = LOADU(s + STREAM(k) + w + u * VW); \
+            UNROLL for (int k = 0; k < FACTOR; k++)                                           \
+                in[u][k] = LOADU(s + STREAM(k) + w + u * VW);                                 \
             interleave_vecs(in[u], out + u * FACTOR);                                         \
         }                                                                                     \
         UNROLL for (int m = 0; m < 2 * FACTOR; m += 2)                                        \
@@ -275,7 +274,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
 #endif
     w = n;
 #elif defined(VEC) && defined(NT)
-    long h = align_head(d, FACTOR, 16 * (PAIRS + 1), HEAD_MAX);
+    long h = align_head(d, FACTOR, 32, HEAD_MAX);
     if (h == 0 && n % VW == 0) {
         /* The common case of an aligned row of whole vectors. */
         INTERLEAVE_NT
