@@ -172,16 +172,29 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
     return finish(ctx, &l, names[p->kernel], global, local, nw, w, ev);
 }
 
-/* B elements per REG work-item. Strips of a few KiB amortise the index
- * math; but when src rows lie in different pages and B is long, one block
- * of 16 rows per work-item keeps few rows (read streams) in flight, as the
- * work-groups walk along A. Measured on PoCL (see the layout issue). */
-static uint64_t reg_strip(const cls__copy_plan *p, uint64_t nb)
+/* The REG work-item's rectangle, lena A elements (a multiple of 8) by lenb B
+ * elements (a multiple of 16), and the order of the work-items (b_first:
+ * neighbouring work-items take neighbouring B blocks). Measured on PoCL
+ * (AVX2, two cores; see the layout issue):
+ * - short dst rows (nb <= 256) or far-apart src rows (4 KiB or more): one
+ *   16-row band of B per work-item, walked along 1024 A elements, so each
+ *   work-item reads 16 src streams and the B blocks of one dst region are
+ *   written back to back by neighbouring work-items;
+ * - otherwise a long strip along B (1024 elements, 16 dst rows of 4 KiB),
+ *   8 A elements wide (16 when a src row is that short, so each src line is
+ *   used whole), neighbouring work-items on neighbouring A elements so they
+ *   share the src lines while cached. */
+static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_t *lena,
+                      uint64_t *lenb, int *b_first)
 {
     uint64_t row_bytes = (uint64_t)p->sstr[p->b] * p->es;
-    if (row_bytes >= 4096 && nb >= 256)
-        return 16;
-    return strip_len(8 * p->es, 16);
+    *b_first = nb <= 256 || row_bytes >= 4096;
+    if (*b_first) {
+        *lena = 1024, *lenb = 16;
+        return;
+    }
+    *lena = na <= 16 ? 16 : 8;
+    *lenb = 1024;
 }
 
 /* The transposes: dim a (src stride 1), dim b (dst stride 1), batch dims. */
@@ -195,7 +208,8 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
                                         [CLS__COPY_DEINTERLEAVE] = "deinterleave"};
     const char *name = names[p->kernel];
     uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], batch = 1, len, n[3];
-    int keep[CLS_MAX_DIMS], nkeep = 0, tile = 0;
+    uint64_t lena = 8;
+    int keep[CLS_MAX_DIMS], nkeep = 0, tile = 0, b_first = 0;
     size_t local[3], global[3];
     launch l;
     cls_status st;
@@ -212,7 +226,7 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
             batch *= (uint64_t)p->sizes[d];
         }
     if (p->kernel == CLS__COPY_REG)
-        len = reg_strip(p, nb);
+        reg_strip(p, na, nb, &lena, &len, &b_first);
     else
         len = strip_len((tile ? (size_t)tile : 1) * p->es, 1);
     arg_idx(&l, na);
@@ -228,10 +242,14 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         global[2] = (size_t)batch;
         return finish(ctx, &l, name, global, local, nw, w, ev);
     }
-    if (p->kernel == CLS__COPY_REG)
-        n[0] = (na + 7) / 8, n[1] = (nb + len - 1) / len;
-    else
+    if (p->kernel == CLS__COPY_REG) {
+        uint64_t blocks_a = (na + lena - 1) / lena, blocks_b = (nb + len - 1) / len;
+        arg_idx(&l, lena);
+        arg(&l, sizeof(cl_int), &(cl_int){b_first});
+        n[0] = b_first ? blocks_b : blocks_a, n[1] = b_first ? blocks_a : blocks_b;
+    } else {
         n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
+    }
     grid(n, global, local);
     return finish(ctx, &l, name, global, local, nw, w, ev);
 }

@@ -204,6 +204,38 @@ START_TEST(reg_transpose)
 }
 END_TEST
 
+/* REG's long strips along B (dst rows longer than 256 elements, src rows
+ * close together): 16 A elements per work-item when na <= 16, else 8, with
+ * tails on both sides, several strips and batches, every element size. */
+START_TEST(reg_transpose_long_rows)
+{
+    static const int64_t shapes[][3] = {{1, 1100, 13}, {2, 300, 37}, {1, 2071, 16}, {3, 257, 9}};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++)
+        for (size_t j = 0; j < sizeof shapes / sizeof shapes[0]; j++)
+            check_transpose(ctx, dtypes[i], shapes[j][0], shapes[j][1], shapes[j][2],
+                            CLS__COPY_REG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* Tensors past the non-temporal threshold (8 MiB), 4-byte elements: line
+ * aligned dst rows (non-temporal stores) on both work-item orders, and an
+ * odd square transpose whose rows are not aligned (plain stores). */
+START_TEST(reg_transpose_large)
+{
+    static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
+    const int64_t to_last[4] = {1, 64, 182, 182}, to_first[4] = {1, 64, 130, 256};
+    const int64_t narrow[4] = {1, 16, 400, 336};
+    cls_context *ctx = tu_context();
+    check(ctx, CLS_F32, 4, to_last, nchw, 0, 5, nhwc, 0, 16, CLS__COPY_REG, 1);
+    check(ctx, CLS_F32, 4, to_first, nhwc, 0, 3, nchw, 0, 16, CLS__COPY_REG, 1);
+    check(ctx, CLS_F32, 4, narrow, nhwc, 0, 0, nchw, 0, 32, CLS__COPY_REG, 1);
+    check_transpose(ctx, CLS_F32, 1, 1451, 1451, CLS__COPY_REG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(interleave_kernels)
 {
     cls_context *ctx = tu_context();
@@ -229,6 +261,7 @@ START_TEST(sixty_four_bit_indices)
         check_nchw(ctx, CLS_F32, 2, 3, 7, 13, 1, 1, kernels[k]);
     check_nchw(ctx, CLS_F32, 2, 3, 7, 13, 0, 0, CLS__COPY_DEINTERLEAVE);
     check_transpose(ctx, CLS_F32, 2, 37, 41, CLS__COPY_REG);
+    check_transpose(ctx, CLS_F32, 1, 1100, 13, CLS__COPY_REG);
     {
         static const int rm[2] = {0, 1};
         const int64_t rows[2] = {7, 93};
@@ -300,6 +333,8 @@ int main(void)
     tcase_add_test(tc, generic_kernel);
     tcase_add_test(tc, tile_transpose);
     tcase_add_test(tc, reg_transpose);
+    tcase_add_test(tc, reg_transpose_long_rows);
+    tcase_add_test(tc, reg_transpose_large);
     tcase_add_test(tc, interleave_kernels);
     tcase_add_test(tc, sixty_four_bit_indices);
     tcase_add_test(tc, every_rank_every_kernel);
