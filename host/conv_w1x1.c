@@ -75,8 +75,8 @@ static cls_status prepare(cls_conv_plan *p)
         return CLS_OK;
     choose_blocking(p);
     st = pack(p);
-    snprintf(opts, sizeof opts, "-DNC=%d -DBH=%d -DBW=%d -DTV=%d", p->w_nc, d->block_h,
-             d->block_w, p->w_tv);
+    snprintf(opts, sizeof opts, "-DNC=%d -DBH=%d -DBW=%d -DTV=%d", p->w_nc, d->block_h, d->block_w,
+             p->w_tv);
     if (st == CLS_OK)
         st = cls__kernel_get(p->ctx, "conv_w", opts, "conv_w1x1", &p->w1x1);
     if (st != CLS_OK) /* the next enqueue starts over */
@@ -123,8 +123,8 @@ static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor
 }
 
 cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
-                                  const cls__conv_shape *s, cl_uint num_wait,
-                                  const cl_event *wait, cl_event *ev)
+                                  const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev)
 {
     size_t runs, chunk, chunks, global[3], local[3];
     cl_int err;
@@ -140,8 +140,8 @@ cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const
     local[2] = 1, global[2] = (size_t)s->n * (size_t)s->h * chunks;
     if (set_args(p, src, dst, s, chunks) != CL_SUCCESS)
         return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_w1x1) failed");
-    err = clEnqueueNDRangeKernel(p->ctx->queue, p->w1x1, 3, NULL, global, local, num_wait, wait,
-                                 ev);
+    err =
+        clEnqueueNDRangeKernel(p->ctx->queue, p->w1x1, 3, NULL, global, local, num_wait, wait, ev);
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_w1x1)");
 }
 

@@ -37,26 +37,27 @@ typedef float16 __attribute__((aligned(4))) f16u;
 /* Whole vectors go out non-temporally where 32-byte aligned: the output is
  * written once and far larger than the caches. */
 #define ALIGNED32(p) ((((ulong)(p)) & 31) == 0)
-#define STORE8(v, p)                                                                           \
-    do {                                                                                       \
-        if (ALIGNED32(p))                                                                      \
-            __builtin_nontemporal_store((v), (__global float8 *)(p));                          \
-        else                                                                                   \
-            *(__global f8u *)(p) = (v);                                                        \
+#define STORE8(v, p)                                                                               \
+    do {                                                                                           \
+        if (ALIGNED32(p))                                                                          \
+            __builtin_nontemporal_store((v), (__global float8 *)(p));                              \
+        else                                                                                       \
+            *(__global f8u *)(p) = (v);                                                            \
     } while (0)
-#define STORE16(v, p)                                                                          \
-    do {                                                                                       \
-        if (ALIGNED32(p)) {                                                                    \
-            __builtin_nontemporal_store((v).lo, (__global float8 *)(p));                       \
-            __builtin_nontemporal_store((v).hi, (__global float8 *)(p) + 1);                   \
-        } else {                                                                               \
-            *(__global f16u *)(p) = (v);                                                       \
-        }                                                                                      \
+#define STORE16(v, p)                                                                              \
+    do {                                                                                           \
+        if (ALIGNED32(p)) {                                                                        \
+            __builtin_nontemporal_store((v).lo, (__global float8 *)(p));                           \
+            __builtin_nontemporal_store((v).hi, (__global float8 *)(p) + 1);                       \
+        } else {                                                                                   \
+            *(__global f16u *)(p) = (v);                                                           \
+        }                                                                                          \
     } while (0)
 
 enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
 
-static inline __attribute__((always_inline)) float8 act8(float8 x, int act, float alpha, float slope)
+static inline __attribute__((always_inline)) float8 act8(float8 x, int act, float alpha,
+                                                         float slope)
 {
     switch (act) {
     case ACT_RELU:
@@ -74,7 +75,8 @@ static inline __attribute__((always_inline)) float8 act8(float8 x, int act, floa
 
 /* The input vectors of channel row s (at the run's first position); full:
  * the whole run lies inside the row, else positions from valid on read 0. */
-static inline __attribute__((always_inline)) void load_run(float8 x[TV], const __global float *s, int valid, const int full)
+static inline __attribute__((always_inline)) void load_run(float8 x[TV], const __global float *s,
+                                                           int valid, const int full)
 {
     if (full) {
 #pragma unroll
@@ -90,9 +92,10 @@ static inline __attribute__((always_inline)) void load_run(float8 x[TV], const _
     }
 }
 
-static inline __attribute__((always_inline)) void
-accumulate(float8 acc[NV][TV], const __global float *s, long cstride, int cin,
-           const __global float *w, int valid, const int full)
+static inline __attribute__((always_inline)) void accumulate(float8 acc[NV][TV],
+                                                             const __global float *s, long cstride,
+                                                             int cin, const __global float *w,
+                                                             int valid, const int full)
 {
     for (int ci = 0; ci < cin; ci++) {
         float8 x[TV];
@@ -109,7 +112,8 @@ accumulate(float8 acc[NV][TV], const __global float *s, long cstride, int cin,
 
 /* Store the 8 * BW floats of vector t of sub-row i: the BW sub-pixel
  * columns a[j] interleaved. valid: floats of the run inside the row. */
-static inline __attribute__((always_inline)) void store_sub(__global float *d, const float8 a[BW], int valid, const int full)
+static inline __attribute__((always_inline)) void store_sub(__global float *d, const float8 a[BW],
+                                                            int valid, const int full)
 {
 #if BW == 1
     if (full) {
@@ -117,8 +121,8 @@ static inline __attribute__((always_inline)) void store_sub(__global float *d, c
         return;
     }
 #elif BW == 2
-    const float16 z = shuffle2(a[0], a[1], (uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6,
-                                                    14, 7, 15));
+    const float16 z =
+        shuffle2(a[0], a[1], (uint16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
     if (full) {
         STORE16(z, d);
         return;
@@ -142,10 +146,10 @@ static inline __attribute__((always_inline)) void store_sub(__global float *d, c
 
 /* Bias, activation and the shuffled stores of the run. row: dst offset of
  * (n, c = cb * NC, h * BH, w0 * BW); valid: positions of the run inside W. */
-static inline __attribute__((always_inline)) void store_run(float8 acc[NV][TV], __global float *dst, long row, long4 ds,
-                             int cb, int cout, int valid, const int full,
-                             const __global float *bias, const __global float *slope, int act,
-                             float alpha)
+static inline __attribute__((always_inline)) void
+store_run(float8 acc[NV][TV], __global float *dst, long row, long4 ds, int cb, int cout, int valid,
+          const int full, const __global float *bias, const __global float *slope, int act,
+          float alpha)
 {
 #pragma unroll
     for (int cl = 0; cl < NC; cl++) {
@@ -192,8 +196,8 @@ __kernel void conv_w1x1(const __global float *src, long src_off, long4 ss, int2 
     const int valid = min(RUN, hw.s1 - w0);
     const __global float *s = src + src_off + n * ss.s0 + h * ss.s2 + w0;
     const __global float *w = wts + (long)cb * cin * NV;
-    const long row = dst_off + n * ds.s0 + (long)cb * NC * ds.s1 + (long)h * BH * ds.s2 +
-                     (long)w0 * BW;
+    const long row =
+        dst_off + n * ds.s0 + (long)cb * NC * ds.s1 + (long)h * BH * ds.s2 + (long)w0 * BW;
     float8 acc[NV][TV];
 #pragma unroll
     for (int v = 0; v < NV; v++)
