@@ -84,13 +84,16 @@ static cls_status prepare(cls_conv_plan *p)
     return st;
 }
 
+/* A 1x1 kernel without stride, padding or groups in f32, both W strides 1,
+ * blocks of at most 16 sub-pixels (their accumulators) and N * H * chunks
+ * within the kernel's int index. */
 int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
     return d->kernel_h == 1 && d->kernel_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
            d->pad_top == 0 && d->pad_bottom == 0 && d->pad_left == 0 && d->pad_right == 0 &&
            d->groups == 1 && d->dtype == CLS_F32 && d->block_h * d->block_w <= 16 &&
-           s->ss[3] == 1 && s->ds[3] == 1;
+           s->ss[3] == 1 && s->ds[3] == 1 && s->n * s->h * (s->w / 8 + 1) < INT32_MAX;
 }
 
 static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
