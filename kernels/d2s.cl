@@ -79,6 +79,9 @@ typedef ushort8 mask_t;
 typedef uint4 mask_t;
 #define ZLO 0, 4, 1, 5
 #define ZHI 2, 6, 3, 7
+/* The low (LO2) or high (HI2) lane pairs of two vectors. */
+#define LO2 0, 1, 4, 5
+#define HI2 2, 3, 6, 7
 #define UEV 0, 2, 4, 6
 #define UOD 1, 3, 5, 7
 #else
@@ -212,6 +215,16 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
     out[2] = SHUF(e0, e1, UOD);
     out[1] = SHUF(o0, o1, UEV);
     out[3] = SHUF(o0, o1, UOD);
+#elif FACTOR == 16 && VW == 4
+    /* out[4m + c] lane l is in[4l + m] lane c: a 4 x 4 transpose per m. */
+    UNROLL for (int m = 0; m < 4; m++) {
+        vec_t t0 = SHUF(in[m], in[4 + m], ZLO), t1 = SHUF(in[m], in[4 + m], ZHI);
+        vec_t t2 = SHUF(in[8 + m], in[12 + m], ZLO), t3 = SHUF(in[8 + m], in[12 + m], ZHI);
+        out[4 * m] = SHUF(t0, t2, LO2);
+        out[4 * m + 1] = SHUF(t0, t2, HI2);
+        out[4 * m + 2] = SHUF(t1, t3, LO2);
+        out[4 * m + 3] = SHUF(t1, t3, HI2);
+    }
 #else
     lanes li[FACTOR], lo[FACTOR];
     UNROLL for (int m = 0; m < FACTOR; m++) li[m].v = in[m];

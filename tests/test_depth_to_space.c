@@ -211,6 +211,23 @@ START_TEST(every_element_type)
 }
 END_TEST
 
+START_TEST(sixteen_streams_in_registers)
+{
+    /* NHWC CRD with r = 4 deinterleaves 16 streams per pixel: channel counts
+     * of one vector, of whole 64-byte lines and with a tail take the 4 x 4
+     * transposes of 4-byte elements (plain stores: a small tensor). */
+    static const int64_t channels[] = {4, 16, 21};
+    cls_context *ctx = tu_context();
+    for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
+        for (int dt = 0; dt < 2; dt++) {
+            tcase_d2s k = {dt ? CLS_U32 : CLS_F32, 4, 2, channels[i], 3, 5, 4, 4, CLS_CRD,
+                           NHWC, NHWC};
+            check_both(ctx, &k, (uint32_t)(i * 3 + (size_t)dt + 300));
+        }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(one_dimensional)
 {
     static const int pairs[][2] = {{NCHW, NCHW}, {NHWC, NHWC}, {NCHW, NHWC}, {NHWC_PAD, NCHW_PAD}};
@@ -537,6 +554,7 @@ int main(void)
     ADD(odd_spatial_channels_and_batch);
     ADD(strided_views_with_offsets_and_mixed_layouts);
     ADD(every_element_type);
+    ADD(sixteen_streams_in_registers);
     ADD(one_dimensional);
     ADD(large_tensors_take_the_streaming_paths);
     ADD(large_tensors_store_wide_pairs_and_lines);
