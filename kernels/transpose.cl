@@ -105,10 +105,10 @@ static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t
     store4(r3, d + 3 * da);
 }
 
-#if ELEM_SIZE == 4
-typedef VEC_T(8) elem8_t;
+#if ELEM_SIZE == 2 || ELEM_SIZE == 4
+/* 32-bit lanes: one element each (4-byte elements) or two (2-byte). */
+typedef uint8 elem8_t;
 typedef VEC_T(16) elem16_t;
-typedef VEC_T(8) __attribute__((aligned(ELEM_SIZE))) elem8_u;
 typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
 
 /* On x86 CPUs an empty asm statement pins a value in a register. Applied to
@@ -130,12 +130,12 @@ typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
         PIN(hi_);                                                           \
         x = lo_, y = hi_;                                                   \
     } while (0)
-#define M4A (VEC_T(8))(0, 1, 2, 3, 8, 9, 10, 11)
-#define M4B (VEC_T(8))(4, 5, 6, 7, 12, 13, 14, 15)
-#define M2A (VEC_T(8))(0, 1, 8, 9, 4, 5, 12, 13)
-#define M2B (VEC_T(8))(2, 3, 10, 11, 6, 7, 14, 15)
-#define M1A (VEC_T(8))(0, 8, 2, 10, 4, 12, 6, 14)
-#define M1B (VEC_T(8))(1, 9, 3, 11, 5, 13, 7, 15)
+#define M4A (uint8)(0, 1, 2, 3, 8, 9, 10, 11)
+#define M4B (uint8)(4, 5, 6, 7, 12, 13, 14, 15)
+#define M2A (uint8)(0, 1, 8, 9, 4, 5, 12, 13)
+#define M2B (uint8)(2, 3, 10, 11, 6, 7, 14, 15)
+#define M1A (uint8)(0, 8, 2, 10, 4, 12, 6, 14)
+#define M1B (uint8)(1, 9, 3, 11, 5, 13, 7, 15)
 
 /* In-place 8 x 8 transpose of the array r[0..7] (one 256-bit register per
  * row on AVX2, so the 24 shuffles stay in registers): three butterfly
@@ -156,6 +156,9 @@ typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
         BFLY(r[6], r[7], M1A, M1B);                                          \
     } while (0)
 
+#if ELEM_SIZE == 4
+#define BLOCK_A 8
+typedef uint8 __attribute__((aligned(4))) elem8_u;
 /* One 8 (A) x 16 (B) block as two 8 x 8 transposes; each dst row gets its 16
  * elements (one 64-byte line) in one store, non-temporal when nt. */
 static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
@@ -181,6 +184,54 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
     }
 }
 #else
+#define BLOCK_A 16
+/* Interleave of two ushort16 rows (low or high 8 elements of each): a
+ * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
+ * measured four times slower), else shuffle2. */
+#if defined(__clang__)
+#define PAIR_LO(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define PAIR_HI(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#else
+#define PAIR_LO(x, y)                                                                      \
+    shuffle2(x, y, (ushort16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define PAIR_HI(x, y)                                                                      \
+    shuffle2(x, y, (ushort16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#endif
+
+/* One 16 (A) x 16 (B) block of 2-byte elements: src rows 2k and 2k + 1 are
+ * interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of one A
+ * index, then two 8 x 8 transposes of those lanes give each dst row its 16
+ * elements (32 bytes) in one store (named like the
+ * other sizes' 8 x 16 blocks; the kernel steps A by BLOCK_A). */
+static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    elem8_t x[8], y[8];
+    (void)nt;
+#pragma unroll
+    for (int k = 0; k < 8; k++) {
+        elem16_t r0 = *(__global const elem16_u *)(s + 2 * k * sb);
+        elem16_t r1 = *(__global const elem16_u *)(s + (2 * k + 1) * sb);
+        PIN(r0);
+        PIN(r1);
+        x[k] = as_uint8(PAIR_LO(r0, r1));
+        y[k] = as_uint8(PAIR_HI(r0, r1));
+        PIN(x[k]);
+        PIN(y[k]);
+    }
+    TRANSPOSE_8X8(x);
+    TRANSPOSE_8X8(y);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
+        *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
+    }
+}
+#endif
+#else
+#define BLOCK_A 8
 /* One full 8 (A) x 16 (B) block: eight 4 x 4 register transposes, then each
  * dst row's 16 elements are stored back to back. */
 static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
@@ -206,13 +257,14 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
 }
 #endif
 
-/* Register blocks (CPUs): a work-item owns lena A elements (a multiple of 8)
- * by len B elements (a multiple of 16); with b_first its A block index is
- * get_global_id(1) and its B block index get_global_id(0) (neighbouring
- * work-items take neighbouring B blocks and walk A inside), otherwise the
- * reverse (neighbours take neighbouring A blocks and walk B). Each dst row
- * grows by whole 64-byte pieces, non-temporally only when every piece is
- * line aligned; the edges use bounds-checked loops. */
+/* Register blocks (CPUs): a work-item owns lena A elements (a multiple of
+ * BLOCK_A: 8, or 16 for 2-byte elements) by len B elements (a multiple of
+ * 16). With b_first its A block index is get_global_id(1) and its B block
+ * index get_global_id(0) (neighbouring work-items take neighbouring B blocks
+ * and walk A inside), otherwise the reverse (neighbours take neighbouring A
+ * blocks and walk B). Each dst row grows by pieces of 16 elements, stored
+ * non-temporally only for 4-byte elements with every piece line aligned;
+ * the edges use bounds-checked loops. */
 __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first)
 {
     idx_t a0 = (idx_t)get_global_id(b_first) * lena, b0 = (idx_t)get_global_id(!b_first) * len;
@@ -222,16 +274,16 @@ __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first)
         return;
     batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
     ae = min(a0 + lena, na), be = min(b0 + len, nb);
-    af = a0 + (ae - a0) / 8 * 8, bf = b0 + (be - b0) / 16 * 16;
+    af = a0 + (ae - a0) / BLOCK_A * BLOCK_A, bf = b0 + (be - b0) / 16 * 16;
     nt = NT && ELEM_SIZE == 4 && (da & 15) == 0;
     nt = nt && (((ulong)(dst + dof + a0 * da + b0)) & 63) == 0;
     if (b_first)
-        for (idx_t a = a0; a < af; a += 8)
+        for (idx_t a = a0; a < af; a += BLOCK_A)
             for (idx_t b = b0; b < bf; b += 16)
                 block_8x16(src + so + b * sb + a, sb, dst + dof + a * da + b, da, nt);
     else
         for (idx_t b = b0; b < bf; b += 16)
-            for (idx_t a = a0; a < af; a += 8)
+            for (idx_t a = a0; a < af; a += BLOCK_A)
                 block_8x16(src + so + b * sb + a, sb, dst + dof + a * da + b, da, nt);
     for (idx_t a = a0; a < af; a++)
         for (idx_t b = bf; b < be; b++)
