@@ -10,12 +10,13 @@
  *
  * Variants (-D): VEC when group == FACTOR: each step loads one 16-byte vector
  * per stream and permutes lanes in registers (zip / unzip shuffles for 2 and
- * 4 streams). NT: non-temporal vector stores, each run aligned at run time,
- * heads and tails streamed too where the element size allows, vectors
- * stored as 32-byte pairs. PASS: long deinterleave rows written one stream
- * at a time. RUNV: run copies of a few whole vectors, unrolled (WIDE: rows
- * 32-byte aligned, 32-byte non-temporal stores). ANY: run-time stream counts,
- * scalar loops (any block and group). */
+ * 4 streams, 4 x 4 transposes for 16 streams of 4-byte elements). NT:
+ * non-temporal vector stores, each run aligned at run time, heads and tails
+ * streamed too where the element size allows, vectors stored as 32-byte
+ * pairs. PASS: long deinterleave rows written one stream at a time. RUNV:
+ * run copies of a few whole vectors, unrolled (WIDE: rows 32-byte aligned,
+ * 32-byte non-temporal stores). ANY: run-time stream counts, scalar loops
+ * (any block and group). */
 
 /* Kernel names carry the build's variant (-DKSUF=_...), so that the host can
  * find a built kernel by name alone. */
@@ -178,6 +179,19 @@ static long align_head(__global const elem_t *p, long per_w, ulong align, long h
     return hmax;
 }
 
+#if defined(VEC) && FACTOR == 16 && VW == 4
+/* col[j] = (a[j], b[j], c[j], d[j]): the columns of four 4-lane rows. */
+static void transpose4(vec_t a, vec_t b, vec_t c, vec_t d, vec_t *col)
+{
+    vec_t t0 = SHUF(a, b, ZLO), t1 = SHUF(a, b, ZHI);
+    vec_t t2 = SHUF(c, d, ZLO), t3 = SHUF(c, d, ZHI);
+    col[0] = SHUF(t0, t2, LO2);
+    col[1] = SHUF(t0, t2, HI2);
+    col[2] = SHUF(t1, t3, LO2);
+    col[3] = SHUF(t1, t3, HI2);
+}
+#endif
+
 #ifdef VEC
 /* out (FACTOR vectors of dst) from in (one vector per stream): out lane x is
  * in[x % FACTOR] lane x / FACTOR. Factors 2 and 4 zip with shuffles (what
@@ -194,6 +208,13 @@ static void interleave_vecs(const vec_t *in, vec_t *out)
     out[1] = SHUF(a0, b0, ZHI);
     out[2] = SHUF(a1, b1, ZLO);
     out[3] = SHUF(a1, b1, ZHI);
+#elif FACTOR == 16 && VW == 4
+    /* out[4c + q] lane l is in[4q + l] lane c: a 4 x 4 transpose per q. */
+    UNROLL for (int q = 0; q < 4; q++) {
+        vec_t col[4];
+        transpose4(in[4 * q], in[4 * q + 1], in[4 * q + 2], in[4 * q + 3], col);
+        UNROLL for (int c = 0; c < 4; c++) out[4 * c + q] = col[c];
+    }
 #else
     lanes li[FACTOR], lo[FACTOR];
     UNROLL for (int k = 0; k < FACTOR; k++) li[k].v = in[k];
@@ -218,12 +239,9 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
 #elif FACTOR == 16 && VW == 4
     /* out[4m + c] lane l is in[4l + m] lane c: a 4 x 4 transpose per m. */
     UNROLL for (int m = 0; m < 4; m++) {
-        vec_t t0 = SHUF(in[m], in[4 + m], ZLO), t1 = SHUF(in[m], in[4 + m], ZHI);
-        vec_t t2 = SHUF(in[8 + m], in[12 + m], ZLO), t3 = SHUF(in[8 + m], in[12 + m], ZHI);
-        out[4 * m] = SHUF(t0, t2, LO2);
-        out[4 * m + 1] = SHUF(t0, t2, HI2);
-        out[4 * m + 2] = SHUF(t1, t3, LO2);
-        out[4 * m + 3] = SHUF(t1, t3, HI2);
+        vec_t col[4];
+        transpose4(in[m], in[4 + m], in[8 + m], in[12 + m], col);
+        UNROLL for (int c = 0; c < 4; c++) out[4 * m + c] = col[c];
     }
 #else
     lanes li[FACTOR], lo[FACTOR];

@@ -213,9 +213,10 @@ END_TEST
 
 START_TEST(sixteen_streams_in_registers)
 {
-    /* NHWC CRD with r = 4 deinterleaves 16 streams per pixel: channel counts
-     * of one vector, of whole 64-byte lines and with a tail take the 4 x 4
-     * transposes of 4-byte elements (plain stores: a small tensor). */
+    /* NHWC CRD with r = 4 deinterleaves 16 streams per pixel (space-to-depth
+     * interleaves them): channel counts of one vector, of whole 64-byte
+     * lines and with a tail take the 4 x 4 transposes of 4-byte elements
+     * (plain stores: a small tensor). */
     static const int64_t channels[] = {4, 16, 21};
     cls_context *ctx = tu_context();
     for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
