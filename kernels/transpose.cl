@@ -165,6 +165,7 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
                               int nt)
 {
     elem8_t x[8], y[8];
+    (void)nt;
 #pragma unroll
     for (int i = 0; i < 8; i++) {
         x[i] = *(__global const elem8_u *)(s + i * sb);
@@ -177,10 +178,13 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
 #pragma unroll
     for (int j = 0; j < 8; j++) {
         elem16_t v = (elem16_t)(x[j], y[j]);
-        if (nt)
+#if NT
+        if (nt) {
             __builtin_nontemporal_store(v, (__global elem16_t *)(d + j * da));
-        else
-            *(__global elem16_u *)(d + j * da) = v;
+            continue;
+        }
+#endif
+        *(__global elem16_u *)(d + j * da) = v;
     }
 }
 #else
