@@ -3,6 +3,8 @@
 set -euo pipefail
 
 pkgs=(cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev check clinfo)
+# A bare image may lack a C toolchain; CMake needs one.
+command -v cc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev make)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
