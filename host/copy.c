@@ -193,7 +193,7 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
         *lena = 1024, *lenb = 16;
         return;
     }
-    *lena = na <= 16 || p->es == 2 ? 16 : 8;
+    *lena = na <= 16 || p->es <= 2 ? 16 : 8;
     *lenb = 1024;
 }
 

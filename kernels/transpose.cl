@@ -105,8 +105,9 @@ static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t
     store4(r3, d + 3 * da);
 }
 
-#if ELEM_SIZE == 2 || ELEM_SIZE == 4
-/* 32-bit lanes: one element each (4-byte elements) or two (2-byte). */
+#if ELEM_SIZE <= 4
+/* 32-bit lanes: one element each (4-byte elements), two (2-byte) or four
+ * (1-byte). */
 typedef uint8 elem8_t;
 typedef VEC_T(16) elem16_t;
 typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
@@ -187,7 +188,7 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
         *(__global elem16_u *)(d + j * da) = v;
     }
 }
-#else
+#elif ELEM_SIZE == 2
 #define BLOCK_A 16
 /* Interleave of two ushort16 rows (low or high 8 elements of each): a
  * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
@@ -231,6 +232,63 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
     for (int j = 0; j < 8; j++) {
         *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
         *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
+    }
+}
+#else
+#define BLOCK_A 16
+/* Byte interleave of two uchar16 rows (low or high 8 elements of each) and
+ * 16-bit interleave of two such results, as constant clang shuffles where
+ * available (punpck on x86), else shuffle2. */
+#if defined(__clang__)
+#define ZIP8_LO(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP8_HI(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#define ZIP16(x, y)                                                                        \
+    __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)
+#else
+#define ZIP8_LO(x, y)                                                                      \
+    shuffle2(x, y, (uchar16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define ZIP8_HI(x, y)                                                                      \
+    shuffle2(x, y, (uchar16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#define ZIP16(x, y)                                                                        \
+    shuffle2(x, y, (ushort16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15))
+#endif
+
+/* One 16 (A) x 16 (B) block of 1-byte elements: src rows 4k .. 4k + 3 are
+ * interleaved (bytes of row pairs, then 16-bit pairs) so each 32-bit lane
+ * holds the quad (4k .. 4k + 3) of one A index; rows 0..3 of the 8 x 8
+ * transpose hold A 0..7 of the four quads, rows 4..7 A 8..15, so its row j
+ * is dst row j (low half) and dst row j + 8 (high half), 16 bytes each. */
+static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    elem8_t x[8];
+    (void)nt;
+#pragma unroll
+    for (int k = 0; k < 4; k++) {
+        __global const elem_t *p = s + 4 * k * sb;
+        elem16_t r0 = *(__global const elem16_u *)p, r1 = *(__global const elem16_u *)(p + sb);
+        elem16_t r2 = *(__global const elem16_u *)(p + 2 * sb);
+        elem16_t r3 = *(__global const elem16_u *)(p + 3 * sb);
+        PIN(r0);
+        PIN(r1);
+        PIN(r2);
+        PIN(r3);
+        {
+            ushort8 l01 = as_ushort8(ZIP8_LO(r0, r1)), h01 = as_ushort8(ZIP8_HI(r0, r1));
+            ushort8 l23 = as_ushort8(ZIP8_LO(r2, r3)), h23 = as_ushort8(ZIP8_HI(r2, r3));
+            x[k] = as_uint8(ZIP16(l01, l23));
+            x[k + 4] = as_uint8(ZIP16(h01, h23));
+        }
+        PIN(x[k]);
+        PIN(x[k + 4]);
+    }
+    TRANSPOSE_8X8(x);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        *(__global elem16_u *)(d + j * da) = as_uchar16(x[j].lo);
+        *(__global elem16_u *)(d + (j + 8) * da) = as_uchar16(x[j].hi);
     }
 }
 #endif

@@ -219,6 +219,24 @@ START_TEST(reg_transpose_long_rows)
 }
 END_TEST
 
+/* REG's 16 x 16 blocks of 1-byte elements (row quads interleaved into 32-bit
+ * lanes): exact blocks, tails on either side, odd offsets and padded strides,
+ * both work-item orders, NCHW <-> NHWC with C at and around 16. */
+START_TEST(reg_transpose_bytes)
+{
+    static const int64_t shapes[][3] = {{1, 16, 16}, {2, 32, 48}, {1, 17, 15}, {3, 47, 33},
+                                        {1, 300, 31}, {2, 16, 513}};
+    cls_context *ctx = tu_context();
+    for (size_t j = 0; j < sizeof shapes / sizeof shapes[0]; j++)
+        check_transpose(ctx, CLS_U8, shapes[j][0], shapes[j][1], shapes[j][2], CLS__COPY_REG);
+    check_nchw(ctx, CLS_U8, 2, 16, 5, 7, 1, 1, CLS__COPY_REG);
+    check_nchw(ctx, CLS_U8, 2, 16, 5, 7, 0, 2, CLS__COPY_REG);
+    check_nchw(ctx, CLS_U8, 1, 33, 4, 9, 1, 0, CLS__COPY_REG);
+    check_nchw(ctx, CLS_U8, 1, 33, 4, 9, 0, 3, CLS__COPY_REG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* Tensors past the non-temporal threshold (8 MiB), 4-byte elements: line
  * aligned dst rows (non-temporal stores) on both work-item orders, and an
  * odd square transpose whose rows are not aligned (plain stores). */
@@ -334,6 +352,7 @@ int main(void)
     tcase_add_test(tc, tile_transpose);
     tcase_add_test(tc, reg_transpose);
     tcase_add_test(tc, reg_transpose_long_rows);
+    tcase_add_test(tc, reg_transpose_bytes);
     tcase_add_test(tc, reg_transpose_large);
     tcase_add_test(tc, interleave_kernels);
     tcase_add_test(tc, sixty_four_bit_indices);
