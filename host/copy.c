@@ -182,8 +182,9 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
  *   written back to back by neighbouring work-items;
  * - otherwise a long strip along B (1024 elements, 16 dst rows of 4 KiB),
  *   8 A elements wide (16 when a src row is that short, so each src line is
- *   used whole), neighbouring work-items on neighbouring A elements so they
- *   share the src lines while cached. */
+ *   used whole, and for 1- and 2-byte elements, whose blocks are 16 A
+ *   elements wide), neighbouring work-items on neighbouring A elements so
+ *   they share the src lines while cached. */
 static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_t *lena,
                       uint64_t *lenb, int *b_first)
 {

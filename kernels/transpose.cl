@@ -320,8 +320,8 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
 #endif
 
 /* Register blocks (CPUs): a work-item owns lena A elements (a multiple of
- * BLOCK_A: 8, or 16 for 2-byte elements) by len B elements (a multiple of
- * 16). With b_first its A block index is get_global_id(1) and its B block
+ * BLOCK_A: 8, or 16 for 1- and 2-byte elements) by len B elements (a
+ * multiple of 16). With b_first its A block index is get_global_id(1) and its B block
  * index get_global_id(0) (neighbouring work-items take neighbouring B blocks
  * and walk A inside), otherwise the reverse (neighbours take neighbouring A
  * blocks and walk B). Each dst row grows by pieces of 16 elements, stored
