@@ -38,12 +38,12 @@ typedef struct axis {
 
 /* A matched kernel launch. */
 typedef struct plan {
-    int de;                /* 0: interleave, 1: deinterleave */
-    int factor, flo;       /* streams, and streams of the low stream axis */
-    int64_t len, group;    /* run length and dst (src) group stride */
-    int64_t shi, slo;      /* stream strides on the streams' side */
-    axis outer[4];         /* outermost first, padded with size-1 axes */
-    int dst_seq;           /* rows continue each other's dst runs */
+    int de;             /* 0: interleave, 1: deinterleave */
+    int factor, flo;    /* streams, and streams of the low stream axis */
+    int64_t len, group; /* run length and dst (src) group stride */
+    int64_t shi, slo;   /* stream strides on the streams' side */
+    axis outer[4];      /* outermost first, padded with size-1 axes */
+    int dst_seq;        /* rows continue each other's dst runs */
 } plan;
 
 /* Axes of size > 1 sorted by dst stride (largest first), merged where they are
@@ -269,30 +269,24 @@ static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
     }
 }
 
-/* The kernel for plan p: its build options, and its name in kernels/d2s.cl
- * (the variant's name plus -DKSUF). */
+/* The kernel for plan p: its name in kernels/d2s.cl and its build options
+ * (the program cache tells the variants apart by their options). */
 static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *dst, size_t es,
                              int64_t chunk, cl_kernel *k)
 {
-    char suffix[48], name[64], opts[192], runv[24] = "";
+    char opts[192], runv[24] = "";
     int nt = use_nt(p, dst, es, chunk), rv = short_run_vectors(p, dst, es, nt);
     int wide = rv && short_run_wide(p, dst, es, nt, rv);
+    const char *name = p->de ? "d2s_deinterleave" : "d2s_interleave";
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(suffix, sizeof suffix, "_e%zu_f%d_l%d%s%s%s%s%s", es, p->factor, p->flo,
-                 nt ? "_nt" : "", pass_per_stream(p, es, chunk) ? "_pass" : "", rv ? "_rv" : "",
-                 runv, wide ? "_w" : "");
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s%s", es,
+                 p->factor, p->flo, nt ? " -DNT" : "",
+                 pass_per_stream(p, es, chunk) ? " -DPASS" : "", rv ? " -DRUNV=" : "", runv,
+                 wide ? " -DWIDE" : "");
     else
-        snprintf(suffix, sizeof suffix, "_e%zu_any", es);
-    snprintf(name, sizeof name, "%s%s", p->de ? "d2s_deinterleave" : "d2s_interleave", suffix);
-    if (compiled_factor(p))
-        snprintf(opts, sizeof opts,
-                 "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s%s -DKSUF=%s", es, p->factor,
-                 p->flo, nt ? " -DNT" : "", pass_per_stream(p, es, chunk) ? " -DPASS" : "",
-                 rv ? " -DRUNV=" : "", runv, wide ? " -DWIDE" : "", suffix);
-    else
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY -DKSUF=%s", es, suffix);
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
     return cls__kernel_get(ctx, "d2s", opts, name, k);
 }
 
@@ -329,9 +323,8 @@ static cl_int set_args(cl_kernel k, const plan *p, const cls_tensor *src, const 
 }
 
 /* Order, split and enqueue plan p. */
-static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src,
-                         const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                         cl_event *ev)
+static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const cls_tensor *dst,
+                         cl_uint num_wait, const cl_event *wait, cl_event *ev)
 {
     size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
     int64_t chunk, rows, nrows;

@@ -29,7 +29,6 @@ typedef struct cls__program_entry {
 
 typedef struct cls__kernel_entry {
     uint64_t key; /* hash of file name, options and kernel name */
-    char name[64];
     cl_kernel kernel;
 } cls__kernel_entry;
 

@@ -319,7 +319,6 @@ cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *optio
                          name, cls_cl_error_name(err));
     }
     ctx->kernels[ctx->num_kernels].key = key;
-    snprintf(ctx->kernels[ctx->num_kernels].name, sizeof ctx->kernels[0].name, "%s", kernel_name);
     ctx->kernels[ctx->num_kernels].kernel = k;
     ctx->num_kernels++;
     *out = k;

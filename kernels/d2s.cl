@@ -18,15 +18,6 @@
  * 32-byte non-temporal stores). ANY: run-time stream counts, scalar loops
  * (any block and group). */
 
-/* Kernel names carry the build's variant (-DKSUF=_...), so that the host can
- * find a built kernel by name alone. */
-#ifndef KSUF
-#define KSUF
-#endif
-#define KCAT_(a, b) a##b
-#define KCAT(a, b) KCAT_(a, b)
-#define KNAME(base) KCAT(base, KSUF)
-
 /* -DANY: the stream counts are the run-time arguments nf and nlo (any block,
  * scalar loops); else FACTOR and FLO are compile-time constants. */
 #ifdef ANY
@@ -421,7 +412,7 @@ static void deinterleave_row(__global const elem_t *restrict s, __global elem_t 
     }
 
 /* dst[w * group + k] = src[STREAM(k) + w] within each row. */
-__kernel void KNAME(d2s_interleave)(__global const elem_t *restrict src, ulong src_off,
+__kernel void d2s_interleave(__global const elem_t *restrict src, ulong src_off,
                              __global elem_t *restrict dst, ulong dst_off, long len, long group,
                              long shi, long slo, int nf, int nlo, long chunk, long rows,
                              long4 osz, long4 oss, long4 ods)
@@ -430,7 +421,7 @@ __kernel void KNAME(d2s_interleave)(__global const elem_t *restrict src, ulong s
 }
 
 /* dst[STREAM(k) + w] = src[w * group + k] within each row. */
-__kernel void KNAME(d2s_deinterleave)(__global const elem_t *restrict src, ulong src_off,
+__kernel void d2s_deinterleave(__global const elem_t *restrict src, ulong src_off,
                                __global elem_t *restrict dst, ulong dst_off, long len, long group,
                                long shi, long slo, int nf, int nlo, long chunk, long rows,
                                long4 osz, long4 oss, long4 ods)
