@@ -111,6 +111,8 @@ static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t
 typedef uint8 elem8_t;
 typedef VEC_T(16) elem16_t;
 typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
+/* A 64-byte line in 32-bit lanes, element aligned. */
+typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
 
 /* On x86 CPUs an empty asm statement pins a value in a register. Applied to
  * every loaded row and every butterfly output, it stops LLVM from merging
@@ -159,10 +161,11 @@ typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
 
 #if ELEM_SIZE == 4
 #define BLOCK_A 8
+#define BLOCK_B 16
 typedef uint8 __attribute__((aligned(4))) elem8_u;
 /* One 8 (A) x 16 (B) block as two 8 x 8 transposes; each dst row gets its 16
  * elements (one 64-byte line) in one store, non-temporal when nt. */
-static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
                               int nt)
 {
     elem8_t x[8], y[8];
@@ -205,33 +208,64 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
     shuffle2(x, y, (ushort16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
 #endif
 
-/* One 16 (A) x 16 (B) block of 2-byte elements: src rows 2k and 2k + 1 are
- * interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of one A
- * index, then two 8 x 8 transposes of those lanes give each dst row its 16
- * elements (32 bytes) in one store (named like the
- * other sizes' 8 x 16 blocks; the kernel steps A by BLOCK_A). */
-static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                              int nt)
+/* A 16 (A) x 16 (B) block of 2-byte elements into lanes: src rows 2k and
+ * 2k + 1 are interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of
+ * one A index, then two 8 x 8 transposes of those lanes leave dst row j's 16
+ * elements in x[j] (A 0..7) and y[j] (A 8..15 -> dst rows 8..15). */
+#define HALF_16X16(s, sb, x, y)                                                 \
+    do {                                                                       \
+        _Pragma("unroll") for (int k = 0; k < 8; k++)                          \
+        {                                                                      \
+            elem16_t r0 = *(__global const elem16_u *)((s) + 2 * k * (sb));     \
+            elem16_t r1 = *(__global const elem16_u *)((s) + (2 * k + 1) * (sb)); \
+            PIN(r0);                                                           \
+            PIN(r1);                                                           \
+            x[k] = as_uint8(PAIR_LO(r0, r1));                                  \
+            y[k] = as_uint8(PAIR_HI(r0, r1));                                  \
+            PIN(x[k]);                                                         \
+            PIN(y[k]);                                                         \
+        }                                                                      \
+        TRANSPOSE_8X8(x);                                                      \
+        TRANSPOSE_8X8(y);                                                      \
+    } while (0)
+
+/* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
+ * row, plain stores. */
+static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                idx_t da)
 {
     elem8_t x[8], y[8];
-    (void)nt;
-#pragma unroll
-    for (int k = 0; k < 8; k++) {
-        elem16_t r0 = *(__global const elem16_u *)(s + 2 * k * sb);
-        elem16_t r1 = *(__global const elem16_u *)(s + (2 * k + 1) * sb);
-        PIN(r0);
-        PIN(r1);
-        x[k] = as_uint8(PAIR_LO(r0, r1));
-        y[k] = as_uint8(PAIR_HI(r0, r1));
-        PIN(x[k]);
-        PIN(y[k]);
-    }
-    TRANSPOSE_8X8(x);
-    TRANSPOSE_8X8(y);
+    HALF_16X16(s, sb, x, y);
 #pragma unroll
     for (int j = 0; j < 8; j++) {
         *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
         *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
+    }
+}
+
+/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, so each of the 16
+ * dst rows gets 32 elements (one 64-byte line) in one store, non-temporal
+ * when nt. */
+#define BLOCK_B 32
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    elem8_t x0[8], y0[8], x1[8], y1[8];
+    (void)nt;
+    HALF_16X16(s, sb, x0, y0);
+    HALF_16X16(s + 16 * sb, sb, x1, y1);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        uint16 lo = (uint16)(x0[j], x1[j]), hi = (uint16)(y0[j], y1[j]);
+#if NT
+        if (nt) {
+            __builtin_nontemporal_store(lo, (__global uint16 *)(d + j * da));
+            __builtin_nontemporal_store(hi, (__global uint16 *)(d + (j + 8) * da));
+            continue;
+        }
+#endif
+        *(__global line_u *)(d + j * da) = lo;
+        *(__global line_u *)(d + (j + 8) * da) = hi;
     }
 }
 #else
@@ -255,48 +289,83 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
     shuffle2(x, y, (ushort16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15))
 #endif
 
-/* One 16 (A) x 16 (B) block of 1-byte elements: src rows 4k .. 4k + 3 are
- * interleaved (bytes of row pairs, then 16-bit pairs) so each 32-bit lane
- * holds the quad (4k .. 4k + 3) of one A index; rows 0..3 of the 8 x 8
- * transpose hold A 0..7 of the four quads, rows 4..7 A 8..15, so its row j
- * is dst row j (low half) and dst row j + 8 (high half), 16 bytes each. */
-static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                              int nt)
+/* A 16 (A) x 16 (B) block of 1-byte elements into lanes: src rows 4k ..
+ * 4k + 3 are interleaved (bytes of row pairs, then 16-bit pairs) so each
+ * 32-bit lane holds the quad (4k .. 4k + 3) of one A index; rows 0..3 of the
+ * 8 x 8 transpose hold A 0..7 of the four quads, rows 4..7 A 8..15, so its
+ * row j is dst row j (low half) and dst row j + 8 (high half), 16 bytes
+ * each. */
+#define QUAD_16X16(s, sb, x)                                                    \
+    do {                                                                       \
+        _Pragma("unroll") for (int k = 0; k < 4; k++)                          \
+        {                                                                      \
+            __global const elem_t *p_ = (s) + 4 * k * (sb);                    \
+            elem16_t r0 = *(__global const elem16_u *)p_;                       \
+            elem16_t r1 = *(__global const elem16_u *)(p_ + (sb));              \
+            elem16_t r2 = *(__global const elem16_u *)(p_ + 2 * (sb));          \
+            elem16_t r3 = *(__global const elem16_u *)(p_ + 3 * (sb));          \
+            PIN(r0);                                                           \
+            PIN(r1);                                                           \
+            PIN(r2);                                                           \
+            PIN(r3);                                                           \
+            ushort8 l01 = as_ushort8(ZIP8_LO(r0, r1)), h01 = as_ushort8(ZIP8_HI(r0, r1)); \
+            ushort8 l23 = as_ushort8(ZIP8_LO(r2, r3)), h23 = as_ushort8(ZIP8_HI(r2, r3)); \
+            x[k] = as_uint8(ZIP16(l01, l23));                                  \
+            x[k + 4] = as_uint8(ZIP16(h01, h23));                              \
+            PIN(x[k]);                                                         \
+            PIN(x[k + 4]);                                                     \
+        }                                                                      \
+        TRANSPOSE_8X8(x);                                                      \
+    } while (0)
+
+/* One 16 (A) x 16 (B) block, for B extents under a line: 16 bytes per dst
+ * row, plain stores. */
+static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                idx_t da)
 {
     elem8_t x[8];
-    (void)nt;
-#pragma unroll
-    for (int k = 0; k < 4; k++) {
-        __global const elem_t *p = s + 4 * k * sb;
-        elem16_t r0 = *(__global const elem16_u *)p, r1 = *(__global const elem16_u *)(p + sb);
-        elem16_t r2 = *(__global const elem16_u *)(p + 2 * sb);
-        elem16_t r3 = *(__global const elem16_u *)(p + 3 * sb);
-        PIN(r0);
-        PIN(r1);
-        PIN(r2);
-        PIN(r3);
-        {
-            ushort8 l01 = as_ushort8(ZIP8_LO(r0, r1)), h01 = as_ushort8(ZIP8_HI(r0, r1));
-            ushort8 l23 = as_ushort8(ZIP8_LO(r2, r3)), h23 = as_ushort8(ZIP8_HI(r2, r3));
-            x[k] = as_uint8(ZIP16(l01, l23));
-            x[k + 4] = as_uint8(ZIP16(h01, h23));
-        }
-        PIN(x[k]);
-        PIN(x[k + 4]);
-    }
-    TRANSPOSE_8X8(x);
+    QUAD_16X16(s, sb, x);
 #pragma unroll
     for (int j = 0; j < 8; j++) {
         *(__global elem16_u *)(d + j * da) = as_uchar16(x[j].lo);
         *(__global elem16_u *)(d + (j + 8) * da) = as_uchar16(x[j].hi);
     }
 }
+
+/* One 16 (A) x 64 (B) block: four 16 x 16 quarters along B, so each of the
+ * 16 dst rows gets 64 bytes (one line) in one store, non-temporal when nt. */
+#define BLOCK_B 64
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    elem8_t x0[8], x1[8], x2[8], x3[8];
+    (void)nt;
+    QUAD_16X16(s, sb, x0);
+    QUAD_16X16(s + 16 * sb, sb, x1);
+    QUAD_16X16(s + 32 * sb, sb, x2);
+    QUAD_16X16(s + 48 * sb, sb, x3);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        uint16 lo = (uint16)(x0[j].lo, x1[j].lo, x2[j].lo, x3[j].lo);
+        uint16 hi = (uint16)(x0[j].hi, x1[j].hi, x2[j].hi, x3[j].hi);
+#if NT
+        if (nt) {
+            __builtin_nontemporal_store(lo, (__global uint16 *)(d + j * da));
+            __builtin_nontemporal_store(hi, (__global uint16 *)(d + (j + 8) * da));
+            continue;
+        }
+#endif
+        *(__global line_u *)(d + j * da) = lo;
+        *(__global line_u *)(d + (j + 8) * da) = hi;
+    }
+}
 #endif
 #else
 #define BLOCK_A 8
+#define BLOCK_B 16
 /* One full 8 (A) x 16 (B) block: eight 4 x 4 register transposes, then each
  * dst row's 16 elements are stored back to back. */
-static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
                               int nt)
 {
     elem4_t o[8][4];
@@ -319,40 +388,97 @@ static inline void block_8x16(__global const elem_t *s, idx_t sb, __global elem_
 }
 #endif
 
+#if BLOCK_B == 16
+#define block_narrow(s, sb, d, da) block_line(s, sb, d, da, 0)
+#endif
+
+/* Prefetch the line holding *p into the cache (x86; elsewhere a hint the
+ * compiler may drop). */
+#if defined(__x86_64__)
+#define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(p)))
+#else
+#define PREFETCH(p) prefetch((p), 1)
+#endif
+
 /* Register blocks (CPUs): a work-item owns lena A elements (a multiple of
- * BLOCK_A: 8, or 16 for 1- and 2-byte elements) by len B elements (a
- * multiple of 16). With b_first its A block index is get_global_id(1) and its B block
- * index get_global_id(0) (neighbouring work-items take neighbouring B blocks
- * and walk A inside), otherwise the reverse (neighbours take neighbouring A
- * blocks and walk B). Each dst row grows by pieces of 16 elements, stored
- * non-temporally only for 4-byte elements with every piece line aligned;
- * the edges use bounds-checked loops. */
-__kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first)
+ * BLOCK_A) by len B elements (a multiple of BLOCK_B, or 16 for B bands
+ * narrower than a line); each block gives BLOCK_A dst rows one 64-byte line
+ * each, stored non-temporally when every line is aligned.
+ * - tile == 0: with b_first its A block index is get_global_id(1) and its B
+ *   block index get_global_id(0) (neighbouring work-items take neighbouring
+ *   B blocks and walk A inside), otherwise the reverse (neighbours take
+ *   neighbouring A blocks and walk B).
+ * - tile > 0 (short src rows): A index get_global_id(0), B get_global_id(1);
+ *   B is walked in tiles of `tile` rows, A blocks outer inside a tile (each
+ *   dst row grows by `tile` elements in a row), and while one tile is
+ *   transposed the next tile's src lines are prefetched, spread over its
+ *   blocks: the loads then find their lines cached instead of waiting on
+ *   memory one stream at a time.
+ * The edges use bounds-checked loops. */
+__kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
 {
-    idx_t a0 = (idx_t)get_global_id(b_first) * lena, b0 = (idx_t)get_global_id(!b_first) * len;
-    idx_t so = src_off, dof = dst_off, ae, be, af, bf;
+    int walk = tile > 0, by_b = b_first && !walk;
+    idx_t g0 = (idx_t)get_global_id(0), g1 = (idx_t)get_global_id(1);
+    idx_t a0 = (by_b ? g1 : g0) * lena, b0 = (by_b ? g0 : g1) * len;
+    idx_t so = src_off, dof = dst_off, ae, be, af;
+    __global const elem_t *s;
     int nt;
     if (a0 >= na || b0 >= nb)
         return;
     batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
     ae = min(a0 + lena, na), be = min(b0 + len, nb);
-    af = a0 + (ae - a0) / BLOCK_A * BLOCK_A, bf = b0 + (be - b0) / 16 * 16;
-    nt = NT && ELEM_SIZE == 4 && (da & 15) == 0;
-    nt = nt && (((ulong)(dst + dof + a0 * da + b0)) & 63) == 0;
-    if (b_first)
+    af = a0 + (ae - a0) / BLOCK_A * BLOCK_A;
+    nt = NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(dst + dof + a0 * da + b0)) % 64 == 0;
+    s = src + so;
+    if (!walk && len < BLOCK_B) {
+        /* B bands narrower than a line: 16-wide blocks. */
+        idx_t bf = b0 + (be - b0) / 16 * 16;
         for (idx_t a = a0; a < af; a += BLOCK_A)
             for (idx_t b = b0; b < bf; b += 16)
-                block_8x16(src + so + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-    else
-        for (idx_t b = b0; b < bf; b += 16)
+                block_narrow(s + b * sb + a, sb, dst + dof + a * da + b, da);
+        for (idx_t a = a0; a < af; a++)
+            for (idx_t b = bf; b < be; b++)
+                dst[dof + a * da + b] = s[b * sb + a];
+    } else if (!walk) {
+        idx_t bf = b0 + (be - b0) / BLOCK_B * BLOCK_B;
+        if (b_first)
             for (idx_t a = a0; a < af; a += BLOCK_A)
-                block_8x16(src + so + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-    for (idx_t a = a0; a < af; a++)
-        for (idx_t b = bf; b < be; b++)
-            dst[dof + a * da + b] = src[so + b * sb + a];
+                for (idx_t b = b0; b < bf; b += BLOCK_B)
+                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
+        else
+            for (idx_t b = b0; b < bf; b += BLOCK_B)
+                for (idx_t a = a0; a < af; a += BLOCK_A)
+                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
+        for (idx_t a = a0; a < af; a++)
+            for (idx_t b = bf; b < be; b++)
+                dst[dof + a * da + b] = s[b * sb + a];
+    } else {
+        /* Lines per src row of a tile, and the next tile's prefetch cursor. */
+        idx_t row_lines = ((ae - a0) * ELEM_SIZE + 63) / 64;
+        row_lines += (sb * ELEM_SIZE) % 64 != 0 || ((ulong)(s + a0)) % 64 != 0;
+        for (idx_t t0 = b0; t0 < be; t0 += tile) {
+            idx_t t1 = min(t0 + tile, be), tf = t0 + (t1 - t0) / BLOCK_B * BLOCK_B;
+            idx_t n1 = min(t1 + tile, be), lines = (n1 - t1) * row_lines;
+            idx_t blocks = (af - a0) / BLOCK_A * ((tf - t0) / BLOCK_B);
+            idx_t per = blocks ? (lines + blocks - 1) / blocks : 0, pc = 0, k = 0;
+            __global const elem_t *row = s + t1 * sb + a0;
+            for (idx_t a = a0; a < af; a += BLOCK_A)
+                for (idx_t b = t0; b < tf; b += BLOCK_B) {
+                    for (idx_t i = 0; i < per && k < lines; i++, k++) {
+                        PREFETCH(row + pc * (64 / ELEM_SIZE));
+                        if (++pc == row_lines)
+                            pc = 0, row += sb;
+                    }
+                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
+                }
+            for (idx_t a = a0; a < af; a++)
+                for (idx_t b = tf; b < t1; b++)
+                    dst[dof + a * da + b] = s[b * sb + a];
+        }
+    }
     for (idx_t a = af; a < ae; a++)
         for (idx_t b = b0; b < be; b++)
-            dst[dof + a * da + b] = src[so + b * sb + a];
+            dst[dof + a * da + b] = s[b * sb + a];
 }
 
 #ifdef TILE

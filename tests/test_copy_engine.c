@@ -219,9 +219,10 @@ START_TEST(reg_transpose_long_rows)
 }
 END_TEST
 
-/* REG's 16 x 16 blocks of 1-byte elements (row quads interleaved into 32-bit
- * lanes): exact blocks, tails on either side, odd offsets and padded strides,
- * both work-item orders, NCHW <-> NHWC with C at and around 16. */
+/* REG's 16 x 64 blocks of 1-byte elements (four 16 x 16 quarters, row quads
+ * interleaved into 32-bit lanes): exact blocks, tails on either side, odd
+ * offsets and padded strides, both work-item orders, NCHW <-> NHWC with C at
+ * and around 16. */
 START_TEST(reg_transpose_bytes)
 {
     static const int64_t shapes[][3] = {{1, 16, 16}, {2, 32, 48}, {1, 17, 15}, {3, 47, 33},
@@ -233,6 +234,40 @@ START_TEST(reg_transpose_bytes)
     check_nchw(ctx, CLS_U8, 2, 16, 5, 7, 0, 2, CLS__COPY_REG);
     check_nchw(ctx, CLS_U8, 1, 33, 4, 9, 1, 0, CLS__COPY_REG);
     check_nchw(ctx, CLS_U8, 1, 33, 4, 9, 0, 3, CLS__COPY_REG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* REG's tiled walk (src rows of 64 B to 1 KiB, more than 256 of them): the
+ * whole A range per work-item, B in tiles of 64 or 128 rows with the next
+ * tile prefetched; tails in A, in the last tile and in the last block,
+ * padded and offset views, batches, every element size (the shapes outside
+ * the walk's row range take the other orders, also checked). */
+START_TEST(reg_transpose_tiles)
+{
+    static const int64_t shapes[][3] = {{1, 1000, 37}, {2, 300, 70},  {1, 4099, 64},
+                                        {3, 517, 200}, {1, 777, 260}, {2, 2000, 16}};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++)
+        for (size_t j = 0; j < sizeof shapes / sizeof shapes[0]; j++)
+            check_transpose(ctx, dtypes[i], shapes[j][0], shapes[j][1], shapes[j][2],
+                            CLS__COPY_REG);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* 1- and 2-byte elements past the non-temporal threshold with line-aligned
+ * dst rows: whole 64-byte lines stored non-temporally by both the tiled walk
+ * (NHWC -> NCHW, C = 64) and the B-band order (NCHW -> NHWC). */
+START_TEST(reg_transpose_large_narrow)
+{
+    static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
+    const int64_t f16[4] = {1, 64, 256, 260}, u8[4] = {1, 64, 512, 260};
+    cls_context *ctx = tu_context();
+    check(ctx, CLS_F16, 4, f16, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_F16, 4, f16, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, u8, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, u8, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -354,6 +389,8 @@ int main(void)
     tcase_add_test(tc, reg_transpose_long_rows);
     tcase_add_test(tc, reg_transpose_bytes);
     tcase_add_test(tc, reg_transpose_large);
+    tcase_add_test(tc, reg_transpose_tiles);
+    tcase_add_test(tc, reg_transpose_large_narrow);
     tcase_add_test(tc, interleave_kernels);
     tcase_add_test(tc, sixty_four_bit_indices);
     tcase_add_test(tc, every_rank_every_kernel);
