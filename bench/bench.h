@@ -50,7 +50,11 @@ typedef struct bench_record {
     char mode[8];   /* "DCR", "CRD", "-" */
     uint64_t bytes; /* bytes read + written by one run */
     double median_s, min_s;
-    double gbps, roofline_gbps, ratio;
+    double gbps;
+    /* The paired roofline (measured just before and just after this case, the
+     * higher) and gbps over it; the run-wide roofline at bytes and gbps over it. */
+    double roofline_gbps, ratio;
+    double run_roofline_gbps, run_ratio;
     bench_verdict verdict;
     char timing[8]; /* "event" or "wall" */
     char peer[40];  /* peer name, "" when none */
@@ -83,8 +87,18 @@ typedef struct bench_header {
     int build_programs;                  /* programs built by the probe */
 } bench_header;
 
+/* The run-wide point nearest a byte count (log scale); NULL when there is none. */
+const bench_roof_point *bench_roof_nearest(const bench_header *h, uint64_t bytes);
+/* Whether the non-temporal copy kernel was the better kind at the nearest point. */
+int bench_roofline_nt_at(const bench_header *h, uint64_t bytes);
 /* The roofline (best kind) at a byte count: the nearest measured point. */
 double bench_roofline_at(const bench_header *h, uint64_t bytes);
+/* Rate a timed record against its paired roofline: the larger of the figures
+ * measured before and after it (NAN: not measured; both NAN leaves the
+ * roofline and ratio NAN and says so in the note). */
+void bench_record_pair(bench_record *r, double before, double after);
+/* Rate a timed record against the run-wide roofline in h. */
+void bench_record_rate_run(bench_record *r, const bench_header *h);
 /* Name of a verdict as reported: "yes", "FAILED", "unsupported", "error". */
 const char *bench_verdict_name(bench_verdict v);
 /* A record with every number NAN and every string empty. */
@@ -161,6 +175,8 @@ struct bench {
     bench_case *cases;
     int num_cases, cap_cases;
     int failures;
+    cl_mem roof_src, roof_dst; /* the roofline's copy buffers, kept for the run (roofline.c) */
+    size_t roof_side;          /* bytes in each */
 };
 
 /* Append a case (identity fields already in c->rec); returns 0 or -1. */
@@ -210,7 +226,8 @@ cls_tensor bench_lift4(const cls_tensor *t);
 void bench_shape_str(const int64_t *dims, int ndim, char *buf, size_t size);
 /* Record an op failure on c: unsupported (not timed) or an error (counted). */
 void bench_case_status(bench *b, bench_case *c, cls_status st, const char *what);
-/* Finish a timed record: GB/s, roofline, ratio, peer figures. */
+/* Finish a timed record: GB/s, the run-wide roofline and ratio so far, peer
+ * figures (the driver adds the paired roofline and ratio). */
 void bench_finish_record(bench *b, bench_record *r, const bench_timing *t,
                          const bench_timing *peer);
 
@@ -247,6 +264,12 @@ int bench_plan_conv(bench *b);
 /* Measure the roofline at every distinct byte count of the planned cases;
  * again: measure the copy kernels once more, keeping the better figures. */
 cls_status bench_roofline(bench *b, int again);
+/* Measure the copy roofline at bytes now (the paired roofline of a case): the
+ * kernel kind that was the better at the nearest run-wide point, timed as the
+ * run-wide points are. *gbps is NAN on failure. */
+cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps);
+/* Release the roofline's copy buffers (at the end of the run). */
+void bench_roofline_release(bench *b);
 /* Enqueue-to-completion host time of an empty kernel (median), seconds. */
 cls_status bench_empty_kernel_latency(bench *b, double *median_s);
 

@@ -135,8 +135,7 @@ void bench_finish_record(bench *b, bench_record *r, const bench_timing *t, const
     r->median_s = t->median_s;
     r->min_s = t->min_s;
     r->gbps = (double)r->bytes / t->median_s * 1e-9;
-    r->roofline_gbps = bench_roofline_at(&b->hdr, r->bytes);
-    r->ratio = r->gbps / r->roofline_gbps;
+    bench_record_rate_run(r, &b->hdr);
     if (peer && peer->median_s > 0) {
         r->peer_median_s = peer->median_s;
         r->peer_gbps = (double)r->bytes / peer->median_s * 1e-9;

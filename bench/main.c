@@ -109,15 +109,34 @@ static int setup(bench *b)
     return 0;
 }
 
+/* The copy roofline at a case's byte count, measured now; NAN (and a line on
+ * stderr) when it could not be. */
+static double roofline_now(bench *b, uint64_t bytes)
+{
+    double gbps;
+    if (bench_roofline_now(b, bytes, &gbps) != CLS_OK)
+        fprintf(stderr, "clshuffle-bench: paired roofline: %s\n", cls_last_error());
+    return gbps;
+}
+
+/* Run every case between two measurements of the roofline at its byte count
+ * (the machine's bandwidth moves within seconds): a timed case is rated by
+ * the higher of the two. The verdict is known only after the case ran, so
+ * the measurement before it is taken for every case; the one after only for
+ * a timed case. */
 static void run_cases(bench *b)
 {
     for (int i = 0; i < b->num_cases; i++) {
         bench_record *r = &b->cases[i].rec;
+        double before;
         bench_progress(b, "[%d/%d] %s %s %s %s ...", i + 1, b->num_cases, r->op, r->variant,
                        r->layout, r->dtype);
+        before = roofline_now(b, r->bytes);
         b->cases[i].run(b, &b->cases[i]);
+        if (r->verdict == BENCH_PASS && !isnan(r->gbps))
+            bench_record_pair(r, before, roofline_now(b, r->bytes));
         if (r->verdict == BENCH_PASS)
-            bench_progress(b, "[%d/%d] %s %s %s %s: %.2f GB/s, %.2f of roofline", i + 1,
+            bench_progress(b, "[%d/%d] %s %s %s %s: %.2f GB/s, %.2f of paired roofline", i + 1,
                            b->num_cases, r->op, r->variant, r->layout, r->dtype, r->gbps, r->ratio);
         else
             bench_progress(b, "[%d/%d] %s %s %s %s: %s %s", i + 1, b->num_cases, r->op, r->variant,
@@ -127,14 +146,14 @@ static void run_cases(bench *b)
         fputs("\r\033[K", stderr);
 }
 
+/* After the second run-wide pass: the run-wide figures at the better of the
+ * two passes (the paired figures stay). */
 static void rerate(bench *b)
 {
     for (int i = 0; i < b->num_cases; i++) {
         bench_record *r = &b->cases[i].rec;
-        if (r->verdict == BENCH_PASS) {
-            r->roofline_gbps = bench_roofline_at(&b->hdr, r->bytes);
-            r->ratio = r->gbps / r->roofline_gbps;
-        }
+        if (r->verdict == BENCH_PASS)
+            bench_record_rate_run(r, &b->hdr);
     }
 }
 
@@ -205,10 +224,12 @@ int main(int argc, char **argv)
     bench_build_time(&b, argv[0]);
     run_cases(&b);
     /* Load from elsewhere on the machine lowers a roofline measured once:
-     * measure it again after the cases and rate every case by the better. */
+     * measure the run-wide one again after the cases and keep the better for
+     * the run-wide ratios (the paired ratios were set as the cases ran). */
     if (b.num_cases > 1 && bench_roofline(&b, 1) == CLS_OK)
         rerate(&b);
     rc = report(&b);
+    bench_roofline_release(&b);
     cls_context_destroy(b.ctx);
     free(b.cases);
     if (b.failures)

@@ -6,8 +6,8 @@
 
 static const char header[] =
     "op,variant,layout,dtype,shape,block,mode,bytes,median_s,min_s,gbps,roofline_gbps,ratio,"
-    "verified,peer,peer_gbps,gflops,timing,peer_median_s,peer_speedup,plain_ratio,sep_speedup,"
-    "note\n";
+    "run_roofline_gbps,run_ratio,verified,peer,peer_gbps,gflops,timing,peer_median_s,"
+    "peer_speedup,plain_ratio,sep_speedup,note\n";
 
 /* RFC 4180: quote a field holding a comma, quote or line break; double the quotes. */
 static void put_str(FILE *f, const char *s, int comma)
@@ -52,6 +52,8 @@ int bench_write_csv(FILE *f, const bench_record *r, int n)
         put_num(f, x->gbps, 1);
         put_num(f, x->roofline_gbps, 1);
         put_num(f, x->ratio, 1);
+        put_num(f, x->run_roofline_gbps, 1);
+        put_num(f, x->run_ratio, 1);
         put_str(f, bench_verdict_name(x->verdict), 1);
         put_str(f, x->peer, 1);
         put_num(f, x->peer_gbps, 1);

@@ -1,4 +1,5 @@
-/* JSON report: a header (device, date, roofline by kind, build time) and one record per case. */
+/* JSON report: a header (device, date, run-wide roofline by kind, build time) and one record per
+ * case (its ratio to the paired roofline and to the run-wide one). */
 #include <math.h>
 #include <string.h>
 
@@ -57,7 +58,10 @@ static void put_roofline(FILE *f, const bench_header *h)
     key_num(f, "clEnqueueCopyBuffer", top ? top->enq_gbps : NAN, 1);
     key_num(f, "best", top ? bench_roofline_at(h, top->bytes) : NAN, 1);
     key_u64(f, "at_bytes", top ? top->bytes : 0, 0);
-    fprintf(f, "},\n    \"nontemporal_available\": %s,\n    \"points\": [",
+    /* A record's ratio is to its paired roofline, run_ratio to these points. */
+    fprintf(f,
+            "},\n    \"nontemporal_available\": %s,\n    \"ratio_against\": \"paired\",\n"
+            "    \"points\": [",
             h->nt_available ? "true" : "false");
     for (int i = 0; i < h->num_roof; i++) {
         const bench_roof_point *p = &h->roof[i];
@@ -109,6 +113,8 @@ static void put_record(FILE *f, const bench_record *r)
     key_num(f, "gbps", r->gbps, 1);
     key_num(f, "roofline_gbps", r->roofline_gbps, 1);
     key_num(f, "ratio", r->ratio, 1);
+    key_num(f, "run_roofline_gbps", r->run_roofline_gbps, 1);
+    key_num(f, "run_ratio", r->run_ratio, 1);
     key_str(f, "verified", bench_verdict_name(r->verdict), 1);
     key_str(f, "peer", r->peer, 1);
     key_num(f, "peer_gbps", r->peer_gbps, 1);

@@ -35,16 +35,21 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
 {
     fprintf(f, "Device: %s (%s, driver %s), %s, `clshuffle-bench` level %s.\n\n", h->device,
             h->platform, h->driver, h->date, h->level);
-    fprintf(f, "Copy roofline (best of the copy kernels, GB/s read + write): ");
+    fputs("**ratio** is GB/s over the copy roofline at the case's size measured just before and "
+          "just after it (the higher of the two); **run ratio** is GB/s over the run-wide "
+          "figures below.\n\n",
+          f);
+    fprintf(f, "Run-wide copy roofline (best of the copy kernels, GB/s read + write, the better of "
+               "a pass before and a pass after the cases): ");
     for (int i = 0; i < h->num_roof; i++)
         fprintf(f, "%s%.1f at %.1f MiB", i ? ", " : "", bench_roofline_at(h, h->roof[i].bytes),
                 (double)h->roof[i].bytes / 1048576.0);
     fprintf(f, "%s. Kernel build: cold %.2f s, from the cache %.3f s.\n\n",
             h->num_roof ? "" : "none", h->build_cold_s, h->build_cached_s);
-    fputs("| op | variant | layout | dtype | MiB | median ms | GB/s | ratio | verified | peer | "
-          "vs peer | GFLOP/s | fused/plain | sep/fused |\n",
+    fputs("| op | variant | layout | dtype | MiB | median ms | GB/s | ratio | run ratio | verified "
+          "| peer | vs peer | GFLOP/s | fused/plain | sep/fused |\n",
           f);
-    fputs("|---|---|---|---|--:|--:|--:|--:|---|---|--:|--:|--:|--:|\n", f);
+    fputs("|---|---|---|---|--:|--:|--:|--:|--:|---|---|--:|--:|--:|--:|\n", f);
     for (int i = 0; i < n; i++) {
         const bench_record *x = &r[i];
         fputs("| ", f);
@@ -56,6 +61,7 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
         cell(f, "%.3f", x->median_s * 1e3);
         cell(f, "%.2f", x->gbps);
         cell(f, "%.2f", x->ratio);
+        cell(f, "%.2f", x->run_ratio);
         text(f, bench_verdict_name(x->verdict));
         text(f, x->peer[0] ? x->peer : "-");
         cell(f, "%.2fx", x->peer_speedup);

@@ -1,4 +1,4 @@
-/* The readable table on stdout: device, roofline, build time, then one row per case. */
+/* The readable table on stdout: device, roofline, build time, one row per case, a summary. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,10 @@ static void print_preamble(FILE *f, const bench_header *h)
     fprintf(f, "clshuffle-bench: %s (%s), driver %s\n", h->device, h->platform, h->driver);
     fprintf(f, "date %s, level %s, min time %.2f s per measurement\n", h->date, h->level,
             h->min_time);
+    fputs("roof, ratio: the copy roofline at the case's size measured just before and just after\n"
+          "the case (the higher of the two), and GB/s over it. The run-wide roofline, the better\n"
+          "of a pass before and a pass after the cases:\n",
+          f);
     fprintf(f, "roofline (GB/s, read + write)  %10s %10s %10s %10s\n", "MiB", "copy", "nt-copy",
             "enqCopyBuf");
     for (int i = 0; i < h->num_roof; i++) {
@@ -90,9 +94,54 @@ static void print_peer_lines(FILE *f, const bench_record *r, int n)
     }
 }
 
+/* Whether r[i] is the first record of its (op, dtype) group. */
+static int first_of_group(const bench_record *r, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0)
+            return 0;
+    return 1;
+}
+
+/* The timed cases of r[i]'s group, latency cases left out: in a, the ratio to
+ * the paired roofline and in c, to the run-wide one (convs: the speedup over
+ * the peer and fused/plain time). Returns their count. */
+static int group_values(const bench_record *r, int n, int i, double *a, double *c)
+{
+    int k = 0, conv = strcmp(r[i].op, "conv") == 0;
+    for (int j = i; j < n; j++)
+        if (strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0 &&
+            r[j].verdict == BENCH_PASS && !strstr(r[j].variant, "latency")) {
+            a[k] = conv ? r[j].peer_speedup : r[j].ratio;
+            c[k++] = conv ? r[j].plain_ratio : r[j].run_ratio;
+        }
+    return k;
+}
+
+/* The median ratios to the run-wide roofline, one line, for comparison with
+ * the paired ones. */
+static void print_run_wide(FILE *f, const bench_record *r, int n, double *a, double *c)
+{
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        double med, min;
+        int k;
+        if (strcmp(r[i].op, "conv") == 0 || !first_of_group(r, i))
+            continue;
+        k = group_values(r, n, i, a, c);
+        if (median_min(c, k, &med, &min) == 0)
+            continue;
+        fprintf(f, "%s%s %s %.2f",
+                shown++ ? ", " : "  ratio to run-wide roofline, medians: ", r[i].op, r[i].dtype,
+                med);
+    }
+    fputs(shown ? "\n" : "", f);
+}
+
 /* One summary line per (op, dtype) group of timed cases, in first-seen
- * order: the median and lowest ratio to the roofline (convs: speedup over
- * the CLBlast peer and fused/plain time instead). Latency cases are left out. */
+ * order: the median and lowest ratio to the paired roofline (convs: speedup
+ * over the CLBlast peer and fused/plain time instead), then the medians
+ * against the run-wide roofline. Latency cases are left out. */
 static void print_summary(FILE *f, const bench_record *r, int n)
 {
     double *a = malloc(sizeof *a * (size_t)(n ? n : 1)),
@@ -101,31 +150,25 @@ static void print_summary(FILE *f, const bench_record *r, int n)
         goto done;
     fputs("\nsummary (timed cases)\n", f);
     for (int i = 0; i < n; i++) {
-        int k = 0, seen = 0, conv = strcmp(r[i].op, "conv") == 0;
         double med, min, med2, min2;
-        for (int j = 0; j < i; j++)
-            seen |= strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0;
-        if (seen)
+        int k;
+        if (!first_of_group(r, i))
             continue;
-        for (int j = i; j < n; j++)
-            if (strcmp(r[j].op, r[i].op) == 0 && strcmp(r[j].dtype, r[i].dtype) == 0 &&
-                r[j].verdict == BENCH_PASS && !strstr(r[j].variant, "latency")) {
-                a[k] = conv ? r[j].peer_speedup : r[j].ratio;
-                c[k++] = r[j].plain_ratio;
-            }
+        k = group_values(r, n, i, a, c);
         if (median_min(a, k, &med, &min) == 0)
             continue;
-        if (conv) {
+        if (strcmp(r[i].op, "conv") == 0) {
             median_min(c, k, &med2, &min2);
             fprintf(f,
                     "  %-6s %-4s %2d cases: speedup over CLBlast peer median %.2fx (lowest %.2fx), "
                     "fused/plain time median %.2f\n",
                     r[i].op, r[i].dtype, k, med, min, med2);
         } else {
-            fprintf(f, "  %-6s %-4s %2d cases: ratio to roofline median %.2f, lowest %.2f\n",
+            fprintf(f, "  %-6s %-4s %2d cases: ratio to paired roofline median %.2f, lowest %.2f\n",
                     r[i].op, r[i].dtype, k, med, min);
         }
     }
+    print_run_wide(f, r, n, a, c);
     print_peer_lines(f, r, n);
 done:
     free(a);

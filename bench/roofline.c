@@ -1,5 +1,5 @@
-/* The copy roofline: plain and non-temporal copy kernels and clEnqueueCopyBuffer, per byte count.
- */
+/* The copy roofline: plain and non-temporal copy kernels and clEnqueueCopyBuffer, per byte count
+ * over the run, and at one case's byte count next to it (the paired roofline). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,13 +133,45 @@ static void measure_points(bench *b, roof_arg *a, cl_kernel kvec, cl_kernel knt,
     }
 }
 
+/* Allocate the copy buffers once, each half the largest case's bytes (read +
+ * write) or more; kept until bench_roofline_release(). */
+static cls_status roof_buffers(bench *b)
+{
+    uint64_t largest = 64;
+    size_t side;
+    for (int i = 0; i < b->num_cases; i++)
+        if (b->cases[i].rec.bytes > largest)
+            largest = b->cases[i].rec.bytes;
+    side = (size_t)(largest / 128 + 1) * 64;
+    if (b->roof_src && b->roof_dst && b->roof_side >= side)
+        return CLS_OK;
+    bench_roofline_release(b);
+    b->roof_src = bench_buffer(b, side, NULL);
+    b->roof_dst = bench_buffer(b, side, NULL);
+    if (!b->roof_src || !b->roof_dst) {
+        bench_roofline_release(b);
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "roofline: cannot allocate 2 x %zu bytes", side);
+    }
+    b->roof_side = side;
+    return CLS_OK;
+}
+
+void bench_roofline_release(bench *b)
+{
+    if (b->roof_src)
+        clReleaseMemObject(b->roof_src);
+    if (b->roof_dst)
+        clReleaseMemObject(b->roof_dst);
+    b->roof_src = b->roof_dst = NULL;
+    b->roof_side = 0;
+}
+
 cls_status bench_roofline(bench *b, int again)
 {
     uint64_t sizes[BENCH_MAX_ROOF];
     roof_arg a = {b, NULL, NULL, NULL, 0, 16};
     cl_kernel kvec, knt;
     cls_status st;
-    size_t side;
     if (!again) {
         b->hdr.num_roof = roof_sizes(b, sizes, BENCH_MAX_ROOF);
         for (int i = 0; i < b->hdr.num_roof; i++)
@@ -151,18 +183,32 @@ cls_status bench_roofline(bench *b, int again)
         (st = cls__kernel_get(b->ctx, "roofline", "", "roofline_copy_nt", &knt)) != CLS_OK)
         return st;
     b->hdr.nt_available = nt_available(b);
-    side = (size_t)(b->hdr.roof[b->hdr.num_roof - 1].bytes / 128 + 1) * 64;
-    a.src = bench_buffer(b, side, NULL);
-    a.dst = bench_buffer(b, side, NULL);
-    if (a.src && a.dst)
-        measure_points(b, &a, kvec, knt, again);
-    else
-        st = cls__fail(CLS_ERR_OUT_OF_MEMORY, "roofline: cannot allocate 2 x %zu bytes", side);
-    if (a.src)
-        clReleaseMemObject(a.src);
-    if (a.dst)
-        clReleaseMemObject(a.dst);
-    return st;
+    if ((st = roof_buffers(b)) != CLS_OK)
+        return st;
+    a.src = b->roof_src;
+    a.dst = b->roof_dst;
+    measure_points(b, &a, kvec, knt, again);
+    return CLS_OK;
+}
+
+cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps)
+{
+    int nt = b->hdr.nt_available && bench_roofline_nt_at(&b->hdr, bytes);
+    roof_arg a = {b, NULL, NULL, NULL, 0, 16};
+    cls_status st;
+    *gbps = NAN;
+    if ((st = cls__kernel_get(b->ctx, "roofline", "", nt ? "roofline_copy_nt" : "roofline_copy",
+                              &a.kernel)) != CLS_OK ||
+        (st = roof_buffers(b)) != CLS_OK)
+        return st;
+    set_size(&a, bytes, nt ? 64 : 16);
+    if (a.n * a.vec > b->roof_side)
+        return cls__fail(CLS_ERR_INVALID_ARG, "roofline: %llu bytes exceed the largest case",
+                         (unsigned long long)bytes);
+    a.src = b->roof_src;
+    a.dst = b->roof_dst;
+    *gbps = measure(b, &a);
+    return isnan(*gbps) ? cls__fail(CLS_ERR_OPENCL, "roofline: the copy kernel failed") : CLS_OK;
 }
 
 static cls_status empty_enqueue(void *p, cl_event *ev)

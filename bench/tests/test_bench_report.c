@@ -7,10 +7,10 @@
 
 #include "bench.h"
 
-static const char *fields[] = {"op",        "variant",       "layout", "dtype",    "shape",
-                               "block",     "mode",          "bytes",  "median_s", "min_s",
-                               "gbps",      "roofline_gbps", "ratio",  "verified", "peer",
-                               "peer_gbps", "gflops"};
+static const char *fields[] = {
+    "op",        "variant",  "layout", "dtype",     "shape",         "block", "mode",
+    "bytes",     "median_s", "min_s",  "gbps",      "roofline_gbps", "ratio", "run_roofline_gbps",
+    "run_ratio", "verified", "peer",   "peer_gbps", "gflops"};
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 static void sample(bench_header *h, bench_record *r)
@@ -32,8 +32,9 @@ static void sample(bench_header *h, bench_record *r)
     snprintf(r[0].layout, sizeof r[0].layout, "nchw->nhwc");
     snprintf(r[0].dtype, sizeof r[0].dtype, "f32");
     r[0].bytes = 134217728, r[0].verdict = BENCH_PASS;
-    r[0].median_s = 0.01, r[0].min_s = 0.009, r[0].gbps = 13.4, r[0].roofline_gbps = 20.0;
-    r[0].ratio = 0.67, r[0].peer_gbps = 4.0, r[0].peer_speedup = 3.35;
+    r[0].median_s = 0.01, r[0].min_s = 0.009, r[0].gbps = 13.4, r[0].roofline_gbps = 26.8;
+    r[0].ratio = 0.5, r[0].run_roofline_gbps = 20.0, r[0].run_ratio = 0.67;
+    r[0].peer_gbps = 4.0, r[0].peer_speedup = 3.35;
     snprintf(r[0].peer, sizeof r[0].peer, "CLBlastSomatcopy");
     snprintf(r[1].op, sizeof r[1].op, "d2s");
     r[1].verdict = BENCH_UNSUPPORTED;
@@ -109,6 +110,9 @@ START_TEST(json_has_header_and_every_field)
     ck_assert_ptr_nonnull(strstr(s, "\"copy_kernel\": 20"));
     ck_assert_ptr_nonnull(strstr(s, "\"nontemporal_copy_kernel_gbps\": 12"));
     ck_assert_ptr_nonnull(strstr(s, "\"cached_s\": null"));
+    ck_assert_ptr_nonnull(strstr(s, "\"ratio_against\": \"paired\""));
+    ck_assert_ptr_nonnull(strstr(s, "\"roofline_gbps\": 26.8, \"ratio\": 0.5, "
+                                    "\"run_roofline_gbps\": 20, \"run_ratio\": 0.67,"));
     for (size_t i = 0; i < NFIELDS; i++) {
         snprintf(key, sizeof key, "\"%s\": ", fields[i]);
         ck_assert_msg(count(s, key) >= 3, "field %s missing from a record", fields[i]);
@@ -158,7 +162,11 @@ START_TEST(csv_lines_have_every_field)
         if (rows == 0) {
             ck_assert_str_eq(cells[4], "[1, 16, 1024, 1024]");
             ck_assert_str_eq(cells[7], "134217728");
-            ck_assert_str_eq(cells[13], "yes");
+            ck_assert_str_eq(cells[11], "26.8");
+            ck_assert_str_eq(cells[12], "0.5");
+            ck_assert_str_eq(cells[13], "20");
+            ck_assert_str_eq(cells[14], "0.67");
+            ck_assert_str_eq(cells[15], "yes");
         }
         if (rows == 1) {
             ck_assert_str_eq(cells[8], "");
@@ -193,6 +201,12 @@ START_TEST(table_shows_cases_and_summary)
 {
     char *s = render(3);
     ck_assert_ptr_nonnull(strstr(s, "roofline (GB/s, read + write)"));
+    ck_assert_ptr_nonnull(strstr(s, "measured just before and just after\nthe case"));
+    /* The row shows the paired roofline and ratio. */
+    ck_assert_ptr_nonnull(strstr(s, "   13.40   26.80   0.50 yes"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "  layout f32   1 cases: ratio to paired roofline median 0.50, lowest 0.50\n"));
+    ck_assert_ptr_nonnull(strstr(s, "  ratio to run-wide roofline, medians: layout f32 0.67\n"));
     ck_assert_ptr_nonnull(strstr(s, "kernel build: cold 1.500 s"));
     ck_assert_ptr_nonnull(strstr(s, "nchw->nhwc C=16"));
     ck_assert_ptr_nonnull(
@@ -208,9 +222,11 @@ START_TEST(markdown_table_has_a_row_per_case)
     ck_assert_ptr_nonnull(strstr(s, "Device: dev \"quoted\""));
     ck_assert_ptr_nonnull(strstr(s, "12.0 at 1.0 MiB, 20.0 at 128.0 MiB"));
     ck_assert_ptr_nonnull(table);
+    ck_assert_ptr_nonnull(strstr(s, "**run ratio** is GB/s over the run-wide"));
     ck_assert_int_eq(count(table, "\n"), 5); /* header, rule, three rows */
     ck_assert_ptr_nonnull(strstr(s, "\n| layout | nchw->nhwc C=16 | nchw->nhwc | f32 | 128.0 |"));
-    ck_assert_ptr_nonnull(strstr(s, "| 0.67 | yes | CLBlastSomatcopy | 3.35x | - | - | - |"));
+    ck_assert_ptr_nonnull(
+        strstr(s, "| 13.40 | 0.50 | 0.67 | yes | CLBlastSomatcopy | 3.35x | - | - | - |"));
     ck_assert_ptr_nonnull(strstr(s, "| unsupported |"));
     ck_assert_ptr_nonnull(strstr(s, "| conv | 64->64\\*4 a\\|b |"));
     free(s);
@@ -230,6 +246,53 @@ START_TEST(roofline_is_the_best_kind_nearest_in_size)
 }
 END_TEST
 
+START_TEST(paired_kind_is_the_better_one_nearest_in_size)
+{
+    bench_header h;
+    bench_record r[3];
+    sample(&h, r);
+    ck_assert_int_eq(bench_roofline_nt_at(&h, 1048576), 1);   /* nt 12 > copy 10 */
+    ck_assert_int_eq(bench_roofline_nt_at(&h, 100000000), 0); /* nt not measured */
+    h.roof[1].nt_gbps = 20.5;
+    ck_assert_int_eq(bench_roofline_nt_at(&h, 100000000), 1);
+    h.roof[0].vec_gbps = 12.5;
+    ck_assert_int_eq(bench_roofline_nt_at(&h, 1048576), 0);
+    ck_assert_ptr_eq(bench_roof_nearest(&h, 3000000), &h.roof[0]);
+    ck_assert_ptr_eq(bench_roof_nearest(&h, 50000000), &h.roof[1]);
+    h.num_roof = 0;
+    ck_assert_ptr_null(bench_roof_nearest(&h, 1));
+    ck_assert_int_eq(bench_roofline_nt_at(&h, 1), 0);
+}
+END_TEST
+
+START_TEST(paired_ratio_uses_the_higher_figure)
+{
+    bench_header h;
+    bench_record r[3];
+    sample(&h, r);
+    r[0].gbps = 10.0;
+    bench_record_pair(&r[0], 40.0, 50.0);
+    ck_assert_double_eq_tol(r[0].roofline_gbps, 50.0, 1e-12);
+    ck_assert_double_eq_tol(r[0].ratio, 0.2, 1e-12);
+    bench_record_pair(&r[0], 50.0, 40.0);
+    ck_assert_double_eq_tol(r[0].roofline_gbps, 50.0, 1e-12);
+    bench_record_pair(&r[0], NAN, 25.0);
+    ck_assert_double_eq_tol(r[0].ratio, 0.4, 1e-12);
+    bench_record_pair(&r[0], 25.0, NAN);
+    ck_assert_double_eq_tol(r[0].ratio, 0.4, 1e-12);
+    ck_assert_str_eq(r[0].note, "");
+    bench_record_pair(&r[0], NAN, NAN);
+    ck_assert(isnan(r[0].roofline_gbps) && isnan(r[0].ratio));
+    ck_assert_str_eq(r[0].note, "no paired roofline");
+    /* The run-wide figure comes from the header and leaves the paired one. */
+    bench_record_pair(&r[0], 40.0, 50.0);
+    bench_record_rate_run(&r[0], &h);
+    ck_assert_double_eq_tol(r[0].run_roofline_gbps, 20.0, 1e-12);
+    ck_assert_double_eq_tol(r[0].run_ratio, 0.5, 1e-12);
+    ck_assert_double_eq_tol(r[0].ratio, 0.2, 1e-12);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bench_report");
@@ -240,6 +303,8 @@ int main(void)
     tcase_add_test(tc, table_shows_cases_and_summary);
     tcase_add_test(tc, markdown_table_has_a_row_per_case);
     tcase_add_test(tc, roofline_is_the_best_kind_nearest_in_size);
+    tcase_add_test(tc, paired_kind_is_the_better_one_nearest_in_size);
+    tcase_add_test(tc, paired_ratio_uses_the_higher_figure);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
