@@ -482,6 +482,377 @@ __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
 }
 
 #ifdef TILE
+#if defined(__clang__)
+/* Interleave and deinterleave of TILE (2..16) streams in chunks of 16
+ * elements per stream, through constant two-input shuffles (clang's
+ * __builtin_shufflevector; the masks are integer constant expressions of
+ * TILE, so the same source serves every factor). Output element f of a
+ * chunk (f = 16 k + p in vector k) comes from stream f % TILE, element
+ * f / TILE; vector k is built by folding in the streams one at a time. */
+typedef VEC_T(16) vec16_t;
+typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) vec16_u;
+#define F_(k, p) (16 * (k) + (p))
+/* Interleave, first step: streams 0 and 1. */
+#define ILF(k, p) (F_(k, p) % TILE == 0 ? F_(k, p) / TILE : F_(k, p) % TILE == 1 ? 16 + F_(k, p) / TILE : -1)
+/* Interleave, step s: keep what is built, fold in stream s. */
+#define ILS(k, p, s) (F_(k, p) % TILE < (s) ? (p) : F_(k, p) % TILE == (s) ? 16 + F_(k, p) / TILE : -1)
+/* Deinterleave: element j of stream t is input element j * TILE + t, in
+ * input vector (j * TILE + t) / 16. */
+#define G_(t, j) ((j) * TILE + (t))
+#define DEF(t, j) (G_(t, j) / 16 == 0 ? G_(t, j) % 16 : G_(t, j) / 16 == 1 ? 16 + G_(t, j) % 16 : -1)
+#define DES(t, j, v) (G_(t, j) / 16 < (v) ? (j) : G_(t, j) / 16 == (v) ? 16 + G_(t, j) % 16 : -1)
+#define M16F(M, k) M(k, 0), M(k, 1), M(k, 2), M(k, 3), M(k, 4), M(k, 5), M(k, 6), M(k, 7), \
+    M(k, 8), M(k, 9), M(k, 10), M(k, 11), M(k, 12), M(k, 13), M(k, 14), M(k, 15)
+#define M16S(M, k, s) M(k, 0, s), M(k, 1, s), M(k, 2, s), M(k, 3, s), M(k, 4, s), M(k, 5, s), \
+    M(k, 6, s), M(k, 7, s), M(k, 8, s), M(k, 9, s), M(k, 10, s), M(k, 11, s), M(k, 12, s),   \
+    M(k, 13, s), M(k, 14, s), M(k, 15, s)
+#if TILE > 2
+#define IL_S2(o, in, k) o = __builtin_shufflevector(o, in[2], M16S(ILS, k, 2))
+#else
+#define IL_S2(o, in, k) (void)0
+#endif
+#if TILE > 3
+#define IL_S3(o, in, k) o = __builtin_shufflevector(o, in[3], M16S(ILS, k, 3))
+#else
+#define IL_S3(o, in, k) (void)0
+#endif
+#if TILE > 4
+#define IL_S4(o, in, k) o = __builtin_shufflevector(o, in[4], M16S(ILS, k, 4))
+#else
+#define IL_S4(o, in, k) (void)0
+#endif
+#if TILE > 5
+#define IL_S5(o, in, k) o = __builtin_shufflevector(o, in[5], M16S(ILS, k, 5))
+#else
+#define IL_S5(o, in, k) (void)0
+#endif
+#if TILE > 6
+#define IL_S6(o, in, k) o = __builtin_shufflevector(o, in[6], M16S(ILS, k, 6))
+#else
+#define IL_S6(o, in, k) (void)0
+#endif
+#if TILE > 7
+#define IL_S7(o, in, k) o = __builtin_shufflevector(o, in[7], M16S(ILS, k, 7))
+#else
+#define IL_S7(o, in, k) (void)0
+#endif
+#if TILE > 8
+#define IL_S8(o, in, k) o = __builtin_shufflevector(o, in[8], M16S(ILS, k, 8))
+#else
+#define IL_S8(o, in, k) (void)0
+#endif
+#if TILE > 9
+#define IL_S9(o, in, k) o = __builtin_shufflevector(o, in[9], M16S(ILS, k, 9))
+#else
+#define IL_S9(o, in, k) (void)0
+#endif
+#if TILE > 10
+#define IL_S10(o, in, k) o = __builtin_shufflevector(o, in[10], M16S(ILS, k, 10))
+#else
+#define IL_S10(o, in, k) (void)0
+#endif
+#if TILE > 11
+#define IL_S11(o, in, k) o = __builtin_shufflevector(o, in[11], M16S(ILS, k, 11))
+#else
+#define IL_S11(o, in, k) (void)0
+#endif
+#if TILE > 12
+#define IL_S12(o, in, k) o = __builtin_shufflevector(o, in[12], M16S(ILS, k, 12))
+#else
+#define IL_S12(o, in, k) (void)0
+#endif
+#if TILE > 13
+#define IL_S13(o, in, k) o = __builtin_shufflevector(o, in[13], M16S(ILS, k, 13))
+#else
+#define IL_S13(o, in, k) (void)0
+#endif
+#if TILE > 14
+#define IL_S14(o, in, k) o = __builtin_shufflevector(o, in[14], M16S(ILS, k, 14))
+#else
+#define IL_S14(o, in, k) (void)0
+#endif
+#if TILE > 15
+#define IL_S15(o, in, k) o = __builtin_shufflevector(o, in[15], M16S(ILS, k, 15))
+#else
+#define IL_S15(o, in, k) (void)0
+#endif
+#if TILE > 2
+#define DE_S2(o, in, t) o = __builtin_shufflevector(o, in[2], M16S(DES, t, 2))
+#else
+#define DE_S2(o, in, t) (void)0
+#endif
+#if TILE > 3
+#define DE_S3(o, in, t) o = __builtin_shufflevector(o, in[3], M16S(DES, t, 3))
+#else
+#define DE_S3(o, in, t) (void)0
+#endif
+#if TILE > 4
+#define DE_S4(o, in, t) o = __builtin_shufflevector(o, in[4], M16S(DES, t, 4))
+#else
+#define DE_S4(o, in, t) (void)0
+#endif
+#if TILE > 5
+#define DE_S5(o, in, t) o = __builtin_shufflevector(o, in[5], M16S(DES, t, 5))
+#else
+#define DE_S5(o, in, t) (void)0
+#endif
+#if TILE > 6
+#define DE_S6(o, in, t) o = __builtin_shufflevector(o, in[6], M16S(DES, t, 6))
+#else
+#define DE_S6(o, in, t) (void)0
+#endif
+#if TILE > 7
+#define DE_S7(o, in, t) o = __builtin_shufflevector(o, in[7], M16S(DES, t, 7))
+#else
+#define DE_S7(o, in, t) (void)0
+#endif
+#if TILE > 8
+#define DE_S8(o, in, t) o = __builtin_shufflevector(o, in[8], M16S(DES, t, 8))
+#else
+#define DE_S8(o, in, t) (void)0
+#endif
+#if TILE > 9
+#define DE_S9(o, in, t) o = __builtin_shufflevector(o, in[9], M16S(DES, t, 9))
+#else
+#define DE_S9(o, in, t) (void)0
+#endif
+#if TILE > 10
+#define DE_S10(o, in, t) o = __builtin_shufflevector(o, in[10], M16S(DES, t, 10))
+#else
+#define DE_S10(o, in, t) (void)0
+#endif
+#if TILE > 11
+#define DE_S11(o, in, t) o = __builtin_shufflevector(o, in[11], M16S(DES, t, 11))
+#else
+#define DE_S11(o, in, t) (void)0
+#endif
+#if TILE > 12
+#define DE_S12(o, in, t) o = __builtin_shufflevector(o, in[12], M16S(DES, t, 12))
+#else
+#define DE_S12(o, in, t) (void)0
+#endif
+#if TILE > 13
+#define DE_S13(o, in, t) o = __builtin_shufflevector(o, in[13], M16S(DES, t, 13))
+#else
+#define DE_S13(o, in, t) (void)0
+#endif
+#if TILE > 14
+#define DE_S14(o, in, t) o = __builtin_shufflevector(o, in[14], M16S(DES, t, 14))
+#else
+#define DE_S14(o, in, t) (void)0
+#endif
+#if TILE > 15
+#define DE_S15(o, in, t) o = __builtin_shufflevector(o, in[15], M16S(DES, t, 15))
+#else
+#define DE_S15(o, in, t) (void)0
+#endif
+/* Output vector k of an interleave of in[0..TILE-1]. */
+#define IL_VEC(o, in, k)                                                            \
+    do {                                                                           \
+        o = __builtin_shufflevector(in[0], in[1], M16F(ILF, k));                    \
+        IL_S2(o, in, k); IL_S3(o, in, k); IL_S4(o, in, k); IL_S5(o, in, k);         \
+        IL_S6(o, in, k); IL_S7(o, in, k); IL_S8(o, in, k); IL_S9(o, in, k);         \
+        IL_S10(o, in, k); IL_S11(o, in, k); IL_S12(o, in, k); IL_S13(o, in, k);     \
+        IL_S14(o, in, k); IL_S15(o, in, k);                                         \
+    } while (0)
+/* Stream t of a deinterleave of in[0..TILE-1]. */
+#define DE_VEC(o, in, t)                                                            \
+    do {                                                                           \
+        o = __builtin_shufflevector(in[0], in[1], M16F(DEF, t));                    \
+        DE_S2(o, in, t); DE_S3(o, in, t); DE_S4(o, in, t); DE_S5(o, in, t);         \
+        DE_S6(o, in, t); DE_S7(o, in, t); DE_S8(o, in, t); DE_S9(o, in, t);         \
+        DE_S10(o, in, t); DE_S11(o, in, t); DE_S12(o, in, t); DE_S13(o, in, t);     \
+        DE_S14(o, in, t); DE_S15(o, in, t);                                         \
+    } while (0)
+/* Store a 16-element vector, non-temporally when asked (p then aligned). */
+static inline void store16(vec16_t v, __global elem_t *p, int nt)
+{
+#if NT
+    if (nt) {
+        __builtin_nontemporal_store(v, (__global vec16_t *)p);
+        return;
+    }
+#endif
+    (void)nt;
+    *(__global vec16_u *)p = v;
+}
+
+/* Interleave (nb == da == TILE): a strip of A indices, 16 at a time: TILE
+ * stream vectors in, TILE consecutive dst vectors out. */
+__kernel void interleave(TRANSPOSE_ARGS)
+{
+    idx_t a0 = (idx_t)get_global_id(0) * len, so = src_off, dof = dst_off, ae, af;
+    int nt;
+    if (a0 >= na)
+        return;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    ae = min(a0 + len, na), af = a0 + (ae - a0) / 16 * 16;
+    nt = NT && ((ulong)(dst + dof + a0 * TILE)) % (16 * ELEM_SIZE) == 0;
+    for (idx_t a = a0; a < af; a += 16) {
+        vec16_t in[TILE > 1 ? TILE : 2], o;
+#pragma unroll
+        for (int t = 0; t < TILE; t++)
+            in[t] = *(__global const vec16_u *)(src + so + t * sb + a);
+        __global elem_t *d = dst + dof + a * TILE;
+#if TILE > 0
+        IL_VEC(o, in, 0);
+        store16(o, d + 0, nt);
+#endif
+#if TILE > 1
+        IL_VEC(o, in, 1);
+        store16(o, d + 16, nt);
+#endif
+#if TILE > 2
+        IL_VEC(o, in, 2);
+        store16(o, d + 32, nt);
+#endif
+#if TILE > 3
+        IL_VEC(o, in, 3);
+        store16(o, d + 48, nt);
+#endif
+#if TILE > 4
+        IL_VEC(o, in, 4);
+        store16(o, d + 64, nt);
+#endif
+#if TILE > 5
+        IL_VEC(o, in, 5);
+        store16(o, d + 80, nt);
+#endif
+#if TILE > 6
+        IL_VEC(o, in, 6);
+        store16(o, d + 96, nt);
+#endif
+#if TILE > 7
+        IL_VEC(o, in, 7);
+        store16(o, d + 112, nt);
+#endif
+#if TILE > 8
+        IL_VEC(o, in, 8);
+        store16(o, d + 128, nt);
+#endif
+#if TILE > 9
+        IL_VEC(o, in, 9);
+        store16(o, d + 144, nt);
+#endif
+#if TILE > 10
+        IL_VEC(o, in, 10);
+        store16(o, d + 160, nt);
+#endif
+#if TILE > 11
+        IL_VEC(o, in, 11);
+        store16(o, d + 176, nt);
+#endif
+#if TILE > 12
+        IL_VEC(o, in, 12);
+        store16(o, d + 192, nt);
+#endif
+#if TILE > 13
+        IL_VEC(o, in, 13);
+        store16(o, d + 208, nt);
+#endif
+#if TILE > 14
+        IL_VEC(o, in, 14);
+        store16(o, d + 224, nt);
+#endif
+#if TILE > 15
+        IL_VEC(o, in, 15);
+        store16(o, d + 240, nt);
+#endif
+    }
+    for (idx_t a = af; a < ae; a++)
+#pragma unroll
+        for (idx_t t = 0; t < TILE; t++)
+            dst[dof + a * TILE + t] = src[so + t * sb + a];
+}
+
+/* Deinterleave (na == sb == TILE): a strip of B indices, 16 at a time: TILE
+ * consecutive src vectors in, one vector to each of the TILE dst planes. */
+__kernel void deinterleave(TRANSPOSE_ARGS)
+{
+    idx_t b0 = (idx_t)get_global_id(0) * len, so = src_off, dof = dst_off, be, bf;
+    int nt;
+    if (b0 >= nb)
+        return;
+    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    be = min(b0 + len, nb), bf = b0 + (be - b0) / 16 * 16;
+    nt = NT && da % 16 == 0 && ((ulong)(dst + dof + b0)) % (16 * ELEM_SIZE) == 0;
+    for (idx_t b = b0; b < bf; b += 16) {
+        vec16_t in[TILE > 1 ? TILE : 2], o;
+        __global const elem_t *s = src + so + b * TILE;
+#pragma unroll
+        for (int k = 0; k < TILE; k++)
+            in[k] = *(__global const vec16_u *)(s + 16 * k);
+#if TILE > 0
+        DE_VEC(o, in, 0);
+        store16(o, dst + dof + 0 * da + b, nt);
+#endif
+#if TILE > 1
+        DE_VEC(o, in, 1);
+        store16(o, dst + dof + 1 * da + b, nt);
+#endif
+#if TILE > 2
+        DE_VEC(o, in, 2);
+        store16(o, dst + dof + 2 * da + b, nt);
+#endif
+#if TILE > 3
+        DE_VEC(o, in, 3);
+        store16(o, dst + dof + 3 * da + b, nt);
+#endif
+#if TILE > 4
+        DE_VEC(o, in, 4);
+        store16(o, dst + dof + 4 * da + b, nt);
+#endif
+#if TILE > 5
+        DE_VEC(o, in, 5);
+        store16(o, dst + dof + 5 * da + b, nt);
+#endif
+#if TILE > 6
+        DE_VEC(o, in, 6);
+        store16(o, dst + dof + 6 * da + b, nt);
+#endif
+#if TILE > 7
+        DE_VEC(o, in, 7);
+        store16(o, dst + dof + 7 * da + b, nt);
+#endif
+#if TILE > 8
+        DE_VEC(o, in, 8);
+        store16(o, dst + dof + 8 * da + b, nt);
+#endif
+#if TILE > 9
+        DE_VEC(o, in, 9);
+        store16(o, dst + dof + 9 * da + b, nt);
+#endif
+#if TILE > 10
+        DE_VEC(o, in, 10);
+        store16(o, dst + dof + 10 * da + b, nt);
+#endif
+#if TILE > 11
+        DE_VEC(o, in, 11);
+        store16(o, dst + dof + 11 * da + b, nt);
+#endif
+#if TILE > 12
+        DE_VEC(o, in, 12);
+        store16(o, dst + dof + 12 * da + b, nt);
+#endif
+#if TILE > 13
+        DE_VEC(o, in, 13);
+        store16(o, dst + dof + 13 * da + b, nt);
+#endif
+#if TILE > 14
+        DE_VEC(o, in, 14);
+        store16(o, dst + dof + 14 * da + b, nt);
+#endif
+#if TILE > 15
+        DE_VEC(o, in, 15);
+        store16(o, dst + dof + 15 * da + b, nt);
+#endif
+    }
+    for (idx_t b = bf; b < be; b++)
+#pragma unroll
+        for (idx_t t = 0; t < TILE; t++)
+            dst[dof + t * da + b] = src[so + b * TILE + t];
+}
+#else
 /* Interleave (nb == da == TILE, 2..16): a strip of A indices, each reading
  * TILE planes and writing TILE consecutive dst elements; the constant factor
  * lets the compiler turn the stores into shuffles and full vector stores. */
@@ -512,4 +883,5 @@ __kernel void deinterleave(TRANSPOSE_ARGS)
         for (idx_t t = 0; t < TILE; t++)
             dst[dof + t * da + b] = src[so + b * TILE + t];
 }
+#endif
 #endif

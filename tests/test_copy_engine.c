@@ -304,6 +304,32 @@ START_TEST(interleave_kernels)
 }
 END_TEST
 
+/* The shuffle interleave and deinterleave (16 elements per stream at a time,
+ * masks built from the factor) at factors 2..16, 1- and 4-byte elements on
+ * eight factors, 2- and 8-byte on three, with a partial last chunk (H x W =
+ * 185) and a batch; then past the non-temporal threshold with aligned rows. */
+START_TEST(interleave_factors)
+{
+    static const int factors[] = {2, 3, 4, 5, 7, 8, 11, 16};
+    static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
+    const int64_t rgb[4] = {1, 3, 1024, 1024}, quad[4] = {1, 4, 2048, 1100};
+    cls_context *ctx = tu_context();
+    for (int i = 0; i < 4; i++)
+        for (size_t f = 0; f < sizeof factors / sizeof factors[0]; f++) {
+            if ((dtypes[i] == CLS_F16 || dtypes[i] == CLS_F64) && factors[f] != 2 &&
+                factors[f] != 3 && factors[f] != 16)
+                continue;
+            check_nchw(ctx, dtypes[i], 2, factors[f], 5, 37, 1, 1, CLS__COPY_INTERLEAVE);
+            check_nchw(ctx, dtypes[i], 2, factors[f], 5, 37, 0, 0, CLS__COPY_DEINTERLEAVE);
+        }
+    check(ctx, CLS_F32, 4, rgb, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_INTERLEAVE, 1);
+    check(ctx, CLS_F32, 4, rgb, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
+    check(ctx, CLS_U8, 4, quad, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_INTERLEAVE, 1);
+    check(ctx, CLS_U8, 4, quad, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(sixty_four_bit_indices)
 {
     static const cls__copy_kernel kernels[] = {CLS__COPY_GENERIC, CLS__COPY_REG,
@@ -390,6 +416,7 @@ int main(void)
     tcase_add_test(tc, reg_transpose_bytes);
     tcase_add_test(tc, reg_transpose_large);
     tcase_add_test(tc, reg_transpose_tiles);
+    tcase_add_test(tc, interleave_factors);
     tcase_add_test(tc, reg_transpose_large_narrow);
     tcase_add_test(tc, interleave_kernels);
     tcase_add_test(tc, sixty_four_bit_indices);
