@@ -163,13 +163,11 @@ typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
 #define BLOCK_A 8
 #define BLOCK_B 16
 typedef uint8 __attribute__((aligned(4))) elem8_u;
-/* One 8 (A) x 16 (B) block as two 8 x 8 transposes; each dst row gets its 16
- * elements (one 64-byte line) in one store, non-temporal when nt. */
-static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                              int nt)
+/* One 8 (A) x 16 (B) block as two 8 x 8 transposes: dst row j's 16
+ * elements (one 64-byte line) in out[j]. */
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 {
     elem8_t x[8], y[8];
-    (void)nt;
 #pragma unroll
     for (int i = 0; i < 8; i++) {
         x[i] = *(__global const elem8_u *)(s + i * sb);
@@ -180,16 +178,8 @@ static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_
     TRANSPOSE_8X8(x);
     TRANSPOSE_8X8(y);
 #pragma unroll
-    for (int j = 0; j < 8; j++) {
-        elem16_t v = (elem16_t)(x[j], y[j]);
-#if NT
-        if (nt) {
-            __builtin_nontemporal_store(v, (__global elem16_t *)(d + j * da));
-            continue;
-        }
-#endif
-        *(__global elem16_u *)(d + j * da) = v;
-    }
+    for (int j = 0; j < 8; j++)
+        out[j] = (uint16)(x[j], y[j]);
 }
 #elif ELEM_SIZE == 2
 #define BLOCK_A 16
@@ -243,29 +233,18 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
     }
 }
 
-/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, so each of the 16
- * dst rows gets 32 elements (one 64-byte line) in one store, non-temporal
- * when nt. */
+/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
+ * elements (one 64-byte line) in out[j]. */
 #define BLOCK_B 32
-static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                              int nt)
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 {
     elem8_t x0[8], y0[8], x1[8], y1[8];
-    (void)nt;
     HALF_16X16(s, sb, x0, y0);
     HALF_16X16(s + 16 * sb, sb, x1, y1);
 #pragma unroll
     for (int j = 0; j < 8; j++) {
-        uint16 lo = (uint16)(x0[j], x1[j]), hi = (uint16)(y0[j], y1[j]);
-#if NT
-        if (nt) {
-            __builtin_nontemporal_store(lo, (__global uint16 *)(d + j * da));
-            __builtin_nontemporal_store(hi, (__global uint16 *)(d + (j + 8) * da));
-            continue;
-        }
-#endif
-        *(__global line_u *)(d + j * da) = lo;
-        *(__global line_u *)(d + (j + 8) * da) = hi;
+        out[j] = (uint16)(x0[j], x1[j]);
+        out[j + 8] = (uint16)(y0[j], y1[j]);
     }
 }
 #else
@@ -332,34 +311,42 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
     }
 }
 
-/* One 16 (A) x 64 (B) block: four 16 x 16 quarters along B, so each of the
- * 16 dst rows gets 64 bytes (one line) in one store, non-temporal when nt. */
+/* One 16 (A) x 64 (B) block: four 16 x 16 quarters along B, dst row j's
+ * 64 bytes (one line) in out[j]. */
 #define BLOCK_B 64
-static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                              int nt)
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 {
     elem8_t x0[8], x1[8], x2[8], x3[8];
-    (void)nt;
     QUAD_16X16(s, sb, x0);
     QUAD_16X16(s + 16 * sb, sb, x1);
     QUAD_16X16(s + 32 * sb, sb, x2);
     QUAD_16X16(s + 48 * sb, sb, x3);
 #pragma unroll
     for (int j = 0; j < 8; j++) {
-        uint16 lo = (uint16)(x0[j].lo, x1[j].lo, x2[j].lo, x3[j].lo);
-        uint16 hi = (uint16)(x0[j].hi, x1[j].hi, x2[j].hi, x3[j].hi);
-#if NT
-        if (nt) {
-            __builtin_nontemporal_store(lo, (__global uint16 *)(d + j * da));
-            __builtin_nontemporal_store(hi, (__global uint16 *)(d + (j + 8) * da));
-            continue;
-        }
-#endif
-        *(__global line_u *)(d + j * da) = lo;
-        *(__global line_u *)(d + (j + 8) * da) = hi;
+        out[j] = (uint16)(x0[j].lo, x1[j].lo, x2[j].lo, x3[j].lo);
+        out[j + 8] = (uint16)(x0[j].hi, x1[j].hi, x2[j].hi, x3[j].hi);
     }
 }
 #endif
+
+/* A block's BLOCK_A dst lines, stored non-temporally when nt (every line
+ * aligned), else plainly. */
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    uint16 out[BLOCK_A];
+    block_rows(s, sb, out);
+#pragma unroll
+    for (int j = 0; j < BLOCK_A; j++) {
+#if NT
+        if (nt) {
+            __builtin_nontemporal_store(out[j], (__global uint16 *)(d + j * da));
+            continue;
+        }
+#endif
+        *(__global line_u *)(d + j * da) = out[j];
+    }
+}
 #else
 #define BLOCK_A 8
 #define BLOCK_B 16
@@ -392,6 +379,67 @@ static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_
 #define block_narrow(s, sb, d, da) block_line(s, sb, d, da, 0)
 #endif
 
+#if NT && ELEM_SIZE <= 4
+/* Rows whose lines do not align (a dst row pitch that is not a multiple of
+ * 64 bytes) still get whole-line non-temporal stores in the tiled walk: a
+ * row's consecutive block outputs are contiguous, so each aligned line is
+ * the tail of one output and the head of the next (a funnel through a
+ * private pair), and only the partial lines at a tile's two ends are stored
+ * plainly, element by element. */
+typedef uint16 __attribute__((aligned(1))) line_p;
+
+/* Bytes [from, to) of v, as elements, to p[0 ..]. */
+static inline void store_part(uint16 v, uint from, uint to, __global elem_t *p)
+{
+    union {
+        uint16 v;
+        elem_t e[64 / ELEM_SIZE];
+    } u;
+    u.v = v;
+    for (uint k = from / ELEM_SIZE; k < to / ELEM_SIZE; k++)
+        p[k - from / ELEM_SIZE] = u.e[k];
+}
+
+/* The 64 bytes starting m bytes before the end of lo, in lo ++ hi. */
+static inline uint16 funnel(uint16 lo, uint16 hi, uint m)
+{
+    union {
+        uint16 v[2];
+        uchar c[128];
+    } u;
+    u.v[0] = lo, u.v[1] = hi;
+    return *(const line_p *)(u.c + 64 - m);
+}
+
+/* One block in the walk of unaligned rows: row j's output starts m[j] bytes
+ * into a line. The first block of a tile stores its head part plainly; later
+ * ones complete the line the previous output began; carry keeps each row's
+ * last output for the next block (and the tile's tail). */
+static inline void block_shifted(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                 idx_t da, int first, uint16 *carry, const uint *m)
+{
+    uint16 out[BLOCK_A];
+    block_rows(s, sb, out);
+#pragma unroll
+    for (int j = 0; j < BLOCK_A; j++) {
+        __global elem_t *p = d + j * da;
+        if (m[j] == 0) {
+            __builtin_nontemporal_store(out[j], (__global uint16 *)p);
+            continue;
+        }
+        if (first)
+            store_part(out[j], 0, 64 - m[j], p);
+        else
+            __builtin_nontemporal_store(funnel(carry[j], out[j], m[j]),
+                                        (__global uint16 *)(p - m[j] / ELEM_SIZE));
+        carry[j] = out[j];
+    }
+}
+#define SHIFTED 1
+#else
+#define SHIFTED 0
+#endif
+
 /* Prefetch the line holding *p into the cache (x86; elsewhere a hint the
  * compiler may drop). */
 #if defined(__x86_64__)
@@ -413,7 +461,8 @@ static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_
  *   dst row grows by `tile` elements in a row), and while one tile is
  *   transposed the next tile's src lines are prefetched, spread over its
  *   blocks: the loads then find their lines cached instead of waiting on
- *   memory one stream at a time.
+ *   memory one stream at a time. Unaligned dst rows go through
+ *   block_shifted, so their lines too are stored whole and non-temporally.
  * The edges use bounds-checked loops. */
 __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
 {
@@ -462,15 +511,37 @@ __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
             idx_t blocks = (af - a0) / BLOCK_A * ((tf - t0) / BLOCK_B);
             idx_t per = blocks ? (lines + blocks - 1) / blocks : 0, pc = 0, k = 0;
             __global const elem_t *row = s + t1 * sb + a0;
-            for (idx_t a = a0; a < af; a += BLOCK_A)
+            for (idx_t a = a0; a < af; a += BLOCK_A) {
+#if SHIFTED
+                uint16 carry[BLOCK_A];
+                uint m[BLOCK_A];
+                if (!nt)
+                    for (int j = 0; j < BLOCK_A; j++)
+                        m[j] = (uint)((ulong)(dst + dof + (a + j) * da + t0) % 64);
+#endif
                 for (idx_t b = t0; b < tf; b += BLOCK_B) {
                     for (idx_t i = 0; i < per && k < lines; i++, k++) {
                         PREFETCH(row + pc * (64 / ELEM_SIZE));
                         if (++pc == row_lines)
                             pc = 0, row += sb;
                     }
+#if SHIFTED
+                    if (!nt) {
+                        block_shifted(s + b * sb + a, sb, dst + dof + a * da + b, da, b == t0,
+                                      carry, m);
+                        continue;
+                    }
+#endif
                     block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
                 }
+#if SHIFTED
+                if (!nt && tf > t0)
+                    for (int j = 0; j < BLOCK_A; j++)
+                        if (m[j])
+                            store_part(carry[j], 64 - m[j], 64,
+                                       dst + dof + (a + j) * da + tf - m[j] / ELEM_SIZE);
+#endif
+            }
             for (idx_t a = a0; a < af; a++)
                 for (idx_t b = tf; b < t1; b++)
                     dst[dof + a * da + b] = s[b * sb + a];

@@ -272,6 +272,27 @@ START_TEST(reg_transpose_large_narrow)
 }
 END_TEST
 
+/* The tiled walk into dst rows whose pitch is not a multiple of a line, past
+ * the non-temporal threshold: each row starts at its own offset within a
+ * line, so lines are assembled across consecutive blocks (funnel), with
+ * plain partial lines at every tile's ends; also a dst offset of 3
+ * elements and a src row pitch padded by 5. */
+START_TEST(reg_transpose_unaligned_rows)
+{
+    static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
+    const int64_t f16[4] = {1, 64, 257, 259}, f32[4] = {1, 37, 250, 230};
+    const int64_t u8[4] = {1, 100, 300, 290}, big[4] = {1, 200, 150, 71};
+    cls_context *ctx = tu_context();
+    check(ctx, CLS_F16, 4, f16, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_F16, 4, f16, nhwc, 5, 0, nchw, 0, 3, CLS__COPY_REG, 1);
+    check(ctx, CLS_F32, 4, f32, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_F32, 4, big, nhwc, 0, 0, nchw, 0, 3, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, u8, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, u8, nhwc, 5, 2, nchw, 0, 3, CLS__COPY_REG, 1);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* Tensors past the non-temporal threshold (8 MiB), 4-byte elements: line
  * aligned dst rows (non-temporal stores) on both work-item orders, and an
  * odd square transpose whose rows are not aligned (plain stores). */
@@ -418,6 +439,7 @@ int main(void)
     tcase_add_test(tc, reg_transpose_tiles);
     tcase_add_test(tc, interleave_factors);
     tcase_add_test(tc, reg_transpose_large_narrow);
+    tcase_add_test(tc, reg_transpose_unaligned_rows);
     tcase_add_test(tc, interleave_kernels);
     tcase_add_test(tc, sixty_four_bit_indices);
     tcase_add_test(tc, every_rank_every_kernel);
