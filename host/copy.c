@@ -184,11 +184,13 @@ static uint64_t reg_block_b(size_t es)
  * tiles of that many rows, prefetching the next). Measured on PoCL (AVX2,
  * two cores; see the layout issue):
  * - short src rows (A at most 1 KiB, at least 64 B, and B long, as in
- *   NHWC -> NCHW): the whole A range, B walked in tiles of 128 rows (64 when
- *   a row is over 256 bytes) with the next tile prefetched, 4096 rows per
- *   work-item (fewer when that leaves under 64 work-items). Against the
- *   untiled walk: fp32 C = 64 0.57 -> 0.83 of the copy roofline, C = 16
- *   0.89 -> 0.98, C = 256 0.68 -> 0.77, fp16 C = 64 0.63 -> 0.88.
+ *   NHWC -> NCHW): the whole A range, B walked in tiles of 512 dst bytes
+ *   per row (fewer when a tile's src would pass 64 KiB) with the next tile
+ *   prefetched, 4096 rows per work-item (fewer when that leaves under 64
+ *   work-items). Against the untiled walk: fp32 C = 64 0.57 -> 0.83 of the
+ *   copy roofline, C = 16 0.89 -> 0.98, C = 256 0.68 -> 0.77, fp16 C = 64
+ *   0.63 -> 0.88; tiles of 512 bytes rather than 128 or 64 rows: fp16
+ *   C = 256 0.20 -> 0.27 (unaligned rows), u8 C = 256 0.39 -> 0.46.
  * - otherwise (long src rows, short B): one band of B blocks per work-item,
  *   walked along 1024 A elements, so each work-item reads a few src streams
  *   and neighbouring work-items write neighbouring lines of the same dst
@@ -201,10 +203,11 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
     *tile = 0;
     if (nb > 256 && row_bytes < 4096 && a_bytes >= 64 && a_bytes <= 1024) {
         *b_first = 0;
+        /* Tiles of 512 dst bytes per row, at most 64 KiB of src. */
         *lena = (na + 7) / 8 * 8;
-        *tile = a_bytes <= 256 ? 128 : 64;
-        if (*tile < bb)
-            *tile = bb;
+        *tile = 512 / p->es;
+        while (*tile > bb && *tile * a_bytes > 65536)
+            *tile /= 2;
         *lenb = 4096;
         while (*lenb > *tile && ((nb + *lenb - 1) / *lenb) * batch < 64)
             *lenb /= 2;
