@@ -1,5 +1,5 @@
-/* Depth-to-space cases: r in {2, 3, 4}, DCR and CRD, NCHW and NHWC; narrow dtypes; a 64 KiB latency
- * case. */
+/* Depth-to-space and space-to-depth cases: r in {2, 3, 4}, DCR and CRD, NCHW and NHWC; narrow
+ * dtypes; a 64 KiB latency case. */
 #include <math.h>
 #include <string.h>
 
@@ -100,17 +100,16 @@ static int plan_dtype(bench *b, cls_dtype dt, int64_t elems)
 {
     int all = dt == CLS_F32 || b->opts.level == BENCH_FULL || b->opts.dtypes != 0;
     int full = b->opts.level == BENCH_FULL, rc = 0;
-    for (int r = 2; r <= (full ? 8 : 4); r += (r == 4 ? 4 : 1))
-        for (int mode = CLS_DCR; mode <= CLS_CRD; mode++)
-            for (int last = 0; last <= 1; last++)
-                if (all || (r == 2 && mode == CLS_DCR))
-                    rc |= plan_one(b, dt, elems, r, (cls_d2s_mode)mode, last, last, 0);
+    /* Depth-to-space, then its inverse on the same grid. */
+    for (int s2d = 0; s2d <= 1; s2d++)
+        for (int r = 2; r <= (full ? 8 : 4); r += (r == 4 ? 4 : 1))
+            for (int mode = CLS_DCR; mode <= CLS_CRD; mode++)
+                for (int last = 0; last <= 1; last++)
+                    if (all || (r == 2 && mode == CLS_DCR))
+                        rc |= plan_one(b, dt, elems, r, (cls_d2s_mode)mode, last, last, s2d);
     if (full) {
         rc |= plan_one(b, dt, elems, 2, CLS_DCR, 0, 1, 0);
         rc |= plan_one(b, dt, elems, 2, CLS_CRD, 1, 0, 0);
-        for (int mode = CLS_DCR; mode <= CLS_CRD; mode++)
-            for (int last = 0; last <= 1; last++)
-                rc |= plan_one(b, dt, elems, 2, (cls_d2s_mode)mode, last, last, 1);
     }
     return rc;
 }
