@@ -23,6 +23,8 @@ typedef uint16 elem16_t;
 #else
 typedef ulong16 elem16_t;
 #endif
+/* The same vector, element aligned (a single unaligned vector access). */
+typedef elem16_t __attribute__((aligned(ELEM_SIZE))) elem16_u;
 
 /* Offsets of row index `rem` split over the n outer dims (sizes, src and
  * dst strides). */
@@ -92,9 +94,23 @@ __kernel void copy_run_packed(STRIP_ARGS, idx_t run)
 {
     idx_t so = src_off, dof = dst_off;
     idx_t n = strip(inner, len, rows, nouter, osz, oss, ods, sis, dis, &so, &dof);
-    for (idx_t r = 0; r < n; r++)
-        for (idx_t t = 0; t < run; t++)
-            dst[dof + r * dis + t] = src[so + r * sis + t];
+    for (idx_t r = 0; r < n; r++) {
+        __global const elem_t *s = src + so + r * sis;
+        __global elem_t *d = dst + dof + r * dis;
+        idx_t t = 0;
+        /* Whole 16-element vectors (non-temporal where the dst one is
+         * aligned), then the rest. */
+#if NT
+        if ((((ulong)d) & (sizeof(elem16_t) - 1)) == 0)
+            for (; t + 16 <= run; t += 16)
+                __builtin_nontemporal_store(*(__global const elem16_u *)(s + t),
+                                            (__global elem16_t *)(d + t));
+#endif
+        for (; t + 16 <= run; t += 16)
+            *(__global elem16_u *)(d + t) = *(__global const elem16_u *)(s + t);
+        for (; t < run; t++)
+            d[t] = s[t];
+    }
 }
 
 /* Zero every element of a strided view (blocked-format channel padding):

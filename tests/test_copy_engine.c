@@ -132,6 +132,15 @@ START_TEST(automatic_choice_by_shape_and_device)
     ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_RUN_PACKED);
     s.strides[1] = 2;
     ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_GENERIC);
+    /* Runs shorter than a strip (4 KiB) go several to a work-item on CPUs. */
+    sizes[1] = 500;
+    s = cls_tensor_contiguous(NULL, 0, CLS_F32, 2, sizes), d = s;
+    s.strides[0] = 501;
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), gpu ? CLS__COPY_RUN : CLS__COPY_RUN_PACKED);
+    sizes[1] = 1100;
+    s = cls_tensor_contiguous(NULL, 0, CLS_F32, 2, sizes), d = s;
+    s.strides[0] = 1101;
+    ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_RUN);
     s = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 3, 32, 32);
     d = cls_tensor_nhwc(NULL, 0, CLS_F32, 2, 3, 32, 32);
     ck_assert_int_eq(cls__copy_choose(ctx, &s, &d), CLS__COPY_INTERLEAVE);
@@ -161,6 +170,13 @@ START_TEST(run_kernels)
         check(ctx, dtypes[i], 2, rows, rm, 7, 3, rm, 2, 1, CLS__COPY_RUN_PACKED, 1);
         check(ctx, dtypes[i], 3, shortr, rm, 2, 1, rm, 1, 0, CLS__COPY_RUN_PACKED, 1);
         check(ctx, dtypes[i], 1, flat, rm, 0, 5, rm, 0, 2, CLS__COPY_RUN_PACKED, 1);
+    }
+    /* Past the non-temporal threshold: 112-element runs into line-aligned
+     * dst rows (whole vectors stored non-temporally) and into unaligned ones. */
+    {
+        const int64_t big[2] = {20000, 112};
+        check(ctx, CLS_F32, 2, big, rm, 3, 1, rm, 16, 0, CLS__COPY_RUN_PACKED, 1);
+        check(ctx, CLS_F32, 2, big, rm, 3, 1, rm, 5, 3, CLS__COPY_RUN_PACKED, 1);
     }
     cls_context_destroy(ctx);
 }
