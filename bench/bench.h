@@ -270,8 +270,10 @@ cls_status bench_roofline(bench *b, int again);
 cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps);
 /* Release the roofline's copy buffers (at the end of the run). */
 void bench_roofline_release(bench *b);
-/* Enqueue-to-completion host time of an empty kernel (median), seconds. */
-cls_status bench_empty_kernel_latency(bench *b, double *median_s);
+/* Enqueue-to-completion host times (medians, seconds) of fn and of an empty
+ * kernel, timed alternately so that both see the same load. */
+cls_status bench_latency_pair(bench *b, bench_enqueue_fn fn, void *arg, double *op_s,
+                              double *empty_s);
 
 /* ---- kernel build time (buildtime.c) ---- */
 /* Child mode: build the library's kernels in a fresh context, print the time. */

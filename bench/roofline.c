@@ -221,19 +221,50 @@ static cls_status empty_enqueue(void *p, cl_event *ev)
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "roofline_empty");
 }
 
-cls_status bench_empty_kernel_latency(bench *b, double *median_s)
+/* One host-clock iteration of fn: enqueue, finish. */
+static double wall_once(bench *b, bench_enqueue_fn fn, void *arg, cls_status *st)
+{
+    double t0 = bench_now();
+    *st = fn(arg, NULL);
+    if (*st == CLS_OK && clFinish(b->queue) != CL_SUCCESS)
+        *st = cls__fail(CLS_ERR_OPENCL, "clFinish failed");
+    return bench_now() - t0;
+}
+
+cls_status bench_latency_pair(bench *b, bench_enqueue_fn fn, void *arg, double *op_s,
+                              double *empty_s)
 {
     roof_arg a = {b, NULL, NULL, NULL, 0, 16};
-    bench_timing t;
+    double one, *ops = NULL, *empties = NULL, min;
     cls_status st = cls__kernel_get(b->ctx, "roofline", "", "roofline_empty", &a.kernel);
-    *median_s = NAN;
+    int n;
+    *op_s = *empty_s = NAN;
     if (st != CLS_OK)
         return st;
     a.src = bench_buffer(b, 64, NULL);
     if (!a.src)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "empty kernel: no buffer");
-    st = bench_time(b->queue, empty_enqueue, &a, 0, b->opts.min_time, &t);
+    /* Warm both, calibrate on the pair, then alternate. */
+    wall_once(b, empty_enqueue, &a, &st);
+    if (st == CLS_OK)
+        wall_once(b, fn, arg, &st);
+    one = st == CLS_OK ? wall_once(b, fn, arg, &st) + wall_once(b, empty_enqueue, &a, &st) : 0;
+    n = bench_calibrate(one, b->opts.min_time, 21, 2001);
+    ops = calloc((size_t)n, sizeof *ops);
+    empties = calloc((size_t)n, sizeof *empties);
+    if (!ops || !empties)
+        st = CLS_ERR_OUT_OF_MEMORY;
+    for (int i = 0; i < n && st == CLS_OK; i++) {
+        empties[i] = wall_once(b, empty_enqueue, &a, &st);
+        if (st == CLS_OK)
+            ops[i] = wall_once(b, fn, arg, &st);
+    }
+    if (st == CLS_OK) {
+        bench_stats(ops, n, op_s, &min);
+        bench_stats(empties, n, empty_s, &min);
+    }
+    free(ops);
+    free(empties);
     clReleaseMemObject(a.src);
-    *median_s = t.median_s;
     return st;
 }
