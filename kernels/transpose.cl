@@ -226,6 +226,20 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
 {
     elem8_t x[8], y[8];
     HALF_16X16(s, sb, x, y);
+#if NT
+    /* Rows of exactly 16 elements: the block's 16 rows are 512 contiguous
+     * bytes, stored as 8 whole lines (the caller checked the alignment). */
+    if (da == 16 && ((ulong)d) % 64 == 0) {
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            __builtin_nontemporal_store((uint16)(x[2 * k], x[2 * k + 1]),
+                                        (__global uint16 *)(d + 32 * k));
+            __builtin_nontemporal_store((uint16)(y[2 * k], y[2 * k + 1]),
+                                        (__global uint16 *)(d + 128 + 32 * k));
+        }
+        return;
+    }
+#endif
 #pragma unroll
     for (int j = 0; j < 8; j++) {
         *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
@@ -304,6 +318,22 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
 {
     elem8_t x[8];
     QUAD_16X16(s, sb, x);
+#if NT
+    /* Rows of exactly 16 bytes: the block's 16 rows are 256 contiguous
+     * bytes, stored as 4 whole lines. */
+    if (da == 16 && ((ulong)d) % 64 == 0) {
+#pragma unroll
+        for (int k = 0; k < 2; k++) {
+            __builtin_nontemporal_store(
+                (uint16)(x[4 * k].lo, x[4 * k + 1].lo, x[4 * k + 2].lo, x[4 * k + 3].lo),
+                (__global uint16 *)(d + 64 * k));
+            __builtin_nontemporal_store(
+                (uint16)(x[4 * k].hi, x[4 * k + 1].hi, x[4 * k + 2].hi, x[4 * k + 3].hi),
+                (__global uint16 *)(d + 128 + 64 * k));
+        }
+        return;
+    }
+#endif
 #pragma unroll
     for (int j = 0; j < 8; j++) {
         *(__global elem16_u *)(d + j * da) = as_uchar16(x[j].lo);

@@ -274,16 +274,23 @@ END_TEST
 
 /* 1- and 2-byte elements past the non-temporal threshold with line-aligned
  * dst rows: whole 64-byte lines stored non-temporally by both the tiled walk
- * (NHWC -> NCHW, C = 64) and the B-band order (NCHW -> NHWC). */
+ * (NHWC -> NCHW, C = 64) and the B-band order (NCHW -> NHWC, C = 64 and 16). */
 START_TEST(reg_transpose_large_narrow)
 {
     static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
     const int64_t f16[4] = {1, 64, 256, 260}, u8[4] = {1, 64, 512, 260};
+    const int64_t c16h[4] = {1, 16, 1024, 520}, c16b[4] = {1, 16, 1024, 600};
     cls_context *ctx = tu_context();
     check(ctx, CLS_F16, 4, f16, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_F16, 4, f16, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, u8, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, u8, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
+    /* Rows of exactly 16 elements: whole blocks stored as contiguous lines,
+     * aligned or (dst offset 1) not. */
+    check(ctx, CLS_F16, 4, c16h, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_F16, 4, c16h, nchw, 0, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, c16b, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, c16b, nchw, 3, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
     cls_context_destroy(ctx);
 }
 END_TEST
