@@ -5,8 +5,8 @@
 #include "internal.h"
 #include "reference/reference.h"
 
-/* Non-temporal stores pay off once a tensor no longer fits the caches (and,
- * for REG, only when its 16-element row pieces are whole cache lines). */
+/* Non-temporal stores pay off once a tensor no longer fits the caches (the
+ * kernels use them only where they store whole, aligned lines). */
 #define NT_MIN_BYTES (8u << 20)
 
 /* Kernel arguments set in order; the first failure is kept. */
@@ -203,7 +203,8 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
     *tile = 0;
     if (nb > 256 && row_bytes < 4096 && a_bytes >= 64 && a_bytes <= 1024) {
         *b_first = 0;
-        /* Tiles of 512 dst bytes per row, at most 64 KiB of src. */
+        /* Tiles of 512 dst bytes per row, at most 64 KiB of src: a power of
+         * two of at least one block, so every tile is whole lines. */
         *lena = (na + 7) / 8 * 8;
         *tile = 512 / p->es;
         while (*tile > bb && *tile * a_bytes > 65536)

@@ -220,7 +220,8 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
     } while (0)
 
 /* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
- * row, plain stores. */
+ * row, plain stores (whole non-temporal lines when the rows are exactly 16
+ * elements and the block's start is aligned). */
 static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
                                 idx_t da)
 {
@@ -228,7 +229,7 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
     HALF_16X16(s, sb, x, y);
 #if NT
     /* Rows of exactly 16 elements: the block's 16 rows are 512 contiguous
-     * bytes, stored as 8 whole lines (the caller checked the alignment). */
+     * bytes, stored as 8 whole lines. */
     if (da == 16 && ((ulong)d) % 64 == 0) {
 #pragma unroll
         for (int k = 0; k < 4; k++) {
@@ -312,7 +313,8 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
     } while (0)
 
 /* One 16 (A) x 16 (B) block, for B extents under a line: 16 bytes per dst
- * row, plain stores. */
+ * row, plain stores (whole non-temporal lines when the rows are exactly 16
+ * bytes and the block's start is aligned). */
 static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
                                 idx_t da)
 {
@@ -478,8 +480,8 @@ static inline void block_shifted(__global const elem_t *s, idx_t sb, __global el
 #define PREFETCH(p) prefetch((p), 1)
 #endif
 
-/* Register blocks (CPUs): a work-item owns lena A elements (a multiple of
- * BLOCK_A) by len B elements (a multiple of BLOCK_B, or 16 for B bands
+/* Register blocks (CPUs): a work-item owns lena A elements (a multiple of 8;
+ * the blocks step by BLOCK_A, the rest goes to the edge loops) by len B elements (a multiple of BLOCK_B, or 16 for B bands
  * narrower than a line); each block gives BLOCK_A dst rows one 64-byte line
  * each, stored non-temporally when every line is aligned.
  * - tile == 0: with b_first its A block index is get_global_id(1) and its B
@@ -537,6 +539,9 @@ __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
         row_lines += (sb * ELEM_SIZE) % 64 != 0 || ((ulong)(s + a0)) % 64 != 0;
         for (idx_t t0 = b0; t0 < be; t0 += tile) {
             idx_t t1 = min(t0 + tile, be), tf = t0 + (t1 - t0) / BLOCK_B * BLOCK_B;
+            /* Each tile's own alignment (the host's tiles are whole lines,
+             * but a tile that is not would fall back, not misalign). */
+            nt = NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(dst + dof + a0 * da + t0)) % 64 == 0;
             idx_t n1 = min(t1 + tile, be), lines = (n1 - t1) * row_lines;
             idx_t blocks = (af - a0) / BLOCK_A * ((tf - t0) / BLOCK_B);
             idx_t per = blocks ? (lines + blocks - 1) / blocks : 0, pc = 0, k = 0;
@@ -607,164 +612,49 @@ typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) vec16_u;
 #define M16S(M, k, s) M(k, 0, s), M(k, 1, s), M(k, 2, s), M(k, 3, s), M(k, 4, s), M(k, 5, s), \
     M(k, 6, s), M(k, 7, s), M(k, 8, s), M(k, 9, s), M(k, 10, s), M(k, 11, s), M(k, 12, s),   \
     M(k, 13, s), M(k, 14, s), M(k, 15, s)
-#if TILE > 2
-#define IL_S2(o, in, k) o = __builtin_shufflevector(o, in[2], M16S(ILS, k, 2))
-#else
-#define IL_S2(o, in, k) (void)0
-#endif
-#if TILE > 3
-#define IL_S3(o, in, k) o = __builtin_shufflevector(o, in[3], M16S(ILS, k, 3))
-#else
-#define IL_S3(o, in, k) (void)0
-#endif
-#if TILE > 4
-#define IL_S4(o, in, k) o = __builtin_shufflevector(o, in[4], M16S(ILS, k, 4))
-#else
-#define IL_S4(o, in, k) (void)0
-#endif
-#if TILE > 5
-#define IL_S5(o, in, k) o = __builtin_shufflevector(o, in[5], M16S(ILS, k, 5))
-#else
-#define IL_S5(o, in, k) (void)0
-#endif
-#if TILE > 6
-#define IL_S6(o, in, k) o = __builtin_shufflevector(o, in[6], M16S(ILS, k, 6))
-#else
-#define IL_S6(o, in, k) (void)0
-#endif
-#if TILE > 7
-#define IL_S7(o, in, k) o = __builtin_shufflevector(o, in[7], M16S(ILS, k, 7))
-#else
-#define IL_S7(o, in, k) (void)0
-#endif
-#if TILE > 8
-#define IL_S8(o, in, k) o = __builtin_shufflevector(o, in[8], M16S(ILS, k, 8))
-#else
-#define IL_S8(o, in, k) (void)0
-#endif
-#if TILE > 9
-#define IL_S9(o, in, k) o = __builtin_shufflevector(o, in[9], M16S(ILS, k, 9))
-#else
-#define IL_S9(o, in, k) (void)0
-#endif
-#if TILE > 10
-#define IL_S10(o, in, k) o = __builtin_shufflevector(o, in[10], M16S(ILS, k, 10))
-#else
-#define IL_S10(o, in, k) (void)0
-#endif
-#if TILE > 11
-#define IL_S11(o, in, k) o = __builtin_shufflevector(o, in[11], M16S(ILS, k, 11))
-#else
-#define IL_S11(o, in, k) (void)0
-#endif
-#if TILE > 12
-#define IL_S12(o, in, k) o = __builtin_shufflevector(o, in[12], M16S(ILS, k, 12))
-#else
-#define IL_S12(o, in, k) (void)0
-#endif
-#if TILE > 13
-#define IL_S13(o, in, k) o = __builtin_shufflevector(o, in[13], M16S(ILS, k, 13))
-#else
-#define IL_S13(o, in, k) (void)0
-#endif
-#if TILE > 14
-#define IL_S14(o, in, k) o = __builtin_shufflevector(o, in[14], M16S(ILS, k, 14))
-#else
-#define IL_S14(o, in, k) (void)0
-#endif
-#if TILE > 15
-#define IL_S15(o, in, k) o = __builtin_shufflevector(o, in[15], M16S(ILS, k, 15))
-#else
-#define IL_S15(o, in, k) (void)0
-#endif
-#if TILE > 2
-#define DE_S2(o, in, t) o = __builtin_shufflevector(o, in[2], M16S(DES, t, 2))
-#else
-#define DE_S2(o, in, t) (void)0
-#endif
-#if TILE > 3
-#define DE_S3(o, in, t) o = __builtin_shufflevector(o, in[3], M16S(DES, t, 3))
-#else
-#define DE_S3(o, in, t) (void)0
-#endif
-#if TILE > 4
-#define DE_S4(o, in, t) o = __builtin_shufflevector(o, in[4], M16S(DES, t, 4))
-#else
-#define DE_S4(o, in, t) (void)0
-#endif
-#if TILE > 5
-#define DE_S5(o, in, t) o = __builtin_shufflevector(o, in[5], M16S(DES, t, 5))
-#else
-#define DE_S5(o, in, t) (void)0
-#endif
-#if TILE > 6
-#define DE_S6(o, in, t) o = __builtin_shufflevector(o, in[6], M16S(DES, t, 6))
-#else
-#define DE_S6(o, in, t) (void)0
-#endif
-#if TILE > 7
-#define DE_S7(o, in, t) o = __builtin_shufflevector(o, in[7], M16S(DES, t, 7))
-#else
-#define DE_S7(o, in, t) (void)0
-#endif
-#if TILE > 8
-#define DE_S8(o, in, t) o = __builtin_shufflevector(o, in[8], M16S(DES, t, 8))
-#else
-#define DE_S8(o, in, t) (void)0
-#endif
-#if TILE > 9
-#define DE_S9(o, in, t) o = __builtin_shufflevector(o, in[9], M16S(DES, t, 9))
-#else
-#define DE_S9(o, in, t) (void)0
-#endif
-#if TILE > 10
-#define DE_S10(o, in, t) o = __builtin_shufflevector(o, in[10], M16S(DES, t, 10))
-#else
-#define DE_S10(o, in, t) (void)0
-#endif
-#if TILE > 11
-#define DE_S11(o, in, t) o = __builtin_shufflevector(o, in[11], M16S(DES, t, 11))
-#else
-#define DE_S11(o, in, t) (void)0
-#endif
-#if TILE > 12
-#define DE_S12(o, in, t) o = __builtin_shufflevector(o, in[12], M16S(DES, t, 12))
-#else
-#define DE_S12(o, in, t) (void)0
-#endif
-#if TILE > 13
-#define DE_S13(o, in, t) o = __builtin_shufflevector(o, in[13], M16S(DES, t, 13))
-#else
-#define DE_S13(o, in, t) (void)0
-#endif
-#if TILE > 14
-#define DE_S14(o, in, t) o = __builtin_shufflevector(o, in[14], M16S(DES, t, 14))
-#else
-#define DE_S14(o, in, t) (void)0
-#endif
-#if TILE > 15
-#define DE_S15(o, in, t) o = __builtin_shufflevector(o, in[15], M16S(DES, t, 15))
-#else
-#define DE_S15(o, in, t) (void)0
-#endif
-/* Output vector k of an interleave of in[0..TILE-1]. */
-#define IL_VEC(o, in, k)                                                            \
-    do {                                                                           \
-        o = __builtin_shufflevector(in[0], in[1], M16F(ILF, k));                    \
-        IL_S2(o, in, k); IL_S3(o, in, k); IL_S4(o, in, k); IL_S5(o, in, k);         \
-        IL_S6(o, in, k); IL_S7(o, in, k); IL_S8(o, in, k); IL_S9(o, in, k);         \
-        IL_S10(o, in, k); IL_S11(o, in, k); IL_S12(o, in, k); IL_S13(o, in, k);     \
-        IL_S14(o, in, k); IL_S15(o, in, k);                                         \
+/* Output vector k of an interleave of in[0..TILE-1]. Steps past the factor
+ * keep every lane (their masks are the identity) and fold nothing. */
+#define IL_VEC(o, in, k)                                                             \
+    do {                                                                            \
+        o = __builtin_shufflevector(in[0], in[1], M16F(ILF, k));                     \
+        if (TILE > 2) o = __builtin_shufflevector(o, in[2 % TILE], M16S(ILS, k, 2));  \
+        if (TILE > 3) o = __builtin_shufflevector(o, in[3 % TILE], M16S(ILS, k, 3));  \
+        if (TILE > 4) o = __builtin_shufflevector(o, in[4 % TILE], M16S(ILS, k, 4));  \
+        if (TILE > 5) o = __builtin_shufflevector(o, in[5 % TILE], M16S(ILS, k, 5));  \
+        if (TILE > 6) o = __builtin_shufflevector(o, in[6 % TILE], M16S(ILS, k, 6));  \
+        if (TILE > 7) o = __builtin_shufflevector(o, in[7 % TILE], M16S(ILS, k, 7));  \
+        if (TILE > 8) o = __builtin_shufflevector(o, in[8 % TILE], M16S(ILS, k, 8));  \
+        if (TILE > 9) o = __builtin_shufflevector(o, in[9 % TILE], M16S(ILS, k, 9));  \
+        if (TILE > 10) o = __builtin_shufflevector(o, in[10 % TILE], M16S(ILS, k, 10));  \
+        if (TILE > 11) o = __builtin_shufflevector(o, in[11 % TILE], M16S(ILS, k, 11));  \
+        if (TILE > 12) o = __builtin_shufflevector(o, in[12 % TILE], M16S(ILS, k, 12));  \
+        if (TILE > 13) o = __builtin_shufflevector(o, in[13 % TILE], M16S(ILS, k, 13));  \
+        if (TILE > 14) o = __builtin_shufflevector(o, in[14 % TILE], M16S(ILS, k, 14));  \
+        if (TILE > 15) o = __builtin_shufflevector(o, in[15 % TILE], M16S(ILS, k, 15));  \
     } while (0)
-/* Stream t of a deinterleave of in[0..TILE-1]. */
-#define DE_VEC(o, in, t)                                                            \
-    do {                                                                           \
-        o = __builtin_shufflevector(in[0], in[1], M16F(DEF, t));                    \
-        DE_S2(o, in, t); DE_S3(o, in, t); DE_S4(o, in, t); DE_S5(o, in, t);         \
-        DE_S6(o, in, t); DE_S7(o, in, t); DE_S8(o, in, t); DE_S9(o, in, t);         \
-        DE_S10(o, in, t); DE_S11(o, in, t); DE_S12(o, in, t); DE_S13(o, in, t);     \
-        DE_S14(o, in, t); DE_S15(o, in, t);                                         \
+/* Stream t of a deinterleave of in[0..TILE-1], steps likewise. */
+#define DE_VEC(o, in, t)                                                             \
+    do {                                                                            \
+        o = __builtin_shufflevector(in[0], in[1], M16F(DEF, t));                     \
+        if (TILE > 2) o = __builtin_shufflevector(o, in[2 % TILE], M16S(DES, t, 2));  \
+        if (TILE > 3) o = __builtin_shufflevector(o, in[3 % TILE], M16S(DES, t, 3));  \
+        if (TILE > 4) o = __builtin_shufflevector(o, in[4 % TILE], M16S(DES, t, 4));  \
+        if (TILE > 5) o = __builtin_shufflevector(o, in[5 % TILE], M16S(DES, t, 5));  \
+        if (TILE > 6) o = __builtin_shufflevector(o, in[6 % TILE], M16S(DES, t, 6));  \
+        if (TILE > 7) o = __builtin_shufflevector(o, in[7 % TILE], M16S(DES, t, 7));  \
+        if (TILE > 8) o = __builtin_shufflevector(o, in[8 % TILE], M16S(DES, t, 8));  \
+        if (TILE > 9) o = __builtin_shufflevector(o, in[9 % TILE], M16S(DES, t, 9));  \
+        if (TILE > 10) o = __builtin_shufflevector(o, in[10 % TILE], M16S(DES, t, 10));  \
+        if (TILE > 11) o = __builtin_shufflevector(o, in[11 % TILE], M16S(DES, t, 11));  \
+        if (TILE > 12) o = __builtin_shufflevector(o, in[12 % TILE], M16S(DES, t, 12));  \
+        if (TILE > 13) o = __builtin_shufflevector(o, in[13 % TILE], M16S(DES, t, 13));  \
+        if (TILE > 14) o = __builtin_shufflevector(o, in[14 % TILE], M16S(DES, t, 14));  \
+        if (TILE > 15) o = __builtin_shufflevector(o, in[15 % TILE], M16S(DES, t, 15));  \
     } while (0)
+/* X(0) .. X(15): the output vectors of a chunk, each guarded by the factor
+ * (taken modulo TILE inside, so the masks stay valid where unused). */
+#define ALL16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) \
+    X(14) X(15)
 /* Store a 16-element vector, non-temporally when asked (p then aligned). */
 static inline void store16(vec16_t v, __global elem_t *p, int nt)
 {
@@ -795,70 +685,13 @@ __kernel void interleave(TRANSPOSE_ARGS)
         for (int t = 0; t < TILE; t++)
             in[t] = *(__global const vec16_u *)(src + so + t * sb + a);
         __global elem_t *d = dst + dof + a * TILE;
-#if TILE > 0
-        IL_VEC(o, in, 0);
-        store16(o, d + 0, nt);
-#endif
-#if TILE > 1
-        IL_VEC(o, in, 1);
-        store16(o, d + 16, nt);
-#endif
-#if TILE > 2
-        IL_VEC(o, in, 2);
-        store16(o, d + 32, nt);
-#endif
-#if TILE > 3
-        IL_VEC(o, in, 3);
-        store16(o, d + 48, nt);
-#endif
-#if TILE > 4
-        IL_VEC(o, in, 4);
-        store16(o, d + 64, nt);
-#endif
-#if TILE > 5
-        IL_VEC(o, in, 5);
-        store16(o, d + 80, nt);
-#endif
-#if TILE > 6
-        IL_VEC(o, in, 6);
-        store16(o, d + 96, nt);
-#endif
-#if TILE > 7
-        IL_VEC(o, in, 7);
-        store16(o, d + 112, nt);
-#endif
-#if TILE > 8
-        IL_VEC(o, in, 8);
-        store16(o, d + 128, nt);
-#endif
-#if TILE > 9
-        IL_VEC(o, in, 9);
-        store16(o, d + 144, nt);
-#endif
-#if TILE > 10
-        IL_VEC(o, in, 10);
-        store16(o, d + 160, nt);
-#endif
-#if TILE > 11
-        IL_VEC(o, in, 11);
-        store16(o, d + 176, nt);
-#endif
-#if TILE > 12
-        IL_VEC(o, in, 12);
-        store16(o, d + 192, nt);
-#endif
-#if TILE > 13
-        IL_VEC(o, in, 13);
-        store16(o, d + 208, nt);
-#endif
-#if TILE > 14
-        IL_VEC(o, in, 14);
-        store16(o, d + 224, nt);
-#endif
-#if TILE > 15
-        IL_VEC(o, in, 15);
-        store16(o, d + 240, nt);
-#endif
+#define IL_OUT(k)                                                                  \
+    if (TILE > (k)) {                                                              \
+        IL_VEC(o, in, (k) % TILE);                                                 \
+        store16(o, d + 16 * (k), nt);                                              \
+    }
+        ALL16(IL_OUT)
+#undef IL_OUT
     }
     for (idx_t a = af; a < ae; a++)
 #pragma unroll
@@ -883,70 +716,13 @@ __kernel void deinterleave(TRANSPOSE_ARGS)
 #pragma unroll
         for (int k = 0; k < TILE; k++)
             in[k] = *(__global const vec16_u *)(s + 16 * k);
-#if TILE > 0
-        DE_VEC(o, in, 0);
-        store16(o, dst + dof + 0 * da + b, nt);
-#endif
-#if TILE > 1
-        DE_VEC(o, in, 1);
-        store16(o, dst + dof + 1 * da + b, nt);
-#endif
-#if TILE > 2
-        DE_VEC(o, in, 2);
-        store16(o, dst + dof + 2 * da + b, nt);
-#endif
-#if TILE > 3
-        DE_VEC(o, in, 3);
-        store16(o, dst + dof + 3 * da + b, nt);
-#endif
-#if TILE > 4
-        DE_VEC(o, in, 4);
-        store16(o, dst + dof + 4 * da + b, nt);
-#endif
-#if TILE > 5
-        DE_VEC(o, in, 5);
-        store16(o, dst + dof + 5 * da + b, nt);
-#endif
-#if TILE > 6
-        DE_VEC(o, in, 6);
-        store16(o, dst + dof + 6 * da + b, nt);
-#endif
-#if TILE > 7
-        DE_VEC(o, in, 7);
-        store16(o, dst + dof + 7 * da + b, nt);
-#endif
-#if TILE > 8
-        DE_VEC(o, in, 8);
-        store16(o, dst + dof + 8 * da + b, nt);
-#endif
-#if TILE > 9
-        DE_VEC(o, in, 9);
-        store16(o, dst + dof + 9 * da + b, nt);
-#endif
-#if TILE > 10
-        DE_VEC(o, in, 10);
-        store16(o, dst + dof + 10 * da + b, nt);
-#endif
-#if TILE > 11
-        DE_VEC(o, in, 11);
-        store16(o, dst + dof + 11 * da + b, nt);
-#endif
-#if TILE > 12
-        DE_VEC(o, in, 12);
-        store16(o, dst + dof + 12 * da + b, nt);
-#endif
-#if TILE > 13
-        DE_VEC(o, in, 13);
-        store16(o, dst + dof + 13 * da + b, nt);
-#endif
-#if TILE > 14
-        DE_VEC(o, in, 14);
-        store16(o, dst + dof + 14 * da + b, nt);
-#endif
-#if TILE > 15
-        DE_VEC(o, in, 15);
-        store16(o, dst + dof + 15 * da + b, nt);
-#endif
+#define DE_OUT(t)                                                                  \
+    if (TILE > (t)) {                                                              \
+        DE_VEC(o, in, (t) % TILE);                                                 \
+        store16(o, dst + dof + (t) * da + b, nt);                                  \
+    }
+        ALL16(DE_OUT)
+#undef DE_OUT
     }
     for (idx_t b = bf; b < be; b++)
 #pragma unroll

@@ -174,9 +174,10 @@ START_TEST(run_kernels)
     /* Past the non-temporal threshold: 112-element runs into line-aligned
      * dst rows (whole vectors stored non-temporally) and into unaligned ones. */
     {
-        const int64_t big[2] = {20000, 112};
+        const int64_t big[2] = {20000, 112}, bytes[2] = {20000, 500};
         check(ctx, CLS_F32, 2, big, rm, 3, 1, rm, 16, 0, CLS__COPY_RUN_PACKED, 1);
         check(ctx, CLS_F32, 2, big, rm, 3, 1, rm, 5, 3, CLS__COPY_RUN_PACKED, 1);
+        check(ctx, CLS_U8, 2, bytes, rm, 3, 1, rm, 12, 0, CLS__COPY_RUN_PACKED, 1);
     }
     cls_context_destroy(ctx);
 }
@@ -255,7 +256,7 @@ START_TEST(reg_transpose_bytes)
 END_TEST
 
 /* REG's tiled walk (src rows of 64 B to 1 KiB, more than 256 of them): the
- * whole A range per work-item, B in tiles of 64 or 128 rows with the next
+ * whole A range per work-item, B in tiles of 512 dst bytes with the next
  * tile prefetched; tails in A, in the last tile and in the last block,
  * padded and offset views, batches, every element size (the shapes outside
  * the walk's row range take the other orders, also checked). */
@@ -272,14 +273,18 @@ START_TEST(reg_transpose_tiles)
 }
 END_TEST
 
-/* 1- and 2-byte elements past the non-temporal threshold with line-aligned
- * dst rows: whole 64-byte lines stored non-temporally by both the tiled walk
- * (NHWC -> NCHW, C = 64) and the B-band order (NCHW -> NHWC, C = 64 and 16). */
+/* 1-, 2- and 8-byte elements past the non-temporal threshold with
+ * line-aligned dst rows: whole 64-byte lines stored non-temporally by the
+ * tiled walk (NHWC -> NCHW, C = 64), the B-band order (NCHW -> NHWC: fp16
+ * C = 64 in line-wide bands, u8 in 16-wide bands with plain stores, C = 16
+ * as contiguous lines; a u8 4096 x 4096 transpose in line-wide bands) and the
+ * A-strip order (600 x 4000 fp32). */
 START_TEST(reg_transpose_large_narrow)
 {
     static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
     const int64_t f16[4] = {1, 64, 256, 260}, u8[4] = {1, 64, 512, 260};
     const int64_t c16h[4] = {1, 16, 1024, 520}, c16b[4] = {1, 16, 1024, 600};
+    const int64_t c64d[4] = {1, 64, 128, 130};
     cls_context *ctx = tu_context();
     check(ctx, CLS_F16, 4, f16, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_F16, 4, f16, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
@@ -291,6 +296,14 @@ START_TEST(reg_transpose_large_narrow)
     check(ctx, CLS_F16, 4, c16h, nchw, 0, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, c16b, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, c16b, nchw, 3, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
+    check(ctx, CLS_F64, 4, c64d, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
+    check(ctx, CLS_F64, 4, c64d, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
+    {
+        static const int rm[2] = {0, 1}, tr[2] = {1, 0};
+        const int64_t sq[2] = {4096, 4096}, strip[2] = {4000, 600};
+        check(ctx, CLS_U8, 2, sq, rm, 0, 0, tr, 0, 0, CLS__COPY_REG, 1);
+        check(ctx, CLS_F32, 2, strip, rm, 0, 0, tr, 0, 0, CLS__COPY_REG, 1);
+    }
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -317,7 +330,8 @@ START_TEST(reg_transpose_unaligned_rows)
 END_TEST
 
 /* Tensors past the non-temporal threshold (8 MiB), 4-byte elements: line
- * aligned dst rows (non-temporal stores) on both work-item orders, and an
+ * aligned dst rows (non-temporal stores) in the B-band order and the tiled
+ * walk, and an
  * odd square transpose whose rows are not aligned (plain stores). */
 START_TEST(reg_transpose_large)
 {
@@ -349,19 +363,23 @@ START_TEST(interleave_kernels)
 END_TEST
 
 /* The shuffle interleave and deinterleave (16 elements per stream at a time,
- * masks built from the factor) at factors 2..16, 1- and 4-byte elements on
- * eight factors, 2- and 8-byte on three, with a partial last chunk (H x W =
- * 185) and a batch; then past the non-temporal threshold with aligned rows. */
+ * masks built from the factor) at factors 2..16 for 1-byte elements, eight
+ * factors for 4-byte, three for 2- and 8-byte, with a partial last chunk
+ * (H x W = 185) and a batch; then past the non-temporal threshold. */
 START_TEST(interleave_factors)
 {
-    static const int factors[] = {2, 3, 4, 5, 7, 8, 11, 16};
+    static const int factors[] = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
     const int64_t rgb[4] = {1, 3, 1024, 1024}, quad[4] = {1, 4, 2048, 1100};
+    const int64_t odd[4] = {1, 3, 1023, 1001};
     cls_context *ctx = tu_context();
     for (int i = 0; i < 4; i++)
         for (size_t f = 0; f < sizeof factors / sizeof factors[0]; f++) {
-            if ((dtypes[i] == CLS_F16 || dtypes[i] == CLS_F64) && factors[f] != 2 &&
-                factors[f] != 3 && factors[f] != 16)
+            int f4 = factors[f] <= 5 || factors[f] == 7 || factors[f] == 8 ||
+                     factors[f] == 11 || factors[f] == 16;
+            if (dtypes[i] == CLS_F32 ? !f4
+                                     : dtypes[i] != CLS_U8 && factors[f] != 2 &&
+                                           factors[f] != 3 && factors[f] != 16)
                 continue;
             check_nchw(ctx, dtypes[i], 2, factors[f], 5, 37, 1, 1, CLS__COPY_INTERLEAVE);
             check_nchw(ctx, dtypes[i], 2, factors[f], 5, 37, 0, 0, CLS__COPY_DEINTERLEAVE);
@@ -370,6 +388,12 @@ START_TEST(interleave_factors)
     check(ctx, CLS_F32, 4, rgb, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
     check(ctx, CLS_U8, 4, quad, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_INTERLEAVE, 1);
     check(ctx, CLS_U8, 4, quad, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
+    /* ... and unaligned (dst offset 1: plain stores) with a partial chunk,
+     * and 2-byte elements (32-byte vectors). */
+    check(ctx, CLS_F32, 4, odd, nchw, 0, 0, nhwc, 0, 1, CLS__COPY_INTERLEAVE, 1);
+    check(ctx, CLS_F32, 4, odd, nhwc, 0, 0, nchw, 0, 1, CLS__COPY_DEINTERLEAVE, 1);
+    check(ctx, CLS_F16, 4, rgb, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_INTERLEAVE, 1);
+    check(ctx, CLS_F16, 4, rgb, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -385,6 +409,10 @@ START_TEST(sixty_four_bit_indices)
     check_nchw(ctx, CLS_F32, 2, 3, 7, 13, 0, 0, CLS__COPY_DEINTERLEAVE);
     check_transpose(ctx, CLS_F32, 2, 37, 41, CLS__COPY_REG);
     check_transpose(ctx, CLS_F32, 1, 1100, 13, CLS__COPY_REG);
+    check_transpose(ctx, CLS_F16, 2, 300, 70, CLS__COPY_REG); /* tiled walk */
+    check_transpose(ctx, CLS_U8, 1, 517, 200, CLS__COPY_REG);
+    check_nchw(ctx, CLS_U8, 2, 16, 5, 7, 1, 1, CLS__COPY_REG); /* 16-wide bands */
+    check_nchw(ctx, CLS_U8, 2, 3, 7, 13, 0, 0, CLS__COPY_DEINTERLEAVE);
     {
         static const int rm[2] = {0, 1};
         const int64_t rows[2] = {7, 93};
