@@ -142,6 +142,13 @@ typedef struct bench_time_opts {
     int min_iters; /* fewest timed iterations (slow peers: 1) */
     int warmed;    /* the caller already ran fn once (its verification run) */
 } bench_time_opts;
+/* fn and ref (the copy roofline) alternately, iteration by iteration, both
+ * timed by their events, so that both see the same moment's bandwidth:
+ * medians and minima of each. CLS_ERR_UNSUPPORTED when either cannot be
+ * event-timed. */
+cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg,
+                                  bench_enqueue_fn ref, void *ref_arg, double min_time,
+                                  bench_timing *out, bench_timing *ref_out);
 /* bench_time() with options. */
 cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
                          double min_time, const bench_time_opts *o, bench_timing *out);
@@ -162,6 +169,8 @@ struct bench_case {
     int64_t dims[CLS_MAX_DIMS]; /* src logical sizes */
     int perm[CLS_MAX_DIMS];
     int p[8]; /* per-family parameters */
+    int pairs_itself; /* planned: the runner times it alternately with the roofline copy */
+    int paired;       /* it did (else the run measures the roofline around it) */
 };
 
 struct bench {
@@ -268,6 +277,11 @@ cls_status bench_roofline(bench *b, int again);
  * kernel kind that was the better at the nearest run-wide point, timed as the
  * run-wide points are. *gbps is NAN on failure. */
 cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps);
+/* The copy kernel of bench_roofline_now() at a byte count, as an enqueue
+ * function and its argument (valid until the next call), and the bytes it
+ * moves (read + write) per run. */
+cls_status bench_roofline_kernel(bench *b, uint64_t bytes, bench_enqueue_fn *fn, void **arg,
+                                 uint64_t *moved);
 /* Release the roofline's copy buffers (at the end of the run). */
 void bench_roofline_release(bench *b);
 /* Enqueue-to-completion host times (medians, seconds) of fn and of an empty

@@ -64,6 +64,7 @@ static int plan_one(bench *b, cls_dtype dt, int64_t elems, int r, cls_d2s_mode m
     c.p[P_BH] = c.p[P_BW] = r;
     c.p[P_MODE] = mode, c.p[P_SRC_LAST] = src_last, c.p[P_DST_LAST] = dst_last, c.p[P_S2D] = s2d;
     c.run = run_d2s;
+    c.pairs_itself = 1;
     snprintf(c.rec.op, sizeof c.rec.op, "%s", s2d ? "s2d" : "d2s");
     snprintf(c.rec.variant, sizeof c.rec.variant, "r=%d %s", r, mode == CLS_DCR ? "DCR" : "CRD");
     if (src_last == dst_last)
@@ -91,6 +92,7 @@ static int plan_latency(bench *b)
     c->dims[2] = c->dims[3] = 16;
     c->rec.bytes = 2 * 65536;
     c->p[P_LATENCY] = 1;
+    c->pairs_itself = 0; /* wall-clock timed against an empty kernel */
     snprintf(c->rec.variant, sizeof c->rec.variant, "r=2 DCR 64KiB latency");
     bench_shape_str(c->dims, c->ndim, c->rec.shape, sizeof c->rec.shape);
     return 0;

@@ -78,6 +78,7 @@ static int add(bench *b, bench_case *c, const char *variant, const char *layout)
     bench_shape_str(c->dims, c->ndim, c->rec.shape, sizeof c->rec.shape);
     c->rec.bytes = (uint64_t)n * es * 2;
     c->run = run_layout;
+    c->pairs_itself = 1;
     return bench_add_case(b, c);
 }
 

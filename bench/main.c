@@ -119,21 +119,27 @@ static double roofline_now(bench *b, uint64_t bytes)
     return gbps;
 }
 
-/* Run every case between two measurements of the roofline at its byte count
- * (the machine's bandwidth moves within seconds): a timed case is rated by
- * the higher of the two. The verdict is known only after the case ran, so
- * the measurement before it is taken for every case; the one after only for
- * a timed case. */
+/* Rate every case by the copy roofline at its byte count at the same moments
+ * (the machine's bandwidth moves within seconds). Layout and depth-to-space
+ * cases time themselves alternately with the copy kernel, iteration by
+ * iteration; any other case (wall-clock timed, or where that failed) runs
+ * between two measurements of it and is rated by the higher of the two. The
+ * verdict is known only after the case ran, so the measurement before it is
+ * taken for every such case; the one after only for a timed case. */
 static void run_cases(bench *b)
 {
     for (int i = 0; i < b->num_cases; i++) {
-        bench_record *r = &b->cases[i].rec;
-        double before;
+        bench_case *c = &b->cases[i];
+        bench_record *r = &c->rec;
+        double before = NAN;
         bench_progress(b, "[%d/%d] %s %s %s %s ...", i + 1, b->num_cases, r->op, r->variant,
                        r->layout, r->dtype);
-        before = roofline_now(b, r->bytes);
-        b->cases[i].run(b, &b->cases[i]);
-        if (r->verdict == BENCH_PASS && !isnan(r->gbps))
+        if (!c->pairs_itself)
+            before = roofline_now(b, r->bytes);
+        c->run(b, c);
+        if (r->verdict == BENCH_PASS && !isnan(r->gbps) && c->paired)
+            r->ratio = r->gbps / r->roofline_gbps;
+        else if (r->verdict == BENCH_PASS && !isnan(r->gbps))
             bench_record_pair(r, before, roofline_now(b, r->bytes));
         if (r->verdict == BENCH_PASS)
             bench_progress(b, "[%d/%d] %s %s %s %s: %.2f GB/s, %.2f of paired roofline", i + 1,

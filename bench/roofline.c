@@ -191,12 +191,14 @@ cls_status bench_roofline(bench *b, int again)
     return CLS_OK;
 }
 
-cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps)
+cls_status bench_roofline_kernel(bench *b, uint64_t bytes, bench_enqueue_fn *fn, void **arg,
+                                 uint64_t *moved)
 {
+    static roof_arg a;
     int nt = b->hdr.nt_available && bench_roofline_nt_at(&b->hdr, bytes);
-    roof_arg a = {b, NULL, NULL, NULL, 0, 16};
     cls_status st;
-    *gbps = NAN;
+    memset(&a, 0, sizeof a);
+    a.b = b;
     if ((st = cls__kernel_get(b->ctx, "roofline", "", nt ? "roofline_copy_nt" : "roofline_copy",
                               &a.kernel)) != CLS_OK ||
         (st = roof_buffers(b)) != CLS_OK)
@@ -207,7 +209,22 @@ cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps)
                          (unsigned long long)bytes);
     a.src = b->roof_src;
     a.dst = b->roof_dst;
-    *gbps = measure(b, &a);
+    *fn = roof_enqueue;
+    *arg = &a;
+    *moved = 2 * a.n * a.vec;
+    return CLS_OK;
+}
+
+cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps)
+{
+    bench_enqueue_fn fn;
+    void *arg;
+    uint64_t moved;
+    cls_status st = bench_roofline_kernel(b, bytes, &fn, &arg, &moved);
+    *gbps = NAN;
+    if (st != CLS_OK)
+        return st;
+    *gbps = measure(b, arg);
     return isnan(*gbps) ? cls__fail(CLS_ERR_OPENCL, "roofline: the copy kernel failed") : CLS_OK;
 }
 

@@ -166,3 +166,58 @@ cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int
     free(samples);
     return st;
 }
+
+cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg,
+                                  bench_enqueue_fn ref, void *ref_arg, double min_time,
+                                  bench_timing *out, bench_timing *ref_out)
+{
+    double one = 0.0, ref_one = 0.0, *samples, *ref_samples;
+    cl_event *evs, *ref_evs;
+    cls_status st = CLS_OK;
+    int n, use = 1, ref_use = 1, done = 0;
+    out->median_s = out->min_s = ref_out->median_s = ref_out->min_s = NAN;
+    out->iters = ref_out->iters = 0;
+    out->wall = ref_out->wall = 0;
+    /* Warm both, then calibrate on one of each; both must be event-timed. */
+    if ((st = time_one(q, ref, ref_arg, &ref_use, &ref_one)) != CLS_OK ||
+        (st = time_one(q, fn, arg, &use, &one)) != CLS_OK ||
+        (st = time_one(q, ref, ref_arg, &ref_use, &ref_one)) != CLS_OK ||
+        (st = time_one(q, fn, arg, &use, &one)) != CLS_OK)
+        return st;
+    if (!use || !ref_use)
+        return CLS_ERR_UNSUPPORTED; /* the caller times it alone */
+    n = bench_calibrate(one + ref_one, min_time, 2 * MIN_ITERS + 1, MAX_ITERS);
+    samples = calloc((size_t)n, sizeof *samples);
+    ref_samples = calloc((size_t)n, sizeof *ref_samples);
+    evs = calloc((size_t)n, sizeof *evs);
+    ref_evs = calloc((size_t)n, sizeof *ref_evs);
+    if (!samples || !ref_samples || !evs || !ref_evs)
+        st = CLS_ERR_OUT_OF_MEMORY;
+    /* In order on one queue: ref, fn, ref, fn, ... back to back. */
+    for (; st == CLS_OK && done < n; done++) {
+        st = ref(ref_arg, &ref_evs[done]);
+        if (st == CLS_OK)
+            st = fn(arg, &evs[done]);
+    }
+    clFinish(q);
+    for (int i = 0; i < done; i++) {
+        if (evs[i]) {
+            samples[i] = bench_event_seconds(evs[i]);
+            clReleaseEvent(evs[i]);
+        }
+        if (ref_evs[i]) {
+            ref_samples[i] = bench_event_seconds(ref_evs[i]);
+            clReleaseEvent(ref_evs[i]);
+        }
+    }
+    if (st == CLS_OK) {
+        bench_stats(samples, n, &out->median_s, &out->min_s);
+        bench_stats(ref_samples, n, &ref_out->median_s, &ref_out->min_s);
+        out->iters = ref_out->iters = n;
+    }
+    free(samples);
+    free(ref_samples);
+    free(evs);
+    free(ref_evs);
+    return st;
+}

@@ -99,6 +99,27 @@ static void run_peer(bench *b, bench_case *c, bench_view_job *j, const unsigned 
         pt->median_s = NAN;
 }
 
+/* Time the op alternately with the roofline copy at its byte count (both by
+ * their events), and rate it by that copy: the paired roofline at the same
+ * moments. Marks the case paired; on failure leaves it to the caller's
+ * timing (and the run's paired measurements around it). */
+static cls_status paired_timing(bench *b, bench_case *c, bench_view_job *j, bench_timing *t)
+{
+    bench_enqueue_fn copy;
+    void *copy_arg;
+    uint64_t moved;
+    bench_timing ct;
+    cls_status st = bench_roofline_kernel(b, c->rec.bytes, &copy, &copy_arg, &moved);
+    if (st == CLS_OK)
+        st = bench_time_alternating(b->queue, view_enqueue, j, copy, copy_arg, b->opts.min_time,
+                                    t, &ct);
+    if (st != CLS_OK || !(ct.median_s > 0.0))
+        return st != CLS_OK ? st : CLS_ERR_OPENCL;
+    c->paired = 1;
+    c->rec.roofline_gbps = (double)moved / ct.median_s * 1e-9;
+    return CLS_OK;
+}
+
 /* Verify once against the host copy; time only a verified op. */
 static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned char *expected,
                             unsigned char *actual, size_t dbytes)
@@ -131,7 +152,10 @@ static void verify_and_time(bench *b, bench_case *c, bench_view_job *j, unsigned
         bench_finish_record(b, &c->rec, &t, &pt);
         return;
     }
-    st = bench_time_ex(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &warmed, &t);
+    if (!j->wall && paired_timing(b, c, j, &t) == CLS_OK)
+        st = CLS_OK;
+    else
+        st = bench_time_ex(b->queue, view_enqueue, j, !j->wall, b->opts.min_time, &warmed, &t);
     if (st != CLS_OK) {
         bench_case_status(b, c, st, "timing");
         return;
