@@ -213,6 +213,15 @@ static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk
     int ok;
     if (p->group != p->factor || bytes < NT_MIN_BYTES)
         return 0;
+    /* 1- and 2-byte interleaves of an odd number of streams (16-byte
+     * non-temporal stores, not 32-byte pairs) whose rows are not whole
+     * lines: the lines split between rows mix plain and non-temporal stores,
+     * which measured slower than plain stores throughout unless the rows are
+     * long (u8 r = 3 NCHW 0.35 -> 0.65-0.80 of the copy, fp16 0.55 -> 0.76;
+     * u8 NHWC CRD r = 3, rows of 144 bytes, 0.06 -> 0.30-0.42). */
+    if (!p->de && p->factor % 2 == 1 && p->factor > 1 && es <= 2 &&
+        !whole_lines(p, dst, e, chunk) && run_bytes(p, es) < 8192)
+        return 0;
     if (!p->de || pass_per_stream(p, es, chunk))
         return p->dst_seq || run_bytes(p, es) >= 512 || whole_lines(p, dst, e, chunk);
     ok = p->factor * 16 / e <= 64 && dst->offset % 16 == 0 && (p->shi * e) % 64 == 0 &&
