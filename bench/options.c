@@ -7,8 +7,8 @@
 static const char usage[] =
     "usage: clshuffle-bench [options]\n"
     "Measures clshuffle's layout transposes, depth-to-space and fused conv + pixel shuffle\n"
-    "against the device's own copy bandwidth (the roofline, measured just before and just after\n"
-    "each case, and over the whole run for comparison).\n"
+    "against the device's own copy bandwidth (the roofline: timed alternately with each\n"
+    "case, or just before and after it, and over the whole run for comparison).\n"
     "\n"
     "  --device DEV       gpu, cpu, P:D or a name substring (default: CLS_DEVICE, else\n"
     "                     the first GPU, else the first device)\n"
