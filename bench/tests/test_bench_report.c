@@ -201,7 +201,7 @@ START_TEST(table_shows_cases_and_summary)
 {
     char *s = render(3);
     ck_assert_ptr_nonnull(strstr(s, "roofline (GB/s, read + write)"));
-    ck_assert_ptr_nonnull(strstr(s, "measured just before and just after\nthe case"));
+    ck_assert_ptr_nonnull(strstr(s, "timed alternately with a layout, d2s or s2d case"));
     /* The row shows the paired roofline and ratio. */
     ck_assert_ptr_nonnull(strstr(s, "   13.40   26.80   0.50 yes"));
     ck_assert_ptr_nonnull(
