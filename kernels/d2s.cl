@@ -246,6 +246,30 @@ static void transpose4(vec_t a, vec_t b, vec_t c, vec_t d, vec_t *col)
     X(15)
 #endif
 
+#if defined(VEC) && FACTOR == VW && VW >= 8
+#if VW == 16
+#define LOG2VW 4
+#else
+#define LOG2VW 3
+#endif
+/* As many streams as lanes: interleave and deinterleave are both the
+ * transpose of the VW x VW matrix in[] (out[k] lane x = in[x] lane k), done
+ * as log2(VW) rounds of zipping row i with row i + VW / 2. */
+static void transpose_square(const vec_t *in, vec_t *out)
+{
+    vec_t x[VW], y[VW];
+    UNROLL for (int i = 0; i < VW; i++) x[i] = in[i];
+    UNROLL for (int r = 0; r < LOG2VW; r++) {
+        UNROLL for (int i = 0; i < VW / 2; i++) {
+            y[2 * i] = SHUF(x[i], x[i + VW / 2], ZLO);
+            y[2 * i + 1] = SHUF(x[i], x[i + VW / 2], ZHI);
+        }
+        UNROLL for (int i = 0; i < VW; i++) x[i] = y[i];
+    }
+    UNROLL for (int i = 0; i < VW; i++) out[i] = x[i];
+}
+#endif
+
 #ifdef VEC
 /* out (FACTOR vectors of dst) from in (one vector per stream): out lane x is
  * in[x % FACTOR] lane x / FACTOR. Factors 2 and 4 zip with shuffles (what
@@ -269,6 +293,8 @@ static void interleave_vecs(const vec_t *in, vec_t *out)
         transpose4(in[4 * q], in[4 * q + 1], in[4 * q + 2], in[4 * q + 3], col);
         UNROLL for (int c = 0; c < 4; c++) out[4 * c + q] = col[c];
     }
+#elif FACTOR == VW && VW >= 8
+    transpose_square(in, out);
 #elif FACTOR > 1 && FACTOR <= 16
 #define IL_OUT(k)                                                                          \
     if (FACTOR > (k))                                                                      \
@@ -303,6 +329,8 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
         transpose4(in[m], in[4 + m], in[8 + m], in[12 + m], col);
         UNROLL for (int c = 0; c < 4; c++) out[4 * m + c] = col[c];
     }
+#elif FACTOR == VW && VW >= 8
+    transpose_square(in, out);
 #elif FACTOR > 1 && FACTOR <= 16
 #define DE_OUT(t)                                                                          \
     if (FACTOR > (t))                                                                      \
