@@ -229,6 +229,38 @@ START_TEST(sixteen_streams_in_registers)
 }
 END_TEST
 
+START_TEST(stream_permutations_of_every_width)
+{
+    /* The vector paths of the stream counts without a dedicated build: 3
+     * and 9 (constant shuffles folding one stream at a time), and as many
+     * streams as vector lanes (u8 16 = r 4 x 4, 2-byte 8 = r 2 x 4: a square
+     * transpose in zip rounds), NHWC CRD with whole vectors and tails along
+     * C, NCHW DCR along W; then a u8 r = 4 NHWC CRD tensor past the
+     * non-temporal threshold. */
+    static const cls_dtype types[] = {CLS_U8, CLS_F16, CLS_U32};
+    static const int64_t channels[] = {16, 37};
+    static const int blocks[][2] = {{3, 3}, {4, 4}, {2, 4}};
+    cls_context *ctx = tu_context();
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+        for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++)
+            for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+                tcase_d2s k = {types[t], 4, 2, channels[c], 3, 5, blocks[b][0], blocks[b][1],
+                               CLS_CRD, NHWC, NHWC};
+                check_both(ctx, &k, (uint32_t)(t * 10 + c * 3 + b + 400));
+            }
+        {
+            tcase_d2s k = {types[t], 4, 1, 2, 3, 37, 3, 3, CLS_DCR, NCHW, NCHW};
+            check_both(ctx, &k, (uint32_t)(t + 450));
+        }
+    }
+    {
+        tcase_d2s big = {CLS_U8, 4, 1, 16, 64, 515, 4, 4, CLS_CRD, NHWC, NHWC};
+        check_both(ctx, &big, 460);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(one_dimensional)
 {
     static const int pairs[][2] = {{NCHW, NCHW}, {NHWC, NHWC}, {NCHW, NHWC}, {NHWC_PAD, NCHW_PAD}};
@@ -556,6 +588,7 @@ int main(void)
     ADD(strided_views_with_offsets_and_mixed_layouts);
     ADD(every_element_type);
     ADD(sixteen_streams_in_registers);
+    ADD(stream_permutations_of_every_width);
     ADD(one_dimensional);
     ADD(large_tensors_take_the_streaming_paths);
     ADD(large_tensors_store_wide_pairs_and_lines);
