@@ -99,6 +99,17 @@ static cls_status time_one(cl_command_queue q, bench_enqueue_fn fn, void *arg, i
     return CLS_OK;
 }
 
+/* Each finished event's seconds into samples[i], releasing it (a slot
+ * without an event keeps its sample). */
+static void collect(cl_event *evs, int n, double *samples)
+{
+    for (int i = 0; i < n; i++)
+        if (evs[i]) {
+            samples[i] = bench_event_seconds(evs[i]);
+            clReleaseEvent(evs[i]);
+        }
+}
+
 /* Event-timed iterations are enqueued back to back (no host gap between
  * them); each event then gives one sample. */
 static cls_status time_events(cl_command_queue q, bench_enqueue_fn fn, void *arg, int n,
@@ -112,12 +123,7 @@ static cls_status time_events(cl_command_queue q, bench_enqueue_fn fn, void *arg
     for (; done < n && st == CLS_OK; done++)
         st = fn(arg, &evs[done]);
     clFinish(q);
-    for (int i = 0; i < done; i++) {
-        if (evs[i]) {
-            samples[i] = bench_event_seconds(evs[i]);
-            clReleaseEvent(evs[i]);
-        }
-    }
+    collect(evs, done, samples);
     free(evs);
     return st;
 }
@@ -200,16 +206,8 @@ cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void 
             st = fn(arg, &evs[done]);
     }
     clFinish(q);
-    for (int i = 0; i < done; i++) {
-        if (evs[i]) {
-            samples[i] = bench_event_seconds(evs[i]);
-            clReleaseEvent(evs[i]);
-        }
-        if (ref_evs[i]) {
-            ref_samples[i] = bench_event_seconds(ref_evs[i]);
-            clReleaseEvent(ref_evs[i]);
-        }
-    }
+    collect(evs, done, samples);
+    collect(ref_evs, done, ref_samples);
     if (st == CLS_OK) {
         bench_stats(samples, n, &out->median_s, &out->min_s);
         bench_stats(ref_samples, n, &ref_out->median_s, &ref_out->min_s);
