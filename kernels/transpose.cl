@@ -94,17 +94,6 @@ static inline void store4(elem4_t v, __global elem_t *p)
     *(__global elem4_u *)p = v;
 }
 
-/* A 4 (A) x 4 (B) sub-block: src rows s, s + sb, ... -> dst rows d, d + da, ... */
-static inline void block_4x4(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da)
-{
-    elem4_t r0 = LOAD4(s), r1 = LOAD4(s + sb), r2 = LOAD4(s + 2 * sb), r3 = LOAD4(s + 3 * sb);
-    TRANSPOSE_4X4(r0, r1, r2, r3);
-    store4(r0, d);
-    store4(r1, d + da);
-    store4(r2, d + 2 * da);
-    store4(r3, d + 3 * da);
-}
-
 #if ELEM_SIZE <= 4
 /* 32-bit lanes: one element each (4-byte elements), two (2-byte) or four
  * (1-byte). */
