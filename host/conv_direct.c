@@ -129,24 +129,14 @@ static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, con
                        const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
-    cl_long soff = s->soff, doff = s->doff;
-    cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
-    cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
-    cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}}, ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
+    cl_int2 ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
     cl_int2 blk = {{d->block_h, d->block_w}};
     cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h, d->dilation_w,
                     d->kernel_h, d->kernel_w}};
     cl_int4 grp = {{p->cg, p->nvb, d->groups, 0}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
-    cl_int err = 0;
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(k, 2, sizeof ss, &ss);
-    err |= clSetKernelArg(k, 3, sizeof hw, &hw);
-    err |= clSetKernelArg(k, 4, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 5, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 6, sizeof ds, &ds);
+    cl_int err = cls__conv_set_io_args(k, src, dst, s);
     err |= clSetKernelArg(k, 7, sizeof ohw, &ohw);
     err |= clSetKernelArg(k, 8, sizeof blk, &blk);
     err |= clSetKernelArg(k, 9, sizeof geo, &geo);

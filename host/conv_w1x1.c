@@ -101,21 +101,10 @@ static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor
 {
     const cls_conv_desc *d = &p->desc;
     cl_kernel k = p->w1x1;
-    cl_long soff = s->soff, doff = s->doff;
-    cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
-    cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
-    cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}};
     cl_int4 cc = {{d->in_channels, d->out_channels, p->w_ncb, (cl_int)chunks}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
-    cl_int err = 0;
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(k, 2, sizeof ss, &ss);
-    err |= clSetKernelArg(k, 3, sizeof hw, &hw);
-    err |= clSetKernelArg(k, 4, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 5, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 6, sizeof ds, &ds);
+    cl_int err = cls__conv_set_io_args(k, src, dst, s);
     err |= clSetKernelArg(k, 7, sizeof cc, &cc);
     err |= clSetKernelArg(k, 8, sizeof(cl_mem), &p->w_wts);
     err |= clSetKernelArg(k, 9, sizeof(cl_mem), &p->w_bias);
