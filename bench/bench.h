@@ -142,13 +142,14 @@ typedef struct bench_time_opts {
     int min_iters; /* fewest timed iterations (slow peers: 1) */
     int warmed;    /* the caller already ran fn once (its verification run) */
 } bench_time_opts;
-/* fn and ref (the copy roofline) alternately, iteration by iteration, both
- * timed by their events, so that both see the same moment's bandwidth:
- * medians and minima of each. CLS_ERR_UNSUPPORTED when either cannot be
- * event-timed. */
-cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg,
-                                  bench_enqueue_fn ref, void *ref_arg, double min_time,
-                                  bench_timing *out, bench_timing *ref_out);
+/* fn and the refs (copy rooflines, at most BENCH_MAX_REFS) alternately,
+ * iteration by iteration, all timed by their events, so that all see the
+ * same moment's bandwidth: medians and minima of each. CLS_ERR_UNSUPPORTED
+ * when any cannot be event-timed. */
+#define BENCH_MAX_REFS 2
+cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg, int nref,
+                                  bench_enqueue_fn const *refs, void *const *ref_args,
+                                  double min_time, bench_timing *out, bench_timing *ref_outs);
 /* bench_time() with options. */
 cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int use_events,
                          double min_time, const bench_time_opts *o, bench_timing *out);
@@ -277,11 +278,13 @@ cls_status bench_roofline(bench *b, int again);
  * kernel kind that was the better at the nearest run-wide point, timed as the
  * run-wide points are. *gbps is NAN on failure. */
 cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps);
-/* The copy kernel of bench_roofline_now() at a byte count, as an enqueue
- * function and its argument (valid until the next call), and the bytes it
- * moves (read + write) per run. */
-cls_status bench_roofline_kernel(bench *b, uint64_t bytes, bench_enqueue_fn *fn, void **arg,
-                                 uint64_t *moved);
+/* A copy kernel at a byte count, as an enqueue function and its argument
+ * (valid until the next call of the same kind), and the bytes it moves (read
+ * + write) per run. kind: 0 the plain copy, 1 the non-temporal one
+ * (CLS_ERR_UNSUPPORTED where the device has none), -1 the kind
+ * bench_roofline_now() takes (the better at the nearest run-wide point). */
+cls_status bench_roofline_kernel(bench *b, uint64_t bytes, int kind, bench_enqueue_fn *fn,
+                                 void **arg, uint64_t *moved);
 /* Release the roofline's copy buffers (at the end of the run). */
 void bench_roofline_release(bench *b);
 /* Enqueue-to-completion host times (medians, seconds) of fn and of an empty

@@ -191,36 +191,39 @@ cls_status bench_roofline(bench *b, int again)
     return CLS_OK;
 }
 
-cls_status bench_roofline_kernel(bench *b, uint64_t bytes, bench_enqueue_fn *fn, void **arg,
-                                 uint64_t *moved)
+cls_status bench_roofline_kernel(bench *b, uint64_t bytes, int kind, bench_enqueue_fn *fn,
+                                 void **arg, uint64_t *moved)
 {
-    static roof_arg a;
-    int nt = b->hdr.nt_available && bench_roofline_nt_at(&b->hdr, bytes);
+    static roof_arg args[2];
+    int nt = kind < 0 ? b->hdr.nt_available && bench_roofline_nt_at(&b->hdr, bytes) : kind != 0;
+    roof_arg *a = &args[nt];
     cls_status st;
-    memset(&a, 0, sizeof a);
-    a.b = b;
+    if (nt && !b->hdr.nt_available)
+        return cls__fail(CLS_ERR_UNSUPPORTED, "roofline: no non-temporal copy on this device");
+    memset(a, 0, sizeof *a);
+    a->b = b;
     if ((st = cls__kernel_get(b->ctx, "roofline", "", nt ? "roofline_copy_nt" : "roofline_copy",
-                              &a.kernel)) != CLS_OK ||
+                              &a->kernel)) != CLS_OK ||
         (st = roof_buffers(b)) != CLS_OK)
         return st;
-    set_size(&a, bytes, nt ? 64 : 16);
-    if (a.n * a.vec > b->roof_side)
+    set_size(a, bytes, nt ? 64 : 16);
+    if (a->n * a->vec > b->roof_side)
         return cls__fail(CLS_ERR_INVALID_ARG, "roofline: %llu bytes exceed the largest case",
                          (unsigned long long)bytes);
-    a.src = b->roof_src;
-    a.dst = b->roof_dst;
+    a->src = b->roof_src;
+    a->dst = b->roof_dst;
     *fn = roof_enqueue;
-    *arg = &a;
-    *moved = 2 * a.n * a.vec;
+    *arg = a;
+    *moved = 2 * a->n * a->vec;
     return CLS_OK;
 }
 
 cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps)
 {
     bench_enqueue_fn fn;
-    void *arg;
+    void *arg = NULL;
     uint64_t moved;
-    cls_status st = bench_roofline_kernel(b, bytes, &fn, &arg, &moved);
+    cls_status st = bench_roofline_kernel(b, bytes, -1, &fn, &arg, &moved);
     *gbps = NAN;
     if (st != CLS_OK)
         return st;

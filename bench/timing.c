@@ -173,49 +173,70 @@ cls_status bench_time_ex(cl_command_queue q, bench_enqueue_fn fn, void *arg, int
     return st;
 }
 
-cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg,
-                                  bench_enqueue_fn ref, void *ref_arg, double min_time,
-                                  bench_timing *out, bench_timing *ref_out)
+cls_status bench_time_alternating(cl_command_queue q, bench_enqueue_fn fn, void *arg, int nref,
+                                  bench_enqueue_fn const *refs, void *const *ref_args,
+                                  double min_time, bench_timing *out, bench_timing *ref_outs)
 {
-    double one = 0.0, ref_one = 0.0, *samples, *ref_samples;
-    cl_event *evs, *ref_evs;
+    double one = 0.0, ref_one[BENCH_MAX_REFS] = {0.0}, per = 0.0;
+    double *samples[BENCH_MAX_REFS + 1] = {NULL};
+    cl_event *evs[BENCH_MAX_REFS + 1] = {NULL};
     cls_status st = CLS_OK;
-    int n, use = 1, ref_use = 1, done = 0;
-    out->median_s = out->min_s = ref_out->median_s = ref_out->min_s = NAN;
-    out->iters = ref_out->iters = 0;
-    out->wall = ref_out->wall = 0;
-    /* Warm both, then calibrate on one of each; both must be event-timed. */
-    if ((st = time_one(q, ref, ref_arg, &ref_use, &ref_one)) != CLS_OK ||
-        (st = time_one(q, fn, arg, &use, &one)) != CLS_OK ||
-        (st = time_one(q, ref, ref_arg, &ref_use, &ref_one)) != CLS_OK ||
-        (st = time_one(q, fn, arg, &use, &one)) != CLS_OK)
-        return st;
-    if (!use || !ref_use)
-        return CLS_ERR_UNSUPPORTED; /* the caller times it alone */
-    n = bench_calibrate(one + ref_one, min_time, 2 * MIN_ITERS + 1, MAX_ITERS);
-    samples = calloc((size_t)n, sizeof *samples);
-    ref_samples = calloc((size_t)n, sizeof *ref_samples);
-    evs = calloc((size_t)n, sizeof *evs);
-    ref_evs = calloc((size_t)n, sizeof *ref_evs);
-    if (!samples || !ref_samples || !evs || !ref_evs)
-        st = CLS_ERR_OUT_OF_MEMORY;
-    /* In order on one queue: ref, fn, ref, fn, ... back to back. */
-    for (; st == CLS_OK && done < n; done++) {
-        st = ref(ref_arg, &ref_evs[done]);
+    int n, use = 1, ref_use[BENCH_MAX_REFS], done = 0;
+    if (nref < 1 || nref > BENCH_MAX_REFS)
+        return CLS_ERR_INVALID_ARG;
+    out->median_s = out->min_s = NAN;
+    out->iters = 0, out->wall = 0;
+    for (int r = 0; r < nref; r++) {
+        ref_outs[r].median_s = ref_outs[r].min_s = NAN;
+        ref_outs[r].iters = 0, ref_outs[r].wall = 0;
+        ref_use[r] = 1;
+    }
+    /* Warm all, then calibrate on one of each; all must be event-timed. */
+    for (int pass = 0; pass < 2 && st == CLS_OK; pass++) {
+        for (int r = 0; r < nref && st == CLS_OK; r++)
+            st = time_one(q, refs[r], ref_args[r], &ref_use[r], &ref_one[r]);
         if (st == CLS_OK)
-            st = fn(arg, &evs[done]);
+            st = time_one(q, fn, arg, &use, &one);
+    }
+    if (st != CLS_OK)
+        return st;
+    per = one;
+    for (int r = 0; r < nref; r++) {
+        if (!ref_use[r])
+            return CLS_ERR_UNSUPPORTED; /* the caller times it alone */
+        per += ref_one[r];
+    }
+    if (!use)
+        return CLS_ERR_UNSUPPORTED;
+    n = bench_calibrate(per, min_time, 2 * MIN_ITERS + 1, MAX_ITERS);
+    for (int r = 0; r <= nref; r++) {
+        samples[r] = calloc((size_t)n, sizeof *samples[r]);
+        evs[r] = calloc((size_t)n, sizeof *evs[r]);
+        if (!samples[r] || !evs[r])
+            st = CLS_ERR_OUT_OF_MEMORY;
+    }
+    /* In order on one queue: the refs, fn, the refs, fn, ... back to back. */
+    for (; st == CLS_OK && done < n; done++) {
+        for (int r = 0; r < nref && st == CLS_OK; r++)
+            st = refs[r](ref_args[r], &evs[r][done]);
+        if (st == CLS_OK)
+            st = fn(arg, &evs[nref][done]);
     }
     clFinish(q);
-    collect(evs, done, samples);
-    collect(ref_evs, done, ref_samples);
+    for (int r = 0; r <= nref; r++)
+        if (evs[r])
+            collect(evs[r], done, samples[r]); /* events not enqueued are NULL */
     if (st == CLS_OK) {
-        bench_stats(samples, n, &out->median_s, &out->min_s);
-        bench_stats(ref_samples, n, &ref_out->median_s, &ref_out->min_s);
-        out->iters = ref_out->iters = n;
+        bench_stats(samples[nref], n, &out->median_s, &out->min_s);
+        out->iters = n;
+        for (int r = 0; r < nref; r++) {
+            bench_stats(samples[r], n, &ref_outs[r].median_s, &ref_outs[r].min_s);
+            ref_outs[r].iters = n;
+        }
     }
-    free(samples);
-    free(ref_samples);
-    free(evs);
-    free(ref_evs);
+    for (int r = 0; r <= nref; r++) {
+        free(samples[r]);
+        free(evs[r]);
+    }
     return st;
 }
