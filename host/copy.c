@@ -219,11 +219,12 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
     *b_first = nb <= 256 || row_bytes >= 4096;
     if (*b_first) {
         /* Bands of one dst line per row, or of 16 elements (narrow blocks)
-         * when B is shorter than a line, and for 1-byte elements into short
-         * dst rows: a line-wide band reads 64 src rows at once, and with
-         * them 1 M x 64 bytes went from 0.37 to 0.24 of the copy roofline
-         * (it helps 8192 x 8192 bytes, 0.14 -> 0.31, and 2-byte elements). */
-        *lena = 1024, *lenb = nb >= bb && !(p->es == 1 && nb <= 256) ? bb : 16;
+         * when B is shorter than a line. 1-byte elements read a line-wide
+         * band's 64 src rows through a private stage (block_staged): read
+         * directly, 64 rows at once thrashed the L1, and 16-wide bands were
+         * the better of two poor choices (1 M x 64 bytes: 0.33 of the copy;
+         * staged, 0.54). */
+        *lena = 1024, *lenb = nb >= bb ? bb : 16;
         return;
     }
     *lena = na <= 16 || p->es <= 2 ? 16 : 8;
