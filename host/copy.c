@@ -261,7 +261,9 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         tile = (int)nb;
     else if (p->kernel == CLS__COPY_DEINTERLEAVE)
         tile = (int)na;
-    st = begin(ctx, p, "transpose", name, tile, src, dst, &l);
+    st = begin(ctx, p,
+               tile > 0 ? "transpose_common+interleave" : "transpose_common+transpose", name,
+               tile, src, dst, &l);
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < p->ndim; d++)

@@ -63,8 +63,9 @@ typedef struct cls__kernel_source {
 extern const cls__kernel_source cls__kernel_sources[];
 extern const size_t cls__kernel_source_count;
 
-/* The built program for kernels/<name>.cl (common.cl is prepended) with the
- * given build options; built once per context and kept. */
+/* The built program for kernels/<name>.cl (common.cl is prepended; a name
+ * "a+b" joins a.cl and b.cl in that order) with the given build options;
+ * built once per context and kept. */
 cls_status cls__program_get(cls_context *ctx, const char *name, const char *options,
                             cl_program *program);
 /* A kernel from such a program, created once per context and kept (the

@@ -264,30 +264,37 @@ static char *load_source(const cls_context *ctx, const char *name, size_t *len)
 cls_status cls__program_get(cls_context *ctx, const char *name, const char *options,
                             cl_program *out)
 {
-    size_t clen = 0, klen = 0;
-    char *common = load_source(ctx, "common", &clen);
-    char *body = load_source(ctx, name, &klen);
-    char *text = NULL;
-    cls_status st;
-    if (!common || !body) {
-        st = cls__fail(CLS_ERR_BUILD, "kernel source \"%s.cl\" not found%s%s", !body ? name : "common",
-                       ctx->kernel_dir[0] ? " in " : " among the embedded kernels",
-                       ctx->kernel_dir);
-        goto done;
+    /* common.cl, then each '+'-separated part of name, one text. */
+    char parts[256], *save = NULL, *text = NULL;
+    size_t len = 0;
+    cls_status st = CLS_OK;
+    if (snprintf(parts, sizeof parts, "common+%s", name) >= (int)sizeof parts)
+        return cls__fail(CLS_ERR_INVALID_ARG, "kernel program name \"%s\" is too long", name);
+    for (char *part = strtok_r(parts, "+", &save); part && st == CLS_OK;
+         part = strtok_r(NULL, "+", &save)) {
+        size_t plen = 0;
+        char *body = load_source(ctx, part, &plen), *grown;
+        if (!body) {
+            st = cls__fail(CLS_ERR_BUILD, "kernel source \"%s.cl\" not found%s%s", part,
+                           ctx->kernel_dir[0] ? " in " : " among the embedded kernels",
+                           ctx->kernel_dir);
+            break;
+        }
+        grown = realloc(text, len + plen + 2);
+        if (!grown) {
+            free(body);
+            st = cls__fail(CLS_ERR_OUT_OF_MEMORY, "out of host memory for kernel source");
+            break;
+        }
+        text = grown;
+        memcpy(text + len, body, plen);
+        len += plen;
+        text[len++] = '\n';
+        text[len] = '\0';
+        free(body);
     }
-    text = malloc(clen + klen + 2);
-    if (!text) {
-        st = cls__fail(CLS_ERR_OUT_OF_MEMORY, "out of host memory for kernel source");
-        goto done;
-    }
-    memcpy(text, common, clen);
-    text[clen] = '\n';
-    memcpy(text + clen + 1, body, klen);
-    text[clen + 1 + klen] = '\0';
-    st = cls__program_get_source(ctx, name, text, clen + 1 + klen, options, out);
-done:
-    free(common);
-    free(body);
+    if (st == CLS_OK)
+        st = cls__program_get_source(ctx, name, text, len, options, out);
     free(text);
     return st;
 }

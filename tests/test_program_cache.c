@@ -162,6 +162,32 @@ START_TEST(build_failure_reports_the_log)
     /* A missing kernel file is named. */
     ck_assert_int_eq(cls__program_get(ctx, "no_such_kernel_file", "", &p), CLS_ERR_BUILD);
     ck_assert_ptr_nonnull(strstr(cls_last_error(), "no_such_kernel_file.cl"));
+    /* So is a missing part of a joined program. */
+    ck_assert_int_eq(cls__program_get(ctx, "transpose_common+no_such_part", "", &p),
+                     CLS_ERR_BUILD);
+    ck_assert_ptr_nonnull(strstr(cls_last_error(), "no_such_part.cl"));
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* "a+b" builds a.cl and b.cl as one program: the interleave kernels need the
+ * shared definitions, and the parts alone do not build. */
+START_TEST(joined_parts_build_as_one_program)
+{
+    cls_context *ctx = NULL;
+    cls_context_options o;
+    cl_program p;
+    cl_kernel k;
+    cl_int err;
+    const char *opts = "-DELEM_SIZE=4 -DIDX64=0 -DNT=0 -DTILE=3";
+    memset(&o, 0, sizeof o);
+    o.disable_disk_cache = 1;
+    ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "interleave", opts, &p), CLS_ERR_BUILD);
+    ck_assert_int_eq(cls__program_get(ctx, "transpose_common+interleave", opts, &p), CLS_OK);
+    k = clCreateKernel(p, "deinterleave", &err);
+    ck_assert_int_eq(err, CL_SUCCESS);
+    clReleaseKernel(k);
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -196,6 +222,7 @@ int main(void)
     tcase_add_test(tc, disabled_cache_writes_nothing);
     tcase_add_test(tc, build_failure_reports_the_log);
     tcase_add_test(tc, kernel_dir_loads_from_the_source_tree);
+    tcase_add_test(tc, joined_parts_build_as_one_program);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
