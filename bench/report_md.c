@@ -36,9 +36,10 @@ int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, 
     fprintf(f, "Device: %s (%s, driver %s), %s, `clshuffle-bench` level %s.\n\n", h->device,
             h->platform, h->driver, h->date, h->level);
     fputs("**ratio** is GB/s over the copy roofline at the case's size measured at the same "
-          "moments: the copy kernel timed alternately with the case, iteration by iteration "
-          "(layout, d2s, s2d), or just before and just after it, the higher of the two (conv, "
-          "latency); **run ratio** is GB/s over the run-wide figures below.\n\n",
+          "moments: both copy kernels (plain and non-temporal) timed alternately with the case, "
+          "iteration by iteration, the faster kept (layout, d2s, s2d), or the copy measured just "
+          "before and just after it, the higher of the two (conv, latency); **run ratio** is "
+          "GB/s over the run-wide figures below.\n\n",
           f);
     fprintf(f, "Run-wide copy roofline (best of the copy kernels, GB/s read + write, the better of "
                "a pass before and a pass after the cases): ");

@@ -21,10 +21,10 @@ static void print_preamble(FILE *f, const bench_header *h)
     fprintf(f, "clshuffle-bench: %s (%s), driver %s\n", h->device, h->platform, h->driver);
     fprintf(f, "date %s, level %s, min time %.2f s per measurement\n", h->date, h->level,
             h->min_time);
-    fputs("roof, ratio: the copy roofline at the case's size at the same moments (the copy kernel\n"
-          "timed alternately with a layout, d2s or s2d case; just before and just after any other,\n"
-          "the higher kept), and GB/s over it. The run-wide roofline, the better of a pass\n"
-          "before and a pass after the cases:\n",
+    fputs("roof, ratio: the copy roofline at the case's size at the same moments (both copy\n"
+          "kernels timed alternately with a layout, d2s or s2d case, the faster kept; just before\n"
+          "and just after any other, the higher kept), and GB/s over it. The run-wide roofline,\n"
+          "the better of a pass before and a pass after the cases:\n",
           f);
     fprintf(f, "roofline (GB/s, read + write)  %10s %10s %10s %10s\n", "MiB", "copy", "nt-copy",
             "enqCopyBuf");

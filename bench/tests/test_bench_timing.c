@@ -170,6 +170,47 @@ START_TEST(marker_event_falls_back_to_host_clock)
 }
 END_TEST
 
+/* The op and two refs alternate: each enqueued as often as the others, all
+ * event-timed; a count of refs out of range, or a ref that cannot be
+ * event-timed, is refused. */
+START_TEST(alternating_times_the_op_and_every_ref)
+{
+    cls_context *ctx;
+    cl_context c;
+    fill_op op = {0}, r0 = {0}, r1 = {0};
+    bench_timing t, rt[BENCH_MAX_REFS];
+    bench_enqueue_fn refs[2] = {fill, fill};
+    bench_enqueue_fn marker_refs[2] = {fill, fill_then_marker};
+    void *args[2] = {&r0, &r1};
+    cl_int err;
+    op.q = r0.q = r1.q = queue_of(&ctx);
+    cls_context_get_cl(ctx, &c, NULL, NULL);
+    op.m = clCreateBuffer(c, CL_MEM_READ_WRITE, 1 << 20, NULL, &err);
+    r0.m = r1.m = op.m;
+    ck_assert_int_eq(err, CL_SUCCESS);
+    ck_assert_int_eq(bench_time_alternating(op.q, fill, &op, 2, refs, args, 0.02, &t, rt), CLS_OK);
+    ck_assert_int_ge(t.iters, 7);
+    ck_assert_int_eq(rt[0].iters, t.iters);
+    ck_assert_int_eq(rt[1].iters, t.iters);
+    /* Two warm-up passes, then the timed iterations, for each. */
+    ck_assert_int_eq(op.calls, t.iters + 2);
+    ck_assert_int_eq(r0.calls, op.calls);
+    ck_assert_int_eq(r1.calls, op.calls);
+    ck_assert(t.median_s > 0.0 && t.min_s <= t.median_s);
+    for (int k = 0; k < 2; k++)
+        ck_assert(rt[k].median_s > 0.0 && rt[k].min_s <= rt[k].median_s);
+    ck_assert_int_eq(bench_time_alternating(op.q, fill, &op, 0, refs, args, 0.02, &t, rt),
+                     CLS_ERR_INVALID_ARG);
+    ck_assert_int_eq(
+        bench_time_alternating(op.q, fill, &op, BENCH_MAX_REFS + 1, refs, args, 0.02, &t, rt),
+        CLS_ERR_INVALID_ARG);
+    ck_assert_int_eq(bench_time_alternating(op.q, fill, &op, 2, marker_refs, args, 0.02, &t, rt),
+                     CLS_ERR_UNSUPPORTED);
+    clReleaseMemObject(op.m);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bench_timing");
@@ -181,6 +222,7 @@ int main(void)
     tcase_add_test(tc, timing_reports_op_failure);
     tcase_add_test(tc, event_timing_uses_profiling);
     tcase_add_test(tc, marker_event_falls_back_to_host_clock);
+    tcase_add_test(tc, alternating_times_the_op_and_every_ref);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
