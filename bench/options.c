@@ -20,7 +20,7 @@ static const char usage[] =
     "                     full 64,256)\n"
     "  --min-time S       seconds of timed iterations per measurement (default 0.25;\n"
     "                     quick 0.05; full 1)\n"
-    "  --quick            about 35 s: small tensors, short timing, small conv layers\n"
+    "  --quick            about 20 s: small tensors, short timing, small conv layers\n"
     "  --full             more sizes, dtypes, blocks and layouts\n"
     "  --json FILE        write a header and one record per case as JSON\n"
     "  --csv FILE         the same records as CSV\n"
