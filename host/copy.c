@@ -262,7 +262,8 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
     else if (p->kernel == CLS__COPY_DEINTERLEAVE)
         tile = (int)na;
     st = begin(ctx, p,
-               tile > 0 ? "transpose_common+interleave" : "transpose_common+transpose", name,
+               tile > 0 ? "transpose_common+interleave"
+                        : "transpose_common+transpose_blocks+transpose", name,
                tile, src, dst, &l);
     if (st != CLS_OK)
         return st;

@@ -1,0 +1,536 @@
+/* The register blocks of the copy engine's CPU transposes (transpose_reg in
+ * transpose.cl; definitions in transpose_common.cl): per element size, a
+ * block of BLOCK_A dst rows by BLOCK_B src rows transposed in registers,
+ * its dst lines stored whole and non-temporally where they align. */
+
+/* 4 x 4 register transpose of rows r0..r3: interleave row pairs, then
+ * combine their halves (eight two-input shuffles). */
+#define SHUF4(x, y, m0, m1, m2, m3) shuffle2(x, y, (VEC_T(4))(m0, m1, m2, m3))
+#define TRANSPOSE_4X4(r0, r1, r2, r3)                                          \
+    do {                                                                       \
+        elem4_t t0 = SHUF4(r0, r1, 0, 4, 1, 5), t1 = SHUF4(r0, r1, 2, 6, 3, 7); \
+        elem4_t t2 = SHUF4(r2, r3, 0, 4, 1, 5), t3 = SHUF4(r2, r3, 2, 6, 3, 7); \
+        r0 = SHUF4(t0, t2, 0, 1, 4, 5), r1 = SHUF4(t0, t2, 2, 3, 6, 7);        \
+        r2 = SHUF4(t1, t3, 0, 1, 4, 5), r3 = SHUF4(t1, t3, 2, 3, 6, 7);        \
+    } while (0)
+
+/* Store 4 elements at p, non-temporally when enabled and p is aligned. */
+static inline void store4(elem4_t v, __global elem_t *p)
+{
+#if NT
+    if (((ulong)p & (sizeof(elem4_t) - 1)) == 0) {
+        __builtin_nontemporal_store(v, (__global elem4_t *)p);
+        return;
+    }
+#endif
+    *(__global elem4_u *)p = v;
+}
+
+#if ELEM_SIZE <= 4
+/* 32-bit lanes: one element each (4-byte elements), two (2-byte) or four
+ * (1-byte). */
+typedef uint8 elem8_t;
+typedef VEC_T(16) elem16_t;
+typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
+/* A 64-byte line in 32-bit lanes, element aligned. */
+typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
+
+/* On x86 CPUs an empty asm statement pins a value in a register. Applied to
+ * every loaded row and every butterfly output, it stops LLVM from merging
+ * the loads and the three stages into per-element inserts and blends (with
+ * spills), which measured two to three times slower on PoCL. */
+#if defined(__x86_64__) && defined(__AVX__)
+#define PIN(v) __asm__("" : "+x"(v))
+#else
+#define PIN(v) (void)0
+#endif
+
+/* One butterfly step of the 8 x 8 transpose: rows x and y exchange their
+ * 4-lane halves (masks M4), 2-lane pairs (M2) or single lanes (M1). */
+#define BFLY(x, y, m0, m1)                                                  \
+    do {                                                                    \
+        elem8_t lo_ = shuffle2(x, y, m0), hi_ = shuffle2(x, y, m1);         \
+        PIN(lo_);                                                           \
+        PIN(hi_);                                                           \
+        x = lo_, y = hi_;                                                   \
+    } while (0)
+#define M4A (uint8)(0, 1, 2, 3, 8, 9, 10, 11)
+#define M4B (uint8)(4, 5, 6, 7, 12, 13, 14, 15)
+#define M2A (uint8)(0, 1, 8, 9, 4, 5, 12, 13)
+#define M2B (uint8)(2, 3, 10, 11, 6, 7, 14, 15)
+#define M1A (uint8)(0, 8, 2, 10, 4, 12, 6, 14)
+#define M1B (uint8)(1, 9, 3, 11, 5, 13, 7, 15)
+
+/* In-place 8 x 8 transpose of the array r[0..7] (one 256-bit register per
+ * row on AVX2, so the 24 shuffles stay in registers): three butterfly
+ * stages. A macro, so the array never goes through memory. */
+#define TRANSPOSE_8X8(r)                                                     \
+    do {                                                                     \
+        BFLY(r[0], r[4], M4A, M4B);                                          \
+        BFLY(r[1], r[5], M4A, M4B);                                          \
+        BFLY(r[2], r[6], M4A, M4B);                                          \
+        BFLY(r[3], r[7], M4A, M4B);                                          \
+        BFLY(r[0], r[2], M2A, M2B);                                          \
+        BFLY(r[1], r[3], M2A, M2B);                                          \
+        BFLY(r[4], r[6], M2A, M2B);                                          \
+        BFLY(r[5], r[7], M2A, M2B);                                          \
+        BFLY(r[0], r[1], M1A, M1B);                                          \
+        BFLY(r[2], r[3], M1A, M1B);                                          \
+        BFLY(r[4], r[5], M1A, M1B);                                          \
+        BFLY(r[6], r[7], M1A, M1B);                                          \
+    } while (0)
+
+#if ELEM_SIZE == 4
+#define BLOCK_A 8
+#define BLOCK_B 16
+typedef uint8 __attribute__((aligned(4))) elem8_u;
+/* One 8 (A) x 16 (B) block as two 8 x 8 transposes: dst row j's 16
+ * elements (one 64-byte line) in out[j]. */
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
+{
+    elem8_t x[8], y[8];
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        x[i] = *(__global const elem8_u *)(s + i * sb);
+        y[i] = *(__global const elem8_u *)(s + (i + 8) * sb);
+        PIN(x[i]);
+        PIN(y[i]);
+    }
+    TRANSPOSE_8X8(x);
+    TRANSPOSE_8X8(y);
+#pragma unroll
+    for (int j = 0; j < 8; j++)
+        out[j] = (uint16)(x[j], y[j]);
+}
+
+/* Two blocks side by side, 16 (A) x 16 (B), reading whole src lines: rows
+ * 0..7 (both halves of their lines), then rows 8..15. When src rows alias in
+ * the cache (pitches of a multiple of 4 KiB, as in 512 x 512 NCHW planes),
+ * a line read half by one 8-wide block has left the 8-way L1 before the next
+ * block reads its other half; read whole, fp32 NCHW -> NHWC C = 64 went
+ * from 0.72 to 0.81 of the copy, and the tiled walk at C = 64 from 0.73 to
+ * 0.86. */
+#define BLOCK_W 16
+static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                   idx_t da, int nt)
+{
+    elem8_t x[8], y[8], u[8], v[8];
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        x[i] = *(__global const elem8_u *)(s + i * sb);
+        y[i] = *(__global const elem8_u *)(s + i * sb + 8);
+        PIN(x[i]);
+        PIN(y[i]);
+    }
+    TRANSPOSE_8X8(x);
+    TRANSPOSE_8X8(y);
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+        u[i] = *(__global const elem8_u *)(s + (i + 8) * sb);
+        v[i] = *(__global const elem8_u *)(s + (i + 8) * sb + 8);
+        PIN(u[i]);
+        PIN(v[i]);
+    }
+    TRANSPOSE_8X8(u);
+    TRANSPOSE_8X8(v);
+#pragma unroll
+    for (int j = 0; j < 16; j++) {
+        uint16 o = j < 8 ? (uint16)(x[j], u[j]) : (uint16)(y[j - 8], v[j - 8]);
+        __global elem_t *p = d + j * da;
+#if NT
+        if (nt) {
+            __builtin_nontemporal_store(o, (__global uint16 *)p);
+            continue;
+        }
+#endif
+        *(__global line_u *)p = o;
+    }
+}
+#elif ELEM_SIZE == 2
+#define BLOCK_A 16
+/* Interleave of two ushort16 rows (low or high 8 elements of each): a
+ * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
+ * measured four times slower), else shuffle2. */
+#if defined(__clang__)
+#define PAIR_LO(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define PAIR_HI(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#else
+#define PAIR_LO(x, y)                                                                      \
+    shuffle2(x, y, (ushort16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define PAIR_HI(x, y)                                                                      \
+    shuffle2(x, y, (ushort16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#endif
+
+/* A 16 (A) x 16 (B) block of 2-byte elements into lanes: src rows 2k and
+ * 2k + 1 are interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of
+ * one A index, then two 8 x 8 transposes of those lanes leave dst row j's 16
+ * elements in x[j] (A 0..7) and y[j] (A 8..15 -> dst rows 8..15). */
+#define HALF_16X16(s, sb, x, y)                                                 \
+    do {                                                                       \
+        _Pragma("unroll") for (int k = 0; k < 8; k++)                          \
+        {                                                                      \
+            elem16_t r0 = *(__global const elem16_u *)((s) + 2 * k * (sb));     \
+            elem16_t r1 = *(__global const elem16_u *)((s) + (2 * k + 1) * (sb)); \
+            PIN(r0);                                                           \
+            PIN(r1);                                                           \
+            x[k] = as_uint8(PAIR_LO(r0, r1));                                  \
+            y[k] = as_uint8(PAIR_HI(r0, r1));                                  \
+            PIN(x[k]);                                                         \
+            PIN(y[k]);                                                         \
+        }                                                                      \
+        TRANSPOSE_8X8(x);                                                      \
+        TRANSPOSE_8X8(y);                                                      \
+    } while (0)
+
+/* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
+ * row, plain stores (whole non-temporal lines when the rows are exactly 16
+ * elements and the block's start is aligned). */
+static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                idx_t da)
+{
+    elem8_t x[8], y[8];
+    HALF_16X16(s, sb, x, y);
+#if NT
+    /* Rows of exactly 16 elements: the block's 16 rows are 512 contiguous
+     * bytes, stored as 8 whole lines. */
+    if (da == 16 && ((ulong)d) % 64 == 0) {
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            __builtin_nontemporal_store((uint16)(x[2 * k], x[2 * k + 1]),
+                                        (__global uint16 *)(d + 32 * k));
+            __builtin_nontemporal_store((uint16)(y[2 * k], y[2 * k + 1]),
+                                        (__global uint16 *)(d + 128 + 32 * k));
+        }
+        return;
+    }
+#endif
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
+        *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
+    }
+}
+
+/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
+ * elements (one 64-byte line) in out[j]. */
+#define BLOCK_B 32
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
+{
+    elem8_t x0[8], y0[8], x1[8], y1[8];
+    HALF_16X16(s, sb, x0, y0);
+    HALF_16X16(s + 16 * sb, sb, x1, y1);
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        out[j] = (uint16)(x0[j], x1[j]);
+        out[j + 8] = (uint16)(y0[j], y1[j]);
+    }
+}
+#else
+#define BLOCK_A 16
+/* Byte interleave of two uchar16 rows (low or high 8 elements of each) and
+ * 16-bit interleave of two such results, as constant clang shuffles where
+ * available (punpck on x86), else shuffle2. */
+#if defined(__clang__)
+#define ZIP8_LO(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP8_HI(x, y)                                                                      \
+    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#define ZIP16(x, y)                                                                        \
+    __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)
+#else
+#define ZIP8_LO(x, y)                                                                      \
+    shuffle2(x, y, (uchar16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define ZIP8_HI(x, y)                                                                      \
+    shuffle2(x, y, (uchar16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#define ZIP16(x, y)                                                                        \
+    shuffle2(x, y, (ushort16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15))
+#endif
+
+/* A 16 (A) x 16 (B) block of 1-byte elements into lanes: src rows 4k ..
+ * 4k + 3 are interleaved (bytes of row pairs, then 16-bit pairs) so each
+ * 32-bit lane holds the quad (4k .. 4k + 3) of one A index; rows 0..3 of the
+ * 8 x 8 transpose hold A 0..7 of the four quads, rows 4..7 A 8..15, so its
+ * row j is dst row j (low half) and dst row j + 8 (high half), 16 bytes
+ * each. */
+#define QUAD_16X16_AS(AS, s, sb, x)                                                  \
+    do {                                                                       \
+        _Pragma("unroll") for (int k = 0; k < 4; k++)                          \
+        {                                                                      \
+            AS const elem_t *p_ = (s) + 4 * k * (sb);                    \
+            elem16_t r0 = *(AS const elem16_u *)p_;                       \
+            elem16_t r1 = *(AS const elem16_u *)(p_ + (sb));              \
+            elem16_t r2 = *(AS const elem16_u *)(p_ + 2 * (sb));          \
+            elem16_t r3 = *(AS const elem16_u *)(p_ + 3 * (sb));          \
+            PIN(r0);                                                           \
+            PIN(r1);                                                           \
+            PIN(r2);                                                           \
+            PIN(r3);                                                           \
+            ushort8 l01 = as_ushort8(ZIP8_LO(r0, r1)), h01 = as_ushort8(ZIP8_HI(r0, r1)); \
+            ushort8 l23 = as_ushort8(ZIP8_LO(r2, r3)), h23 = as_ushort8(ZIP8_HI(r2, r3)); \
+            x[k] = as_uint8(ZIP16(l01, l23));                                  \
+            x[k + 4] = as_uint8(ZIP16(h01, h23));                              \
+            PIN(x[k]);                                                         \
+            PIN(x[k + 4]);                                                     \
+        }                                                                      \
+        TRANSPOSE_8X8(x);                                                      \
+    } while (0)
+#define QUAD_16X16(s, sb, x) QUAD_16X16_AS(__global, s, sb, x)
+
+/* One 16 (A) x 16 (B) block, for B extents under a line: 16 bytes per dst
+ * row, plain stores (whole non-temporal lines when the rows are exactly 16
+ * bytes and the block's start is aligned). */
+/* The 16 dst rows of a 16 x 16 block (x from QUAD_16X16) at d. */
+static inline void narrow_store(const elem8_t *x, __global elem_t *d, idx_t da)
+{
+#if NT
+    /* Rows of exactly 16 bytes: the block's 16 rows are 256 contiguous
+     * bytes, stored as 4 whole lines. */
+    if (da == 16 && ((ulong)d) % 64 == 0) {
+#pragma unroll
+        for (int k = 0; k < 2; k++) {
+            __builtin_nontemporal_store(
+                (uint16)(x[4 * k].lo, x[4 * k + 1].lo, x[4 * k + 2].lo, x[4 * k + 3].lo),
+                (__global uint16 *)(d + 64 * k));
+            __builtin_nontemporal_store(
+                (uint16)(x[4 * k].hi, x[4 * k + 1].hi, x[4 * k + 2].hi, x[4 * k + 3].hi),
+                (__global uint16 *)(d + 128 + 64 * k));
+        }
+        return;
+    }
+#endif
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        *(__global elem16_u *)(d + j * da) = as_uchar16(x[j].lo);
+        *(__global elem16_u *)(d + (j + 8) * da) = as_uchar16(x[j].hi);
+    }
+}
+
+static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                idx_t da)
+{
+    elem8_t x[8];
+    QUAD_16X16(s, sb, x);
+    narrow_store(x, d, da);
+}
+
+/* Four 16 x 16 blocks along A through a private stage: the 16 src rows'
+ * whole lines first, then the blocks from the stage (src rows whose pitch
+ * aliases in the L1 lose a line between the four 16-byte reads of it). */
+#define NARROW_S 64
+static inline void block_narrow_staged(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                       idx_t da)
+{
+    uchar st[16 * 64] __attribute__((aligned(64)));
+    for (int i = 0; i < 16; i++) {
+        __global const elem16_u *r = (__global const elem16_u *)(s + i * sb);
+        elem16_t v0 = r[0], v1 = r[1], v2 = r[2], v3 = r[3];
+        *(elem16_t *)(st + i * 64) = v0;
+        *(elem16_t *)(st + i * 64 + 16) = v1;
+        *(elem16_t *)(st + i * 64 + 32) = v2;
+        *(elem16_t *)(st + i * 64 + 48) = v3;
+    }
+    for (int q = 0; q < 4; q++) {
+        elem8_t x[8];
+        const uchar *p = st + 16 * q;
+        QUAD_16X16_AS(, p, 64, x);
+        narrow_store(x, d + 16 * q * da, da);
+    }
+}
+
+/* One 16 (A) x 64 (B) block: four 16 x 16 quarters along B, dst row j's
+ * 64 bytes (one line) in out[j]; from global memory or from a private
+ * stage. */
+#define BLOCK_B 64
+#define BLOCK_ROWS_AS(AS, s, sb, out)                                              \
+    do {                                                                           \
+        elem8_t x0[8], x1[8], x2[8], x3[8];                                        \
+        QUAD_16X16_AS(AS, s, sb, x0);                                              \
+        QUAD_16X16_AS(AS, (s) + 16 * (sb), sb, x1);                                \
+        QUAD_16X16_AS(AS, (s) + 32 * (sb), sb, x2);                                \
+        QUAD_16X16_AS(AS, (s) + 48 * (sb), sb, x3);                                \
+        _Pragma("unroll") for (int j = 0; j < 8; j++)                              \
+        {                                                                          \
+            out[j] = (uint16)(x0[j].lo, x1[j].lo, x2[j].lo, x3[j].lo);             \
+            out[j + 8] = (uint16)(x0[j].hi, x1[j].hi, x2[j].hi, x3[j].hi);         \
+        }                                                                          \
+    } while (0)
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
+{
+    BLOCK_ROWS_AS(__global, s, sb, out);
+}
+
+/* 64 (A) x 64 (B) through a private stage: the 64 src rows' whole lines are
+ * copied first (each line read once, at once), then transposed from the
+ * stage as four 16 x 64 blocks into 64 whole dst lines. Rows that alias in
+ * the 8-way L1 (pitches of a multiple of 4 KiB) otherwise lose each line
+ * between the four 16-byte reads of it: 1 M x 64 bytes went from 0.33 to
+ * 0.54 of the copy, 12544 x 64 from 0.28 to 0.48. */
+#define BLOCK_S 64
+static inline void block_staged(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                                int nt)
+{
+    uchar st[64 * 64] __attribute__((aligned(64)));
+    for (int i = 0; i < 64; i++) {
+        __global const elem16_u *r = (__global const elem16_u *)(s + i * sb);
+        elem16_t v0 = r[0], v1 = r[1], v2 = r[2], v3 = r[3];
+        *(elem16_t *)(st + i * 64) = v0;
+        *(elem16_t *)(st + i * 64 + 16) = v1;
+        *(elem16_t *)(st + i * 64 + 32) = v2;
+        *(elem16_t *)(st + i * 64 + 48) = v3;
+    }
+    for (int q = 0; q < 4; q++) {
+        uint16 out[16];
+        const uchar *p = st + 16 * q;
+        BLOCK_ROWS_AS(, p, 64, out);
+#pragma unroll
+        for (int j = 0; j < 16; j++) {
+            __global elem_t *o = d + (16 * q + j) * da;
+#if NT
+            if (nt) {
+                __builtin_nontemporal_store(out[j], (__global uint16 *)o);
+                continue;
+            }
+#endif
+            *(__global line_u *)o = out[j];
+        }
+    }
+}
+#endif
+
+/* A block's BLOCK_A dst lines, stored non-temporally when nt (every line
+ * aligned), else plainly. */
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    uint16 out[BLOCK_A];
+    block_rows(s, sb, out);
+#pragma unroll
+    for (int j = 0; j < BLOCK_A; j++) {
+#if NT
+        if (nt) {
+            __builtin_nontemporal_store(out[j], (__global uint16 *)(d + j * da));
+            continue;
+        }
+#endif
+        *(__global line_u *)(d + j * da) = out[j];
+    }
+}
+#else
+#define BLOCK_A 8
+#define BLOCK_B 16
+/* One full 8 (A) x 16 (B) block: eight 4 x 4 register transposes, then each
+ * dst row's 16 elements are stored back to back. */
+static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              int nt)
+{
+    elem4_t o[8][4];
+    (void)nt;
+#pragma unroll
+    for (int j = 0; j < 4; j++)
+#pragma unroll
+        for (int i = 0; i < 8; i += 4) {
+            __global const elem_t *p = s + 4 * j * sb + i;
+            elem4_t r0 = LOAD4(p), r1 = LOAD4(p + sb), r2 = LOAD4(p + 2 * sb);
+            elem4_t r3 = LOAD4(p + 3 * sb);
+            TRANSPOSE_4X4(r0, r1, r2, r3);
+            o[i][j] = r0, o[i + 1][j] = r1, o[i + 2][j] = r2, o[i + 3][j] = r3;
+        }
+#pragma unroll
+    for (int i = 0; i < 8; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++)
+            store4(o[i][j], d + i * da + 4 * j);
+}
+#endif
+
+#if BLOCK_B == 16
+#define block_narrow(s, sb, d, da) block_line(s, sb, d, da, 0)
+#endif
+
+#if NT && ELEM_SIZE <= 4
+/* Rows whose lines do not align (a dst row pitch that is not a multiple of
+ * 64 bytes) still get whole-line non-temporal stores in the tiled walk: a
+ * row's consecutive block outputs are contiguous, so each aligned line is
+ * the tail of one output and the head of the next (a funnel through a
+ * private pair), and only the partial lines at a tile's two ends are stored
+ * plainly, element by element. */
+typedef uint16 __attribute__((aligned(1))) line_p;
+
+/* Bytes [from, to) of v, as elements, to p[0 ..]. */
+static inline void store_part(uint16 v, uint from, uint to, __global elem_t *p)
+{
+    union {
+        uint16 v;
+        elem_t e[64 / ELEM_SIZE];
+    } u;
+    u.v = v;
+    for (uint k = from / ELEM_SIZE; k < to / ELEM_SIZE; k++)
+        p[k - from / ELEM_SIZE] = u.e[k];
+}
+
+/* The 64 bytes starting m bytes before the end of lo, in lo ++ hi. */
+static inline uint16 funnel(uint16 lo, uint16 hi, uint m)
+{
+    union {
+        uint16 v[2];
+        uchar c[128];
+    } u;
+    u.v[0] = lo, u.v[1] = hi;
+    return *(const line_p *)(u.c + 64 - m);
+}
+
+/* One block in the walk of unaligned rows: row j's output starts m[j] bytes
+ * into a line. The first block of a tile stores its head part plainly; later
+ * ones complete the line the previous output began; carry keeps each row's
+ * last output for the next block (and the tile's tail). */
+static inline void block_shifted(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                 idx_t da, int first, uint16 *carry, const uint *m)
+{
+    uint16 out[BLOCK_A];
+    block_rows(s, sb, out);
+#pragma unroll
+    for (int j = 0; j < BLOCK_A; j++) {
+        __global elem_t *p = d + j * da;
+        if (m[j] == 0) {
+            __builtin_nontemporal_store(out[j], (__global uint16 *)p);
+            continue;
+        }
+        if (first)
+            store_part(out[j], 0, 64 - m[j], p);
+        else
+            __builtin_nontemporal_store(funnel(carry[j], out[j], m[j]),
+                                        (__global uint16 *)(p - m[j] / ELEM_SIZE));
+        carry[j] = out[j];
+    }
+}
+#define SHIFTED 1
+#else
+#define SHIFTED 0
+#endif
+
+/* Prefetch the line holding *p into the cache (x86; elsewhere a hint the
+ * compiler may drop). */
+#if defined(__x86_64__)
+#define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(p)))
+#define PREFETCH_L2(p) __asm__ volatile("prefetcht1 %0" : : "m"(*(p)))
+#else
+#define PREFETCH(p) prefetch((p), 1)
+#define PREFETCH_L2(p) prefetch((p), 1)
+#endif
+
+/* B bands (long src rows, read a line-wide column at a time): the next
+ * line of each of the band's n rows, into the L2 only. Rows whose pitch
+ * aliases share one set of the 8-way L1, so lines prefetched there evict
+ * each other (and those in use); the physically indexed L2 spreads them.
+ * With it u8 1 M x 64 bytes went from 0.36-0.37 to 0.49 of the copy (0.35
+ * into the L1), 256 K x 256 bytes 0.24-0.27 -> 0.29-0.33; fp32 NCHW -> NHWC
+ * C = 64 and 4096 x 4096 and fp16 C = 64 ran 3-7% faster. (The 16-row u8
+ * stage measured 5% slower with it, and goes without.) */
+#define PREFETCH_BAND(s, sb, n, a, ae)                                             \
+    do {                                                                           \
+        if ((a) + 64 / ELEM_SIZE < (ae))                                           \
+            for (int i_ = 0; i_ < (n); i_++)                                       \
+                PREFETCH_L2((s) + i_ * (sb) + (a) + 64 / ELEM_SIZE);               \
+    } while (0)
