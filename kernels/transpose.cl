@@ -38,137 +38,158 @@ __kernel __attribute__((reqd_work_group_size(32, 8, 1))) void transpose_tile(TRA
  *   blocks: the loads then find their lines cached instead of waiting on
  *   memory one stream at a time. Unaligned dst rows go through
  *   block_shifted, so their lines too are stored whole and non-temporally.
- * The edges use bounds-checked loops. */
+ * The edges use bounds-checked loops. The three shapes are the functions
+ * below; d is dst plus the batch's offset. */
+
+/* Elements [a_lo, a_hi) x [b_lo, b_hi) one at a time: the edges. */
+static inline void reg_edge(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                            idx_t a_lo, idx_t a_hi, idx_t b_lo, idx_t b_hi)
+{
+    for (idx_t a = a_lo; a < a_hi; a++)
+        for (idx_t b = b_lo; b < b_hi; b++)
+            d[a * da + b] = s[b * sb + a];
+}
+
+/* B bands narrower than a line: 16-wide blocks. */
+static inline void reg_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                              idx_t a0, idx_t af, idx_t b0, idx_t be)
+{
+    idx_t bf = b0 + (be - b0) / 16 * 16, a = a0;
+#ifdef NARROW_S
+    /* Staged where 16 rows fill a set of the 8-way L1 (pitches of a
+     * multiple of 2 KiB); elsewhere the direct blocks measured as fast. */
+    for (; (sb * ELEM_SIZE) % 2048 == 0 && a + NARROW_S <= af; a += NARROW_S)
+        for (idx_t b = b0; b < bf; b += 16)
+            block_narrow_staged(s + b * sb + a, sb, d + a * da + b, da);
+#endif
+    for (; a < af; a += BLOCK_A)
+        for (idx_t b = b0; b < bf; b += 16)
+            block_narrow(s + b * sb + a, sb, d + a * da + b, da);
+    reg_edge(s, sb, d, da, a0, af, bf, be);
+}
+
+/* Line-wide B bands (tile == 0), A walked inside (b_first) or B. */
+static inline void reg_band(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                            idx_t a0, idx_t af, idx_t ae, idx_t b0, idx_t be, int b_first,
+                            int nt)
+{
+    idx_t bf = b0 + (be - b0) / BLOCK_B * BLOCK_B, a = a0;
+    if (!b_first) {
+        for (idx_t b = b0; b < bf; b += BLOCK_B)
+            for (a = a0; a < af; a += BLOCK_A)
+                block_line(s + b * sb + a, sb, d + a * da + b, da, nt);
+        reg_edge(s, sb, d, da, a0, af, bf, be);
+        return;
+    }
+#ifdef BLOCK_S
+    /* Staged where 64 rows fill a set of the L1 (pitches of a multiple of
+     * 512 bytes): elsewhere the direct blocks measured 5% faster (3136 x
+     * 1024 bytes: 0.45 against 0.42). */
+    for (; (sb * ELEM_SIZE) % 512 == 0 && a + BLOCK_S <= af; a += BLOCK_S)
+        for (idx_t b = b0; b < bf; b += BLOCK_B) {
+            PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
+            block_staged(s + b * sb + a, sb, d + a * da + b, da, nt);
+        }
+#endif
+#ifdef BLOCK_W
+    for (; a + BLOCK_W <= af; a += BLOCK_W)
+        for (idx_t b = b0; b < bf; b += BLOCK_B) {
+            PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
+            block_line_wide(s + b * sb + a, sb, d + a * da + b, da, nt);
+        }
+#endif
+    for (; a < af; a += BLOCK_A)
+        for (idx_t b = b0; b < bf; b += BLOCK_B) {
+            if ((a - a0) % (64 / ELEM_SIZE) == 0)
+                PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
+            block_line(s + b * sb + a, sb, d + a * da + b, da, nt);
+        }
+    reg_edge(s, sb, d, da, a0, af, bf, be);
+}
+
+/* Prefetch n lines of the next tile, from the cursor (line pc of row). */
+#define PREFETCH_NEXT(n)                                                           \
+    for (idx_t i_ = 0; i_ < (n) && k < lines; i_++, k++) {                         \
+        PREFETCH(row + pc * (64 / ELEM_SIZE));                                     \
+        if (++pc == row_lines)                                                     \
+            pc = 0, row += sb;                                                     \
+    }
+
+/* The tiled walk (tile > 0): all of [a0, af), B in tiles. */
+static inline void reg_walk(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                            idx_t a0, idx_t af, idx_t ae, idx_t b0, idx_t be, idx_t tile)
+{
+    /* Lines per src row of a tile, and the next tile's prefetch cursor. */
+    idx_t row_lines = ((ae - a0) * ELEM_SIZE + 63) / 64;
+    row_lines += (sb * ELEM_SIZE) % 64 != 0 || ((ulong)(s + a0)) % 64 != 0;
+    for (idx_t t0 = b0; t0 < be; t0 += tile) {
+        idx_t t1 = min(t0 + tile, be), tf = t0 + (t1 - t0) / BLOCK_B * BLOCK_B;
+        /* Each tile's own alignment (the host's tiles are whole lines, but
+         * a tile that is not would fall back, not misalign). */
+        int nt = NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(d + a0 * da + t0)) % 64 == 0;
+        idx_t n1 = min(t1 + tile, be), lines = (n1 - t1) * row_lines;
+        idx_t blocks = (af - a0) / BLOCK_A * ((tf - t0) / BLOCK_B);
+        idx_t per = blocks ? (lines + blocks - 1) / blocks : 0, pc = 0, k = 0;
+        __global const elem_t *row = s + t1 * sb + a0;
+        idx_t a = a0;
+#ifdef BLOCK_W
+        /* Aligned rows: wide blocks, each taking twice the prefetches. */
+        if (nt)
+            for (; a + BLOCK_W <= af; a += BLOCK_W)
+                for (idx_t b = t0; b < tf; b += BLOCK_B) {
+                    PREFETCH_NEXT(2 * per);
+                    block_line_wide(s + b * sb + a, sb, d + a * da + b, da, nt);
+                }
+#endif
+        for (; a < af; a += BLOCK_A) {
+#if SHIFTED
+            uint16 carry[BLOCK_A];
+            uint m[BLOCK_A];
+            if (!nt)
+                for (int j = 0; j < BLOCK_A; j++)
+                    m[j] = (uint)((ulong)(d + (a + j) * da + t0) % 64);
+#endif
+            for (idx_t b = t0; b < tf; b += BLOCK_B) {
+                PREFETCH_NEXT(per);
+#if SHIFTED
+                if (!nt) {
+                    block_shifted(s + b * sb + a, sb, d + a * da + b, da, b == t0, carry, m);
+                    continue;
+                }
+#endif
+                block_line(s + b * sb + a, sb, d + a * da + b, da, nt);
+            }
+#if SHIFTED
+            if (!nt && tf > t0)
+                for (int j = 0; j < BLOCK_A; j++)
+                    if (m[j])
+                        store_part(carry[j], 64 - m[j], 64,
+                                   d + (a + j) * da + tf - m[j] / ELEM_SIZE);
+#endif
+        }
+        reg_edge(s, sb, d, da, a0, af, tf, t1);
+    }
+}
+
 __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
 {
     int walk = tile > 0, by_b = b_first && !walk;
     idx_t g0 = (idx_t)get_global_id(0), g1 = (idx_t)get_global_id(1);
     idx_t a0 = (by_b ? g1 : g0) * lena, b0 = (by_b ? g0 : g1) * len;
     idx_t so = src_off, dof = dst_off, ae, be, af;
-    __global const elem_t *s;
-    int nt;
+    __global elem_t *d;
     if (a0 >= na || b0 >= nb)
         return;
     batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
     ae = min(a0 + lena, na), be = min(b0 + len, nb);
     af = a0 + (ae - a0) / BLOCK_A * BLOCK_A;
-    nt = NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(dst + dof + a0 * da + b0)) % 64 == 0;
-    s = src + so;
-    if (!walk && len < BLOCK_B) {
-        /* B bands narrower than a line: 16-wide blocks. */
-        idx_t bf = b0 + (be - b0) / 16 * 16, a = a0;
-#ifdef NARROW_S
-        /* Staged where 16 rows fill a set of the 8-way L1 (pitches of a
-         * multiple of 2 KiB); elsewhere the direct blocks measured as fast. */
-        for (; (sb * ELEM_SIZE) % 2048 == 0 && a + NARROW_S <= af; a += NARROW_S)
-            for (idx_t b = b0; b < bf; b += 16)
-                block_narrow_staged(s + b * sb + a, sb, dst + dof + a * da + b, da);
-#endif
-        for (; a < af; a += BLOCK_A)
-            for (idx_t b = b0; b < bf; b += 16)
-                block_narrow(s + b * sb + a, sb, dst + dof + a * da + b, da);
-        for (idx_t a = a0; a < af; a++)
-            for (idx_t b = bf; b < be; b++)
-                dst[dof + a * da + b] = s[b * sb + a];
-    } else if (!walk) {
-        idx_t bf = b0 + (be - b0) / BLOCK_B * BLOCK_B;
-        if (b_first) {
-            idx_t a = a0;
-#ifdef BLOCK_S
-            /* Staged where 64 rows fill a set of the L1 (pitches of a
-             * multiple of 512 bytes): elsewhere the direct blocks measured
-             * 5% faster (3136 x 1024 bytes: 0.45 against 0.42). */
-            for (; (sb * ELEM_SIZE) % 512 == 0 && a + BLOCK_S <= af; a += BLOCK_S)
-                for (idx_t b = b0; b < bf; b += BLOCK_B) {
-                    PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
-                    block_staged(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-                }
-#endif
-#ifdef BLOCK_W
-            for (; a + BLOCK_W <= af; a += BLOCK_W)
-                for (idx_t b = b0; b < bf; b += BLOCK_B) {
-                    PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
-                    block_line_wide(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-                }
-#endif
-            for (; a < af; a += BLOCK_A)
-                for (idx_t b = b0; b < bf; b += BLOCK_B) {
-                    if ((a - a0) % (64 / ELEM_SIZE) == 0)
-                        PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
-                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-                }
-        }
-        else
-            for (idx_t b = b0; b < bf; b += BLOCK_B)
-                for (idx_t a = a0; a < af; a += BLOCK_A)
-                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-        for (idx_t a = a0; a < af; a++)
-            for (idx_t b = bf; b < be; b++)
-                dst[dof + a * da + b] = s[b * sb + a];
-    } else {
-        /* Lines per src row of a tile, and the next tile's prefetch cursor. */
-        idx_t row_lines = ((ae - a0) * ELEM_SIZE + 63) / 64;
-        row_lines += (sb * ELEM_SIZE) % 64 != 0 || ((ulong)(s + a0)) % 64 != 0;
-        for (idx_t t0 = b0; t0 < be; t0 += tile) {
-            idx_t t1 = min(t0 + tile, be), tf = t0 + (t1 - t0) / BLOCK_B * BLOCK_B;
-            /* Each tile's own alignment (the host's tiles are whole lines,
-             * but a tile that is not would fall back, not misalign). */
-            nt = NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(dst + dof + a0 * da + t0)) % 64 == 0;
-            idx_t n1 = min(t1 + tile, be), lines = (n1 - t1) * row_lines;
-            idx_t blocks = (af - a0) / BLOCK_A * ((tf - t0) / BLOCK_B);
-            idx_t per = blocks ? (lines + blocks - 1) / blocks : 0, pc = 0, k = 0;
-            __global const elem_t *row = s + t1 * sb + a0;
-            idx_t a = a0;
-#ifdef BLOCK_W
-            /* Aligned rows: wide blocks, each taking twice the prefetches. */
-            if (nt)
-                for (; a + BLOCK_W <= af; a += BLOCK_W)
-                    for (idx_t b = t0; b < tf; b += BLOCK_B) {
-                        for (idx_t i = 0; i < 2 * per && k < lines; i++, k++) {
-                            PREFETCH(row + pc * (64 / ELEM_SIZE));
-                            if (++pc == row_lines)
-                                pc = 0, row += sb;
-                        }
-                        block_line_wide(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-                    }
-#endif
-            for (; a < af; a += BLOCK_A) {
-#if SHIFTED
-                uint16 carry[BLOCK_A];
-                uint m[BLOCK_A];
-                if (!nt)
-                    for (int j = 0; j < BLOCK_A; j++)
-                        m[j] = (uint)((ulong)(dst + dof + (a + j) * da + t0) % 64);
-#endif
-                for (idx_t b = t0; b < tf; b += BLOCK_B) {
-                    for (idx_t i = 0; i < per && k < lines; i++, k++) {
-                        PREFETCH(row + pc * (64 / ELEM_SIZE));
-                        if (++pc == row_lines)
-                            pc = 0, row += sb;
-                    }
-#if SHIFTED
-                    if (!nt) {
-                        block_shifted(s + b * sb + a, sb, dst + dof + a * da + b, da, b == t0,
-                                      carry, m);
-                        continue;
-                    }
-#endif
-                    block_line(s + b * sb + a, sb, dst + dof + a * da + b, da, nt);
-                }
-#if SHIFTED
-                if (!nt && tf > t0)
-                    for (int j = 0; j < BLOCK_A; j++)
-                        if (m[j])
-                            store_part(carry[j], 64 - m[j], 64,
-                                       dst + dof + (a + j) * da + tf - m[j] / ELEM_SIZE);
-#endif
-            }
-            for (idx_t a = a0; a < af; a++)
-                for (idx_t b = tf; b < t1; b++)
-                    dst[dof + a * da + b] = s[b * sb + a];
-        }
-    }
-    for (idx_t a = af; a < ae; a++)
-        for (idx_t b = b0; b < be; b++)
-            dst[dof + a * da + b] = s[b * sb + a];
+    d = dst + dof;
+    if (walk)
+        reg_walk(src + so, sb, d, da, a0, af, ae, b0, be, tile);
+    else if (len < BLOCK_B)
+        reg_narrow(src + so, sb, d, da, a0, af, b0, be);
+    else
+        reg_band(src + so, sb, d, da, a0, af, ae, b0, be, b_first,
+                 NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(d + a0 * da + b0)) % 64 == 0);
+    reg_edge(src + so, sb, d, da, af, ae, b0, be);
 }
