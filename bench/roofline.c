@@ -27,11 +27,16 @@ static cls_status roof_enqueue(void *p, cl_event *ev)
             clEnqueueCopyBuffer(a->b->queue, a->src, a->dst, 0, 0, (size_t)a->n * 16, 0, NULL, ev);
     } else {
         /* A round global size lets the driver pick a good work-group size
-         * (PoCL takes a divisor of an odd global size: tiny groups). */
-        size_t global = (size_t)((a->n + 1023) / 1024 * 1024);
+         * (PoCL takes a divisor of an odd global size: tiny groups). The
+         * non-temporal copy takes strips of lines on CPUs. */
+        cl_ulong per = a->vec == 64 && (a->b->info.type & CL_DEVICE_TYPE_CPU) ? 16 : 1;
+        cl_ulong items = (a->n + per - 1) / per;
+        size_t round = per > 1 ? 64 : 1024, global = (size_t)((items + round - 1) / round * round);
         err = clSetKernelArg(a->kernel, 0, sizeof(cl_mem), &a->src);
         err |= clSetKernelArg(a->kernel, 1, sizeof(cl_mem), &a->dst);
         err |= clSetKernelArg(a->kernel, 2, sizeof a->n, &a->n);
+        if (a->vec == 64)
+            err |= clSetKernelArg(a->kernel, 3, sizeof per, &per);
         if (err == CL_SUCCESS)
             err =
                 clEnqueueNDRangeKernel(a->b->queue, a->kernel, 1, NULL, &global, NULL, 0, NULL, ev);

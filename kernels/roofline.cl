@@ -20,11 +20,14 @@ __kernel void roofline_copy(__global const uint4 *src, __global uint4 *dst, ulon
 }
 
 /* The same copy with non-temporal stores (a plain copy where unavailable),
- * 64 bytes per work-item: a full cache line per streaming store. */
-__kernel void roofline_copy_nt(__global const uint16 *src, __global uint16 *dst, ulong n)
+ * a full cache line per streaming store, `per` consecutive lines per
+ * work-item (the host passes 16 on CPUs, where such strips copied 2-9%
+ * faster than one line per work-item on PoCL, and 1 elsewhere). */
+__kernel void roofline_copy_nt(__global const uint16 *src, __global uint16 *dst, ulong n,
+                               ulong per)
 {
-    ulong i = get_global_id(0);
-    if (i < n) {
+    ulong i0 = get_global_id(0) * per, i1 = min(i0 + per, n);
+    for (ulong i = i0; i < i1; i++) {
 #if ROOF_HAS_NT
         __builtin_nontemporal_store(src[i], &dst[i]);
 #else
