@@ -8,41 +8,6 @@
  * are arguments; options: ELEM_SIZE (1, 2, 4, 8), IDX64 (64-bit indices),
  * NT (non-temporal stores for tensors larger than the caches). */
 
-#if IDX64
-typedef ulong idx_t;
-#else
-typedef uint idx_t;
-#endif
-
-#if ELEM_SIZE == 1
-typedef uchar16 elem16_t;
-#elif ELEM_SIZE == 2
-typedef ushort16 elem16_t;
-#elif ELEM_SIZE == 4
-typedef uint16 elem16_t;
-#else
-typedef ulong16 elem16_t;
-#endif
-/* The same vector, element aligned (a single unaligned vector access). */
-typedef elem16_t __attribute__((aligned(ELEM_SIZE))) elem16_u;
-
-/* Offsets of row index `rem` split over the n outer dims (sizes, src and
- * dst strides). */
-static inline void row_offsets(idx_t rem, int n, long8 sz, long8 ss, long8 ds, idx_t *so,
-                               idx_t *dof)
-{
-    long s[8] = {sz.s0, sz.s1, sz.s2, sz.s3, sz.s4, sz.s5, sz.s6, sz.s7};
-    long a[8] = {ss.s0, ss.s1, ss.s2, ss.s3, ss.s4, ss.s5, ss.s6, ss.s7};
-    long b[8] = {ds.s0, ds.s1, ds.s2, ds.s3, ds.s4, ds.s5, ds.s6, ds.s7};
-    for (int d = n - 1; d >= 0; d--) {
-        idx_t q = rem / (idx_t)s[d];
-        idx_t r = rem - q * (idx_t)s[d];
-        *so += r * (idx_t)a[d];
-        *dof += r * (idx_t)b[d];
-        rem = q;
-    }
-}
-
 #define STRIP_ARGS                                                                             \
     __global const elem_t *src, ulong src_off, __global elem_t *dst, ulong dst_off, idx_t inner, \
         idx_t sis, idx_t dis, idx_t len, idx_t rows, int nouter, long8 osz, long8 oss,           \
@@ -56,7 +21,7 @@ static inline idx_t strip(idx_t inner, idx_t len, idx_t rows, int nouter, long8 
     idx_t x0 = (idx_t)get_global_id(0) * len, y = get_global_id(1);
     if (y >= rows || x0 >= inner)
         return 0;
-    row_offsets(y, nouter, osz, oss, ods, so, dof);
+    batch_offsets(y, nouter, osz, oss, ods, so, dof);
     *so += x0 * sis;
     *dof += x0 * dis;
     return min(len, inner - x0);

@@ -9,8 +9,6 @@
  * TILE, so the same source serves every factor). Output element f of a
  * chunk (f = 16 k + p in vector k) comes from stream f % TILE, element
  * f / TILE; vector k is built by folding in the streams one at a time. */
-typedef VEC_T(16) vec16_t;
-typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) vec16_u;
 #define F_(k, p) (16 * (k) + (p))
 /* Interleave, first step: streams 0 and 1. */
 #define ILF(k, p) (F_(k, p) % TILE == 0 ? F_(k, p) / TILE : F_(k, p) % TILE == 1 ? 16 + F_(k, p) / TILE : -1)
@@ -70,16 +68,16 @@ typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) vec16_u;
 #define ALL16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) \
     X(14) X(15)
 /* Store a 16-element vector, non-temporally when asked (p then aligned). */
-static inline void store16(vec16_t v, __global elem_t *p, int nt)
+static inline void store16(elem16_t v, __global elem_t *p, int nt)
 {
 #if NT
     if (nt) {
-        __builtin_nontemporal_store(v, (__global vec16_t *)p);
+        __builtin_nontemporal_store(v, (__global elem16_t *)p);
         return;
     }
 #endif
     (void)nt;
-    *(__global vec16_u *)p = v;
+    *(__global elem16_u *)p = v;
 }
 
 /* Interleave (nb == da == TILE): a strip of A indices, 16 at a time: TILE
@@ -94,10 +92,10 @@ __kernel void interleave(TRANSPOSE_ARGS)
     ae = min(a0 + len, na), af = a0 + (ae - a0) / 16 * 16;
     nt = NT && ((ulong)(dst + dof + a0 * TILE)) % (16 * ELEM_SIZE) == 0;
     for (idx_t a = a0; a < af; a += 16) {
-        vec16_t in[TILE > 1 ? TILE : 2], o;
+        elem16_t in[TILE > 1 ? TILE : 2], o;
 #pragma unroll
         for (int t = 0; t < TILE; t++)
-            in[t] = *(__global const vec16_u *)(src + so + t * sb + a);
+            in[t] = *(__global const elem16_u *)(src + so + t * sb + a);
         __global elem_t *d = dst + dof + a * TILE;
 #define IL_OUT(k)                                                                  \
     if (TILE > (k)) {                                                              \
@@ -112,6 +110,11 @@ __kernel void interleave(TRANSPOSE_ARGS)
         for (idx_t t = 0; t < TILE; t++)
             dst[dof + a * TILE + t] = src[so + t * sb + a];
 }
+
+/* The TILE consecutive src vectors of a 16-element deinterleave chunk at p. */
+#define LOAD_CHUNK(in, p)                                                          \
+    _Pragma("unroll") for (int k_ = 0; k_ < TILE; k_++)                            \
+        in[k_] = *(__global const elem16_u *)((p) + 16 * k_)
 
 /* Deinterleave (na == sb == TILE): a strip of B indices, 16 at a time: TILE
  * consecutive src vectors in, one vector to each of the TILE dst planes. */
@@ -143,10 +146,8 @@ __kernel void deinterleave(TRANSPOSE_ARGS)
         for (; b < c; b++)                                                         \
             pd[b] = src[so + b * TILE + (t)];                                      \
         for (; b + 16 <= be; b += 16) {                                            \
-            vec16_t in[TILE > 1 ? TILE : 2], o;                                    \
-            __global const elem_t *s = src + so + b * TILE;                        \
-            _Pragma("unroll") for (int k = 0; k < TILE; k++)                       \
-                in[k] = *(__global const vec16_u *)(s + 16 * k);                   \
+            elem16_t in[TILE > 1 ? TILE : 2], o;                                   \
+            LOAD_CHUNK(in, src + so + b * TILE);                                   \
             DE_VEC(o, in, (t) % TILE);                                             \
             store16(o, pd + b, al);                                                \
         }                                                                          \
@@ -159,11 +160,8 @@ __kernel void deinterleave(TRANSPOSE_ARGS)
     }
 #endif
     for (idx_t b = b0; b < bf; b += 16) {
-        vec16_t in[TILE > 1 ? TILE : 2], o;
-        __global const elem_t *s = src + so + b * TILE;
-#pragma unroll
-        for (int k = 0; k < TILE; k++)
-            in[k] = *(__global const vec16_u *)(s + 16 * k);
+        elem16_t in[TILE > 1 ? TILE : 2], o;
+        LOAD_CHUNK(in, src + so + b * TILE);
 #define DE_OUT(t)                                                                  \
     if (TILE > (t)) {                                                              \
         DE_VEC(o, in, (t) % TILE);                                                 \

@@ -3,6 +3,10 @@
  * block of BLOCK_A dst rows by BLOCK_B src rows transposed in registers,
  * its dst lines stored whole and non-temporally where they align. */
 
+typedef VEC_T(4) elem4_t;
+typedef VEC_T(4) __attribute__((aligned(ELEM_SIZE))) elem4_u;
+#define LOAD4(p) (*(__global const elem4_u *)(p))
+
 /* 4 x 4 register transpose of rows r0..r3: interleave row pairs, then
  * combine their halves (eight two-input shuffles). */
 #define SHUF4(x, y, m0, m1, m2, m3) shuffle2(x, y, (VEC_T(4))(m0, m1, m2, m3))
@@ -30,8 +34,6 @@ static inline void store4(elem4_t v, __global elem_t *p)
 /* 32-bit lanes: one element each (4-byte elements), two (2-byte) or four
  * (1-byte). */
 typedef uint8 elem8_t;
-typedef VEC_T(16) elem16_t;
-typedef VEC_T(16) __attribute__((aligned(ELEM_SIZE))) elem16_u;
 /* A 64-byte line in 32-bit lanes, element aligned. */
 typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
 
@@ -79,6 +81,23 @@ typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
         BFLY(r[4], r[5], M1A, M1B);                                          \
         BFLY(r[6], r[7], M1A, M1B);                                          \
     } while (0)
+
+#if ELEM_SIZE <= 2
+/* Interleave of two 16-element rows (low or high 8 elements of each): a
+ * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
+ * measured four times slower), else shuffle2. */
+#if defined(__clang__)
+#define ZIP_LO(x, y)                                                                       \
+    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP_HI(x, y)                                                                       \
+    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#else
+#define ZIP_LO(x, y)                                                                       \
+    shuffle2(x, y, (VEC_T(16))(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
+#define ZIP_HI(x, y)                                                                       \
+    shuffle2(x, y, (VEC_T(16))(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
+#endif
+#endif
 
 #if ELEM_SIZE == 4
 #define BLOCK_A 8
@@ -148,21 +167,6 @@ static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global 
 }
 #elif ELEM_SIZE == 2
 #define BLOCK_A 16
-/* Interleave of two ushort16 rows (low or high 8 elements of each): a
- * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
- * measured four times slower), else shuffle2. */
-#if defined(__clang__)
-#define PAIR_LO(x, y)                                                                      \
-    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
-#define PAIR_HI(x, y)                                                                      \
-    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
-#else
-#define PAIR_LO(x, y)                                                                      \
-    shuffle2(x, y, (ushort16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
-#define PAIR_HI(x, y)                                                                      \
-    shuffle2(x, y, (ushort16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
-#endif
-
 /* A 16 (A) x 16 (B) block of 2-byte elements into lanes: src rows 2k and
  * 2k + 1 are interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of
  * one A index, then two 8 x 8 transposes of those lanes leave dst row j's 16
@@ -175,8 +179,8 @@ static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global 
             elem16_t r1 = *(__global const elem16_u *)((s) + (2 * k + 1) * (sb)); \
             PIN(r0);                                                           \
             PIN(r1);                                                           \
-            x[k] = as_uint8(PAIR_LO(r0, r1));                                  \
-            y[k] = as_uint8(PAIR_HI(r0, r1));                                  \
+            x[k] = as_uint8(ZIP_LO(r0, r1));                                  \
+            y[k] = as_uint8(ZIP_HI(r0, r1));                                  \
             PIN(x[k]);                                                         \
             PIN(y[k]);                                                         \
         }                                                                      \
@@ -229,21 +233,12 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 }
 #else
 #define BLOCK_A 16
-/* Byte interleave of two uchar16 rows (low or high 8 elements of each) and
- * 16-bit interleave of two such results, as constant clang shuffles where
- * available (punpck on x86), else shuffle2. */
+/* 16-bit interleave of two ZIP_LO / ZIP_HI results, as a constant clang
+ * shuffle where available (punpck on x86), else shuffle2. */
 #if defined(__clang__)
-#define ZIP8_LO(x, y)                                                                      \
-    __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
-#define ZIP8_HI(x, y)                                                                      \
-    __builtin_shufflevector(x, y, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
 #define ZIP16(x, y)                                                                        \
     __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)
 #else
-#define ZIP8_LO(x, y)                                                                      \
-    shuffle2(x, y, (uchar16)(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23))
-#define ZIP8_HI(x, y)                                                                      \
-    shuffle2(x, y, (uchar16)(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31))
 #define ZIP16(x, y)                                                                        \
     shuffle2(x, y, (ushort16)(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15))
 #endif
@@ -267,8 +262,8 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
             PIN(r1);                                                           \
             PIN(r2);                                                           \
             PIN(r3);                                                           \
-            ushort8 l01 = as_ushort8(ZIP8_LO(r0, r1)), h01 = as_ushort8(ZIP8_HI(r0, r1)); \
-            ushort8 l23 = as_ushort8(ZIP8_LO(r2, r3)), h23 = as_ushort8(ZIP8_HI(r2, r3)); \
+            ushort8 l01 = as_ushort8(ZIP_LO(r0, r1)), h01 = as_ushort8(ZIP_HI(r0, r1)); \
+            ushort8 l23 = as_ushort8(ZIP_LO(r2, r3)), h23 = as_ushort8(ZIP_HI(r2, r3)); \
             x[k] = as_uint8(ZIP16(l01, l23));                                  \
             x[k + 4] = as_uint8(ZIP16(h01, h23));                              \
             PIN(x[k]);                                                         \

@@ -256,8 +256,8 @@ START_TEST(reg_transpose_bytes)
 END_TEST
 
 /* REG's tiled walk (src rows of 64 B to 1 KiB, more than 256 of them): the
- * whole A range per work-item, B in tiles of 512 dst bytes with the next
- * tile prefetched; tails in A, in the last tile and in the last block,
+ * whole A range per work-item, B in tiles (of 256 or 512 dst bytes, or 8 KiB
+ * of src) with the next tile prefetched; tails in A, in the last tile and in the last block,
  * padded and offset views, batches, every element size (the shapes outside
  * the walk's row range take the other orders, also checked). */
 START_TEST(reg_transpose_tiles)
@@ -276,8 +276,8 @@ END_TEST
 /* 1-, 2- and 8-byte elements past the non-temporal threshold with
  * line-aligned dst rows: whole 64-byte lines stored non-temporally by the
  * tiled walk (NHWC -> NCHW, C = 64), the B-band order (NCHW -> NHWC: fp16
- * C = 64 in line-wide bands, u8 in 16-wide bands with plain stores, C = 16
- * as contiguous lines; a u8 4096 x 4096 transpose in line-wide bands) and the
+ * and u8 C = 64 in line-wide bands, C = 16 as contiguous lines; a u8
+ * 4096 x 4096 transpose in line-wide bands through the stage) and the
  * A-strip order (600 x 4000 fp32). */
 START_TEST(reg_transpose_large_narrow)
 {
