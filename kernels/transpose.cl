@@ -70,8 +70,8 @@ static inline void reg_narrow(__global const elem_t *s, idx_t sb, __global elem_
 
 /* Line-wide B bands (tile == 0), A walked inside (b_first) or B. */
 static inline void reg_band(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                            idx_t a0, idx_t af, idx_t ae, idx_t b0, idx_t be, int b_first,
-                            int nt)
+                            idx_t a0, idx_t af, idx_t ae, idx_t na, idx_t b0, idx_t be,
+                            int b_first, int nt)
 {
     idx_t bf = b0 + (be - b0) / BLOCK_B * BLOCK_B, a = a0;
     if (!b_first) {
@@ -83,13 +83,21 @@ static inline void reg_band(__global const elem_t *s, idx_t sb, __global elem_t 
     }
 #ifdef BLOCK_S
     /* Staged where 64 rows fill a set of the L1 (pitches of a multiple of
-     * 512 bytes): elsewhere the direct blocks measured 5% faster (3136 x
-     * 1024 bytes: 0.45 against 0.42). */
-    for (; (sb * ELEM_SIZE) % 512 == 0 && a + BLOCK_S <= af; a += BLOCK_S)
-        for (idx_t b = b0; b < bf; b += BLOCK_B) {
-            PREFETCH_BAND(s + b * sb, sb, BLOCK_B, a, ae);
-            block_staged(s + b * sb + a, sb, d + a * da + b, da, nt);
-        }
+     * 512 bytes; elsewhere the direct blocks measured 5% faster, 3136 x 1024
+     * bytes: 0.45 against 0.42), A outer and the band's B blocks inner, so
+     * each dst row gets the band's lines in a row. Each block prefetches its
+     * successor: the next B block, else the first at the next A (past this
+     * work-item's A range, up to na: the next work-item of the same
+     * work-group continues there). */
+    if ((sb * ELEM_SIZE) % 512 == 0)
+        for (; a + BLOCK_S <= af; a += BLOCK_S)
+            for (idx_t b = b0; b < bf; b += BLOCK_B) {
+                __global const elem_t *pn =
+                    b + BLOCK_B < bf ? s + (b + BLOCK_B) * sb + a
+                    : a + 2 * BLOCK_S <= na ? s + b0 * sb + a + BLOCK_S
+                                            : s + b * sb + a;
+                block_staged(s + b * sb + a, sb, d + a * da + b, da, nt, pn);
+            }
 #endif
 #ifdef BLOCK_W
     for (; a + BLOCK_W <= af; a += BLOCK_W)
@@ -189,7 +197,7 @@ __kernel void transpose_reg(TRANSPOSE_ARGS, idx_t lena, int b_first, idx_t tile)
     else if (len < BLOCK_B)
         reg_narrow(src + so, sb, d, da, a0, af, b0, be);
     else
-        reg_band(src + so, sb, d, da, a0, af, ae, b0, be, b_first,
+        reg_band(src + so, sb, d, da, a0, af, ae, na, b0, be, b_first,
                  NT && (da * ELEM_SIZE) % 64 == 0 && ((ulong)(d + a0 * da + b0)) % 64 == 0);
     reg_edge(src + so, sb, d, da, af, ae, b0, be);
 }
