@@ -283,6 +283,51 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
     } while (0)
 #define QUAD_16X16(s, sb, x) QUAD_16X16_AS(__global, s, sb, x)
 
+/* AVX2 (clang on x86-64): 16 x 16 byte transposes two at a time, one per
+ * 128-bit lane of a 32-byte vector. Four rounds of the same in-lane byte
+ * unpack, pairing vectors m and m + 8 (round output 2m, 2m + 1 the low and
+ * high unpack of inputs m, m + 8), transpose each lane. */
+#if defined(__clang__) && defined(__x86_64__) && defined(__AVX2__)
+#define LANE_NET 1
+typedef uchar __attribute__((ext_vector_type(32))) u8x32;
+typedef uchar __attribute__((ext_vector_type(16))) __attribute__((aligned(1))) u8x16_u;
+#define UNP_LO(a, b)                                                                       \
+    __builtin_shufflevector(a, b, 0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, \
+                            16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55)
+#define UNP_HI(a, b)                                                                       \
+    __builtin_shufflevector(a, b, 8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46,   \
+                            15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30,   \
+                            62, 31, 63)
+#define UNP_ROUND(x, y)                                                        \
+    _Pragma("unroll") for (int m = 0; m < 8; m++)                              \
+    {                                                                          \
+        y[2 * m] = UNP_LO(x[m], x[m + 8]);                                     \
+        y[2 * m + 1] = UNP_HI(x[m], x[m + 8]);                                 \
+    }
+/* Four rounds: each lane of x[0..15] transposed as a 16 x 16 byte matrix. */
+#define LANE_ROUNDS(x, y)                                                      \
+    do {                                                                       \
+        UNP_ROUND(x, y);                                                       \
+        UNP_ROUND(y, x);                                                       \
+        UNP_ROUND(x, y);                                                       \
+        UNP_ROUND(y, x);                                                       \
+    } while (0)
+/* x[i] = rows i and i + 16 of s (16 bytes each), transposed per lane. */
+#define LANE_16X16(AS, s, sb, x)                                               \
+    do {                                                                       \
+        u8x32 y_[16];                                                          \
+        _Pragma("unroll") for (int i = 0; i < 16; i++)                         \
+            x[i] = __builtin_shufflevector(                                    \
+                *(AS const u8x16_u *)((s) + i * (sb)),                         \
+                *(AS const u8x16_u *)((s) + (i + 16) * (sb)), 0, 1, 2, 3, 4, 5, \
+                6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, \
+                23, 24, 25, 26, 27, 28, 29, 30, 31);                           \
+        LANE_ROUNDS(x, y_);                                                    \
+    } while (0)
+#else
+#define LANE_NET 0
+#endif
+
 /* One 16 (A) x 16 (B) block, for B extents under a line: 16 bytes per dst
  * row, plain stores (whole non-temporal lines when the rows are exactly 16
  * bytes and the block's start is aligned). */
@@ -336,58 +381,58 @@ static inline void block_narrow_staged(__global const elem_t *s, idx_t sb, __glo
         *(elem16_t *)(st + i * 64 + 32) = v2;
         *(elem16_t *)(st + i * 64 + 48) = v3;
     }
+#if LANE_NET
+    /* Two 16 x 32 halves, each 32-byte stage row one vector: lane 0 gives
+     * dst rows 0..15 of the half, lane 1 rows 16..31. */
+    for (int c = 0; c < 2; c++) {
+        u8x32 x[16], y[16];
+        __global elem_t *dc = d + 32 * c * da;
+#pragma unroll
+        for (int i = 0; i < 16; i++)
+            x[i] = *(const u8x32 *)(st + i * 64 + 32 * c);
+        LANE_ROUNDS(x, y);
+#if NT
+        if (da == 16 && ((ulong)dc) % 64 == 0) {
+#pragma unroll
+            for (int l = 0; l < 4; l++) {
+                __builtin_nontemporal_store(
+                    (uint16)(as_uint4(x[4 * l].lo), as_uint4(x[4 * l + 1].lo),
+                             as_uint4(x[4 * l + 2].lo), as_uint4(x[4 * l + 3].lo)),
+                    (__global uint16 *)(dc + 64 * l));
+                __builtin_nontemporal_store(
+                    (uint16)(as_uint4(x[4 * l].hi), as_uint4(x[4 * l + 1].hi),
+                             as_uint4(x[4 * l + 2].hi), as_uint4(x[4 * l + 3].hi)),
+                    (__global uint16 *)(dc + 256 + 64 * l));
+            }
+            continue;
+        }
+#endif
+#pragma unroll
+        for (int k = 0; k < 16; k++) {
+            *(__global elem16_u *)(dc + k * da) = as_uchar16(x[k].lo);
+            *(__global elem16_u *)(dc + (k + 16) * da) = as_uchar16(x[k].hi);
+        }
+    }
+#else
     for (int q = 0; q < 4; q++) {
         elem8_t x[8];
         const uchar *p = st + 16 * q;
         QUAD_16X16_AS(, p, 64, x);
         narrow_store(x, d + 16 * q * da, da);
     }
+#endif
 }
 
 /* One 16 (A) x 64 (B) block, dst row j's 64 bytes (one line) in out[j]; from
  * global memory or from a private stage. */
 #define BLOCK_B 64
-#if defined(__clang__) && defined(__x86_64__) && defined(__AVX2__)
-/* AVX2: two 16 x 16 byte transposes at once, one per 128-bit lane of a
- * 32-byte vector whose halves hold src rows i and i + 16 (then i + 32 and
- * i + 48). Four rounds of the same in-lane byte unpack, pairing vectors m
- * and m + 8, transpose each lane's 16 x 16 (round r's output 2m, 2m + 1 is
- * the low and high unpack of inputs m, m + 8), so vector k of the first
- * network is dst row k's bytes 0..31 and of the second its bytes 32..63,
- * with no shuffle to assemble the line: 128 unpacks and 32 inserts per 1 KiB
+#if LANE_NET
+/* Lanes: vector i holds src rows i and i + 16 (then i + 32 and i + 48), so
+ * after the rounds vector k of the first network is dst row k's bytes 0..31
+ * and of the second its bytes 32..63, with no shuffle to assemble the line: 128 unpacks and 32 inserts per 1 KiB
  * block, against about 350 shuffles for the four quarters below. u8
  * NHWC -> NCHW C = 64 (1 M x 64 bytes, the tiled walk): 0.61 -> 0.72 of the
  * copy; NCHW -> NHWC C = 64 (the stage): 0.57 -> 0.65, in one process. */
-typedef uchar __attribute__((ext_vector_type(32))) u8x32;
-typedef uchar __attribute__((ext_vector_type(16))) __attribute__((aligned(1))) u8x16_u;
-#define UNP_LO(a, b)                                                                       \
-    __builtin_shufflevector(a, b, 0, 32, 1, 33, 2, 34, 3, 35, 4, 36, 5, 37, 6, 38, 7, 39, \
-                            16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55)
-#define UNP_HI(a, b)                                                                       \
-    __builtin_shufflevector(a, b, 8, 40, 9, 41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46,   \
-                            15, 47, 24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30,   \
-                            62, 31, 63)
-#define UNP_ROUND(x, y)                                                        \
-    _Pragma("unroll") for (int m = 0; m < 8; m++)                              \
-    {                                                                          \
-        y[2 * m] = UNP_LO(x[m], x[m + 8]);                                     \
-        y[2 * m + 1] = UNP_HI(x[m], x[m + 8]);                                 \
-    }
-/* x[i] = rows i and i + 16 of s (16 bytes each), transposed per lane. */
-#define LANE_16X16(AS, s, sb, x)                                               \
-    do {                                                                       \
-        u8x32 y_[16];                                                          \
-        _Pragma("unroll") for (int i = 0; i < 16; i++)                         \
-            x[i] = __builtin_shufflevector(                                    \
-                *(AS const u8x16_u *)((s) + i * (sb)),                         \
-                *(AS const u8x16_u *)((s) + (i + 16) * (sb)), 0, 1, 2, 3, 4, 5, \
-                6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, \
-                23, 24, 25, 26, 27, 28, 29, 30, 31);                           \
-        UNP_ROUND(x, y_);                                                      \
-        UNP_ROUND(y_, x);                                                      \
-        UNP_ROUND(x, y_);                                                      \
-        UNP_ROUND(y_, x);                                                      \
-    } while (0)
 #define BLOCK_LINES_AS(AS, s, sb, STORE)                                                   \
     do {                                                                                   \
         u8x32 xa[16], xb[16];                                                              \

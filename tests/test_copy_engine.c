@@ -296,6 +296,10 @@ START_TEST(reg_transpose_large_narrow)
     check(ctx, CLS_F16, 4, c16h, nchw, 0, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, c16b, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, c16b, nchw, 3, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
+    /* The staged u8 narrow blocks (src pitch a multiple of 2 KiB) into dst
+     * rows that are not whole lines: offset by one, or padded to 20 bytes. */
+    check(ctx, CLS_U8, 4, c16b, nchw, 0, 0, nhwc, 0, 1, CLS__COPY_REG, 1);
+    check(ctx, CLS_U8, 4, c16b, nchw, 0, 0, nhwc, 4, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_F64, 4, c64d, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_F64, 4, c64d, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_REG, 1);
     {
