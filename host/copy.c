@@ -234,7 +234,10 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
          * lines per row, the next block's prefetched): read directly, 64
          * rows at once thrashed the L1, and 16-wide bands were the better
          * of two poor choices (1 M x 64 bytes: 0.33 of the copy; staged
-         * one line per row, 0.36-0.54; two, 0.51-0.76). Bands of 256 rows
+         * one line per row, 0.36-0.54; two, 0.51-0.76). 2-byte elements
+         * stage their 32-row bands the same way where the pitch aliases
+         * (512 K x 64 fp16: 0.56 -> 0.67; at a 262088-byte pitch staging
+         * measured 0.37 against 0.58 direct). Bands of 256 rows
          * (each dst row's four lines in a row) measured slower at
          * 256 K x 256 bytes, 0.44 against 0.63. */
         *lena = 1024, *lenb = nb >= bb ? bb : 16;

@@ -181,12 +181,12 @@ static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global 
  * 2k + 1 are interleaved so each 32-bit lane holds the pair (2k, 2k + 1) of
  * one A index, then two 8 x 8 transposes of those lanes leave dst row j's 16
  * elements in x[j] (A 0..7) and y[j] (A 8..15 -> dst rows 8..15). */
-#define HALF_16X16(s, sb, x, y)                                                 \
+#define HALF_16X16_AS(AS, s, sb, x, y)                                          \
     do {                                                                       \
         _Pragma("unroll") for (int k = 0; k < 8; k++)                          \
         {                                                                      \
-            elem16_t r0 = *(__global const elem16_u *)((s) + 2 * k * (sb));     \
-            elem16_t r1 = *(__global const elem16_u *)((s) + (2 * k + 1) * (sb)); \
+            elem16_t r0 = *(AS const elem16_u *)((s) + 2 * k * (sb));           \
+            elem16_t r1 = *(AS const elem16_u *)((s) + (2 * k + 1) * (sb));     \
             PIN(r0);                                                           \
             PIN(r1);                                                           \
             x[k] = as_uint8(ZIP_LO(r0, r1));                                  \
@@ -197,6 +197,7 @@ static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global 
         TRANSPOSE_8X8(x);                                                      \
         TRANSPOSE_8X8(y);                                                      \
     } while (0)
+#define HALF_16X16(s, sb, x, y) HALF_16X16_AS(__global, s, sb, x, y)
 
 /* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
  * row, plain stores (whole non-temporal lines when the rows are exactly 16
@@ -239,6 +240,44 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
     for (int j = 0; j < 8; j++) {
         out[j] = (uint16)(x0[j], x1[j]);
         out[j + 8] = (uint16)(y0[j], y1[j]);
+    }
+}
+
+/* 64 (A) x 32 (B) through a private stage, as the 1-byte block_staged: each
+ * of the 32 src rows' two lines copied at once, the same row's two lines of
+ * the next block (pn) prefetched into the L2 meanwhile, then four 16 x 32
+ * blocks from the stage into 64 whole dst lines. */
+#define BLOCK_S 64
+static inline void block_staged(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
+                                int nt, __global const elem_t *pn)
+{
+    ushort st[32 * 64] __attribute__((aligned(64)));
+    for (int i = 0; i < 32; i++) {
+        __global const elem_t *r = s + i * sb;
+        PREFETCH_L2(pn + i * sb);
+        PREFETCH_L2(pn + i * sb + 32);
+        uint16 v0 = *(__global const line_u *)r, v1 = *(__global const line_u *)(r + 32);
+        *(uint16 *)(st + i * 64) = v0;
+        *(uint16 *)(st + i * 64 + 32) = v1;
+    }
+    for (int q = 0; q < 4; q++) {
+        elem8_t x0[8], y0[8], x1[8], y1[8];
+        __global elem_t *dq = d + 16 * q * da;
+        HALF_16X16_AS(, st + 16 * q, 64, x0, y0);
+        HALF_16X16_AS(, st + 16 * q + 16 * 64, 64, x1, y1);
+#pragma unroll
+        for (int j = 0; j < 8; j++) {
+            uint16 lo = (uint16)(x0[j], x1[j]), hi = (uint16)(y0[j], y1[j]);
+#if NT
+            if (nt) {
+                __builtin_nontemporal_store(lo, (__global uint16 *)(dq + j * da));
+                __builtin_nontemporal_store(hi, (__global uint16 *)(dq + (j + 8) * da));
+                continue;
+            }
+#endif
+            *(__global line_u *)(dq + j * da) = lo;
+            *(__global line_u *)(dq + (j + 8) * da) = hi;
+        }
     }
 }
 #else

@@ -308,11 +308,15 @@ START_TEST(reg_transpose_large_narrow)
         /* Staged u8 bands whose A range ends mid-block: src pitches of 1
          * and 4 KiB padded from 1000 and 4000 bytes (plain and
          * non-temporal stores), so the last work-item's staged blocks stop
-         * short and hand 16-byte blocks and single bytes to the others. */
+         * short and hand 16-element blocks and single elements to the
+         * others. */
         const int64_t pitched[2] = {200, 1000}, pitched_big[2] = {1000, 4000};
         check(ctx, CLS_U8, 2, sq, rm, 0, 0, tr, 0, 0, CLS__COPY_REG, 1);
         check(ctx, CLS_U8, 2, pitched, rm, 24, 0, tr, 0, 0, CLS__COPY_REG, 1);
         check(ctx, CLS_U8, 2, pitched_big, rm, 96, 0, tr, 0, 0, CLS__COPY_REG, 1);
+        /* The same for 2-byte elements (pitches of 2 and 4 KiB). */
+        check(ctx, CLS_F16, 2, pitched, rm, 24, 0, tr, 0, 0, CLS__COPY_REG, 1);
+        check(ctx, CLS_F16, 2, pitched_big, rm, 48, 0, tr, 0, 0, CLS__COPY_REG, 1);
         check(ctx, CLS_F32, 2, strip, rm, 0, 0, tr, 0, 0, CLS__COPY_REG, 1);
     }
     cls_context_destroy(ctx);
