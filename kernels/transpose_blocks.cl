@@ -13,6 +13,23 @@
 #define PREFETCH_L2(p) prefetch((p), 1)
 #endif
 
+/* In-lane transposes (LANE_NET): on AVX2 a 32-byte vector is two 128-bit
+ * lanes that most shuffles treat separately; a square transpose done by
+ * rounds of in-lane unpacks runs two independent blocks at once, one per
+ * lane, at a third to a half of the shuffles of a full-width one. clang's
+ * __builtin_shufflevector on x86-64 with AVX2 (PoCL's CPU device); others
+ * keep the portable blocks. */
+#if defined(__clang__) && defined(__x86_64__) && defined(__AVX2__)
+#define LANE_NET 1
+#else
+#define LANE_NET 0
+#endif
+
+/* Line stores for the blocks' STORE(j, line) callbacks: dst row j of the
+ * block at d_q, non-temporal (aligned rows) or plain. */
+#define STORE_NT(j, v) __builtin_nontemporal_store(v, (__global uint16 *)(d_q + (j) * da))
+#define STORE_PLAIN(j, v) *(__global line_u *)(d_q + (j) * da) = (v)
+
 typedef VEC_T(4) elem4_t;
 typedef VEC_T(4) __attribute__((aligned(ELEM_SIZE))) elem4_u;
 #define LOAD4(p) (*(__global const elem4_u *)(p))
@@ -231,6 +248,55 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
 /* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
  * elements (one 64-byte line) in out[j]. */
 #define BLOCK_B 32
+#if LANE_NET
+/* Lanes: vector i holds src row i's 16 elements (A 0..7 and 8..15 in its two
+ * lanes); three rounds of in-lane 16-bit unpacks, pairing vectors m and
+ * m + 4, transpose each lane's 8 x 8, so a group of 8 src rows gives vector
+ * k = dst rows k (lane 0) and k + 8 (lane 1), 8 elements of B each; four
+ * groups make the 16 dst lines. */
+typedef ushort __attribute__((ext_vector_type(16))) u16x16;
+typedef ushort __attribute__((ext_vector_type(16))) __attribute__((aligned(2))) u16x16_u;
+#define UNP16_LO(a, b)                                                                     \
+    __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 8, 24, 9, 25, 10, 26, 11, 27)
+#define UNP16_HI(a, b)                                                                     \
+    __builtin_shufflevector(a, b, 4, 20, 5, 21, 6, 22, 7, 23, 12, 28, 13, 29, 14, 30, 15, 31)
+#define UNP16_ROUND(x, y)                                                      \
+    _Pragma("unroll") for (int m = 0; m < 4; m++)                              \
+    {                                                                          \
+        y[2 * m] = UNP16_LO(x[m], x[m + 4]);                                   \
+        y[2 * m + 1] = UNP16_HI(x[m], x[m + 4]);                               \
+    }
+/* g[k]: rows 0..7 of s transposed per lane. */
+#define LANE_8X8(AS, s, sb, g)                                                 \
+    do {                                                                       \
+        u16x16 x_[8];                                                          \
+        _Pragma("unroll") for (int i = 0; i < 8; i++)                          \
+            x_[i] = *(AS const u16x16_u *)((s) + i * (sb));                    \
+        UNP16_ROUND(x_, g);                                                    \
+        UNP16_ROUND(g, x_);                                                    \
+        UNP16_ROUND(x_, g);                                                    \
+    } while (0)
+#define BLOCK_LINES_AS(AS, s, sb, STORE)                                                   \
+    do {                                                                                   \
+        u16x16 g0[8], g1[8], g2[8], g3[8];                                                 \
+        LANE_8X8(AS, s, sb, g0);                                                           \
+        LANE_8X8(AS, (s) + 8 * (sb), sb, g1);                                              \
+        LANE_8X8(AS, (s) + 16 * (sb), sb, g2);                                             \
+        LANE_8X8(AS, (s) + 24 * (sb), sb, g3);                                             \
+        _Pragma("unroll") for (int k = 0; k < 8; k++)                                      \
+        {                                                                                  \
+            STORE(k, ((uint16)(as_uint4(g0[k].lo), as_uint4(g1[k].lo), as_uint4(g2[k].lo), \
+                               as_uint4(g3[k].lo))));                                      \
+            STORE(k + 8, ((uint16)(as_uint4(g0[k].hi), as_uint4(g1[k].hi),                 \
+                                   as_uint4(g2[k].hi), as_uint4(g3[k].hi))));              \
+        }                                                                                  \
+    } while (0)
+#define OUT_LINE(j, v) out[j] = (v)
+static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
+{
+    BLOCK_LINES_AS(__global, s, sb, OUT_LINE);
+}
+#else
 static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 {
     elem8_t x0[8], y0[8], x1[8], y1[8];
@@ -242,6 +308,7 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
         out[j + 8] = (uint16)(y0[j], y1[j]);
     }
 }
+#endif
 
 /* 64 (A) x 32 (B) through a private stage, as the 1-byte block_staged: each
  * of the 32 src rows' two lines copied at once, the same row's two lines of
@@ -261,6 +328,16 @@ static inline void block_staged(__global const elem_t *s, idx_t sb, __global ele
         *(uint16 *)(st + i * 64 + 32) = v1;
     }
     for (int q = 0; q < 4; q++) {
+#if LANE_NET
+        __global elem_t *d_q = d + 16 * q * da;
+#if NT
+        if (nt) {
+            BLOCK_LINES_AS(, st + 16 * q, 64, STORE_NT);
+            continue;
+        }
+#endif
+        BLOCK_LINES_AS(, st + 16 * q, 64, STORE_PLAIN);
+#else
         elem8_t x0[8], y0[8], x1[8], y1[8];
         __global elem_t *dq = d + 16 * q * da;
         HALF_16X16_AS(, st + 16 * q, 64, x0, y0);
@@ -278,6 +355,7 @@ static inline void block_staged(__global const elem_t *s, idx_t sb, __global ele
             *(__global line_u *)(dq + j * da) = lo;
             *(__global line_u *)(dq + (j + 8) * da) = hi;
         }
+#endif
     }
 }
 #else
@@ -322,12 +400,11 @@ static inline void block_staged(__global const elem_t *s, idx_t sb, __global ele
     } while (0)
 #define QUAD_16X16(s, sb, x) QUAD_16X16_AS(__global, s, sb, x)
 
-/* AVX2 (clang on x86-64): 16 x 16 byte transposes two at a time, one per
- * 128-bit lane of a 32-byte vector. Four rounds of the same in-lane byte
- * unpack, pairing vectors m and m + 8 (round output 2m, 2m + 1 the low and
- * high unpack of inputs m, m + 8), transpose each lane. */
-#if defined(__clang__) && defined(__x86_64__) && defined(__AVX2__)
-#define LANE_NET 1
+/* AVX2 lanes: 16 x 16 byte transposes two at a time, one per 128-bit lane
+ * of a 32-byte vector. Four rounds of the same in-lane byte unpack, pairing
+ * vectors m and m + 8 (round output 2m, 2m + 1 the low and high unpack of
+ * inputs m, m + 8), transpose each lane. */
+#if LANE_NET
 typedef uchar __attribute__((ext_vector_type(32))) u8x32;
 typedef uchar __attribute__((ext_vector_type(16))) __attribute__((aligned(1))) u8x16_u;
 #define UNP_LO(a, b)                                                                       \
@@ -363,8 +440,6 @@ typedef uchar __attribute__((ext_vector_type(16))) __attribute__((aligned(1))) u
                 23, 24, 25, 26, 27, 28, 29, 30, 31);                           \
         LANE_ROUNDS(x, y_);                                                    \
     } while (0)
-#else
-#define LANE_NET 0
 #endif
 
 /* One 16 (A) x 16 (B) block, for B extents under a line: 16 bytes per dst
@@ -522,8 +597,6 @@ static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
  * 35-53 for one sequential stream. 1 M x 64 bytes: 0.36 -> 0.51-0.72 of the
  * copy, in one process. */
 #define BLOCK_S 128
-#define STORE_NT(j, v) __builtin_nontemporal_store(v, (__global uint16 *)(d_q + (j) * da))
-#define STORE_PLAIN(j, v) *(__global line_u *)(d_q + (j) * da) = (v)
 static inline void block_staged(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
                                 int nt, __global const elem_t *pn)
 {
