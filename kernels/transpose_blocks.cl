@@ -216,38 +216,6 @@ static inline void block_line_wide(__global const elem_t *s, idx_t sb, __global 
     } while (0)
 #define HALF_16X16(s, sb, x, y) HALF_16X16_AS(__global, s, sb, x, y)
 
-/* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
- * row, plain stores (whole non-temporal lines when the rows are exactly 16
- * elements and the block's start is aligned). */
-static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
-                                idx_t da)
-{
-    elem8_t x[8], y[8];
-    HALF_16X16(s, sb, x, y);
-#if NT
-    /* Rows of exactly 16 elements: the block's 16 rows are 512 contiguous
-     * bytes, stored as 8 whole lines. */
-    if (da == 16 && ((ulong)d) % 64 == 0) {
-#pragma unroll
-        for (int k = 0; k < 4; k++) {
-            __builtin_nontemporal_store((uint16)(x[2 * k], x[2 * k + 1]),
-                                        (__global uint16 *)(d + 32 * k));
-            __builtin_nontemporal_store((uint16)(y[2 * k], y[2 * k + 1]),
-                                        (__global uint16 *)(d + 128 + 32 * k));
-        }
-        return;
-    }
-#endif
-#pragma unroll
-    for (int j = 0; j < 8; j++) {
-        *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
-        *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
-    }
-}
-
-/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
- * elements (one 64-byte line) in out[j]. */
-#define BLOCK_B 32
 #if LANE_NET
 /* Lanes: vector i holds src row i's 16 elements (A 0..7 and 8..15 in its two
  * lanes); three rounds of in-lane 16-bit unpacks, pairing vectors m and
@@ -276,6 +244,54 @@ typedef ushort __attribute__((ext_vector_type(16))) __attribute__((aligned(2))) 
         UNP16_ROUND(g, x_);                                                    \
         UNP16_ROUND(x_, g);                                                    \
     } while (0)
+#endif
+
+/* One 16 (A) x 16 (B) block, for B extents under a line: 32 bytes per dst
+ * row, plain stores (whole non-temporal lines when the rows are exactly 16
+ * elements and the block's start is aligned). */
+static inline void block_narrow(__global const elem_t *s, idx_t sb, __global elem_t *d,
+                                idx_t da)
+{
+    elem8_t x[8], y[8];
+#if LANE_NET
+    u16x16 g0[8], g1[8];
+    LANE_8X8(__global, s, sb, g0);
+    LANE_8X8(__global, s + 8 * sb, sb, g1);
+#pragma unroll
+    for (int k = 0; k < 8; k++) {
+        x[k] = as_uint8(__builtin_shufflevector(g0[k], g1[k], 0, 1, 2, 3, 4, 5, 6, 7, 16, 17,
+                                                18, 19, 20, 21, 22, 23));
+        y[k] = as_uint8(__builtin_shufflevector(g0[k], g1[k], 8, 9, 10, 11, 12, 13, 14, 15, 24,
+                                                25, 26, 27, 28, 29, 30, 31));
+    }
+#else
+    HALF_16X16(s, sb, x, y);
+#endif
+#if NT
+    /* Rows of exactly 16 elements: the block's 16 rows are 512 contiguous
+     * bytes, stored as 8 whole lines. */
+    if (da == 16 && ((ulong)d) % 64 == 0) {
+#pragma unroll
+        for (int k = 0; k < 4; k++) {
+            __builtin_nontemporal_store((uint16)(x[2 * k], x[2 * k + 1]),
+                                        (__global uint16 *)(d + 32 * k));
+            __builtin_nontemporal_store((uint16)(y[2 * k], y[2 * k + 1]),
+                                        (__global uint16 *)(d + 128 + 32 * k));
+        }
+        return;
+    }
+#endif
+#pragma unroll
+    for (int j = 0; j < 8; j++) {
+        *(__global elem16_u *)(d + j * da) = as_ushort16(x[j]);
+        *(__global elem16_u *)(d + (j + 8) * da) = as_ushort16(y[j]);
+    }
+}
+
+/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
+ * elements (one 64-byte line) in out[j]. */
+#define BLOCK_B 32
+#if LANE_NET
 #define BLOCK_LINES_AS(AS, s, sb, STORE)                                                   \
     do {                                                                                   \
         u16x16 g0[8], g1[8], g2[8], g3[8];                                                 \
