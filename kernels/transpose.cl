@@ -130,6 +130,17 @@ static inline void reg_walk(__global const elem_t *s, idx_t sb, __global elem_t 
     /* Lines per src row of a tile, and the next tile's prefetch cursor. */
     idx_t row_lines = ((ae - a0) * ELEM_SIZE + 63) / 64;
     row_lines += (sb * ELEM_SIZE) % 64 != 0 || ((ulong)(s + a0)) % 64 != 0;
+#if SHIFTED
+    /* Unaligned dst rows: each row's funnel runs on from one tile into the
+     * next (tiles are whole blocks, so a row's offset within its lines is
+     * the same in every tile), with up to CARRY_BLOCKS A blocks' carries
+     * kept; otherwise every tile stores its rows' partial head and tail
+     * lines element by element. fp16 NHWC -> NCHW C = 256 at 362 x 362
+     * (tiles of 128 rows): 13.2 -> 9.4 ms, 0.23 -> 0.35 of the copy. */
+#define CARRY_BLOCKS 16
+    uint16 carry_all[CARRY_BLOCKS][BLOCK_A];
+    int cross = (af - a0) / BLOCK_A <= CARRY_BLOCKS;
+#endif
     for (idx_t t0 = b0; t0 < be; t0 += tile) {
         idx_t t1 = min(t0 + tile, be), tf = t0 + (t1 - t0) / BLOCK_B * BLOCK_B;
         /* Each tile's own alignment (the host's tiles are whole lines, but
@@ -149,9 +160,13 @@ static inline void reg_walk(__global const elem_t *s, idx_t sb, __global elem_t 
                     block_line_wide(s + b * sb + a, sb, d + a * da + b, da, nt);
                 }
 #endif
-        for (; a < af; a += BLOCK_A) {
+        for (int ai = 0; a < af; a += BLOCK_A, ai++) {
 #if SHIFTED
-            uint16 carry[BLOCK_A];
+            uint16 carry_own[BLOCK_A];
+            uint16 *carry = cross ? carry_all[ai] : carry_own;
+            /* The first block of the run stores its heads, the last tile
+             * (or each, without the carry) its tails. */
+            int head = !cross || t0 == b0, tail = !cross || t1 == be || tf < t1;
             uint m[BLOCK_A];
             if (!nt)
                 for (int j = 0; j < BLOCK_A; j++)
@@ -161,14 +176,17 @@ static inline void reg_walk(__global const elem_t *s, idx_t sb, __global elem_t 
                 PREFETCH_NEXT(per);
 #if SHIFTED
                 if (!nt) {
-                    block_shifted(s + b * sb + a, sb, d + a * da + b, da, b == t0, carry, m);
+                    block_shifted(s + b * sb + a, sb, d + a * da + b, da, b == t0 && head, carry,
+                                  m);
                     continue;
                 }
 #endif
                 block_line(s + b * sb + a, sb, d + a * da + b, da, nt);
             }
 #if SHIFTED
-            if (!nt && tf > t0)
+            /* A run's tail: at tf, after this tile's blocks or (a last tile
+             * shorter than a block) the previous tile's. */
+            if (!nt && tail && (tf > t0 || !head))
                 for (int j = 0; j < BLOCK_A; j++)
                     if (m[j])
                         store_part(carry[j], 64 - m[j], 64,

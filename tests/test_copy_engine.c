@@ -333,6 +333,7 @@ START_TEST(reg_transpose_unaligned_rows)
     static const int nchw[4] = {0, 1, 2, 3}, nhwc[4] = {0, 2, 3, 1};
     const int64_t f16[4] = {1, 64, 257, 259}, f32[4] = {1, 37, 250, 230};
     const int64_t u8[4] = {1, 100, 300, 290}, big[4] = {1, 200, 150, 71};
+    const int64_t runs[4] = {64, 100, 2, 527};
     cls_context *ctx = tu_context();
     check(ctx, CLS_F16, 4, f16, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_F16, 4, f16, nhwc, 5, 0, nchw, 0, 3, CLS__COPY_REG, 1);
@@ -340,6 +341,10 @@ START_TEST(reg_transpose_unaligned_rows)
     check(ctx, CLS_F32, 4, big, nhwc, 0, 0, nchw, 0, 3, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, u8, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     check(ctx, CLS_U8, 4, u8, nhwc, 5, 2, nchw, 0, 3, CLS__COPY_REG, 1);
+    /* Rows' funnels run on across tiles: 1054-byte rows are two tiles of
+     * 512 and one of 30, shorter than a block, so the second tile's tails
+     * are stored after the third's elements. */
+    check(ctx, CLS_U8, 4, runs, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_REG, 1);
     cls_context_destroy(ctx);
 }
 END_TEST
