@@ -129,33 +129,49 @@ __kernel void deinterleave(TRANSPOSE_ARGS)
     nt = NT && da % 16 == 0 && ((ulong)(dst + dof + b0)) % (16 * ELEM_SIZE) == 0;
 #if NT
     /* Planes that do not start on a vector (a plane size that is not a
-     * multiple of 16 elements): each plane on its own, its aligned vectors
-     * computed from src loads shifted to match (unaligned loads cost little,
-     * and the strip's src stays in the L1 for the TILE passes), stored
-     * non-temporally; each plane's head and tail element by element. Plain
+     * multiple of 16 elements): each plane on its own, in whole dst lines,
+     * each line computed from src loads shifted to match (unaligned loads
+     * cost little, and the strip's src stays in the L1 for the TILE passes)
+     * and stored non-temporally. A line belongs to the work-item whose strip
+     * holds its first element (it reads the src of the next strip's first
+     * elements); only the plane's first and last lines, which it may share
+     * with whatever lies beside it, are stored element by element. Plain
      * stores across lines had fp32 C = 3 at 2365 x 2365 at 0.64-0.73 of the
-     * copy, 0.92-0.96 so; fp16 0.67 -> 0.93. The loads grow as TILE squared:
-     * at 7 and 16 planes this measured slower than the plain stores. */
-    if (TILE <= 4 && !nt && be - b0 >= 32) {
+     * copy, 0.92-0.96 so; fp16 0.67 -> 0.93. Vector-aligned (not
+     * line-aligned) runs per strip, whose strip ends mixed plain and
+     * non-temporal stores in one line, had u8 C = 3 at 4730 x 4730 at
+     * 0.50-0.58, against 0.96 for planes of whole lines. The loads grow as
+     * TILE squared: at 7 and 16 planes this measured slower than the plain
+     * stores. */
+    if (TILE <= 4 && !nt) {
+#define LINE_E (64 / ELEM_SIZE)
 #define DE_PLANE(t)                                                                \
     if (TILE > (t)) {                                                              \
         __global elem_t *pd = dst + dof + (t) * da;                                \
-        uint sh = (uint)(((ulong)(pd + b0) % (16 * ELEM_SIZE)) / ELEM_SIZE);        \
-        idx_t c = sh ? b0 + 16 - sh : b0, b = b0;                                  \
-        int al = ((ulong)(pd + c)) % (16 * ELEM_SIZE) == 0;                        \
-        for (; b < c; b++)                                                         \
-            pd[b] = src[so + b * TILE + (t)];                                      \
-        for (; b + 16 <= be; b += 16) {                                            \
-            elem16_t in[TILE > 1 ? TILE : 2], o;                                   \
-            LOAD_CHUNK(in, src + so + b * TILE);                                   \
-            DE_VEC(o, in, (t) % TILE);                                             \
-            store16(o, pd + b, al);                                                \
+        idx_t ea = (idx_t)(((64 - (ulong)pd % 64) % 64) / ELEM_SIZE), e = ea;      \
+        if (b0 > ea)                                                               \
+            e = ea + (b0 - ea + LINE_E - 1) / LINE_E * LINE_E;                     \
+        if (b0 == 0)                                                               \
+            for (idx_t i = 0; i < min(ea, nb); i++)                                \
+                pd[i] = src[so + i * TILE + (t)];                                  \
+        for (; e < be; e += LINE_E) {                                              \
+            if (e + LINE_E > nb) {                                                 \
+                for (idx_t i = e; i < nb; i++)                                     \
+                    pd[i] = src[so + i * TILE + (t)];                              \
+                continue;                                                          \
+            }                                                                      \
+            _Pragma("unroll") for (int v = 0; v < LINE_E / 16; v++)                \
+            {                                                                      \
+                elem16_t in[TILE > 1 ? TILE : 2], o;                               \
+                LOAD_CHUNK(in, src + so + (e + 16 * v) * TILE);                    \
+                DE_VEC(o, in, (t) % TILE);                                         \
+                store16(o, pd + e + 16 * v, 1);                                    \
+            }                                                                      \
         }                                                                          \
-        for (; b < be; b++)                                                        \
-            pd[b] = src[so + b * TILE + (t)];                                      \
     }
         ALL16(DE_PLANE)
 #undef DE_PLANE
+#undef LINE_E
         return;
     }
 #endif

@@ -414,6 +414,17 @@ START_TEST(interleave_factors)
     check(ctx, CLS_F32, 4, odd, nhwc, 0, 0, nchw, 0, 1, CLS__COPY_DEINTERLEAVE, 1);
     check(ctx, CLS_F16, 4, rgb, nchw, 0, 0, nhwc, 0, 0, CLS__COPY_INTERLEAVE, 1);
     check(ctx, CLS_F16, 4, rgb, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
+    /* Deinterleaves into planes that are not on a line, written plane by
+     * plane in whole lines (each owned by the strip holding its first
+     * element): 1- and 2-byte elements, two batches, dst offsets of 3 and
+     * 1 elements; and planes shorter than a line (all head). */
+    {
+        const int64_t u8p[4] = {2, 3, 1400, 1001}, f16p[4] = {2, 3, 700, 1001};
+        const int64_t tiny[4] = {60000, 3, 5, 11};
+        check(ctx, CLS_U8, 4, u8p, nhwc, 0, 0, nchw, 0, 3, CLS__COPY_DEINTERLEAVE, 1);
+        check(ctx, CLS_F16, 4, f16p, nhwc, 0, 0, nchw, 0, 1, CLS__COPY_DEINTERLEAVE, 1);
+        check(ctx, CLS_U8, 4, tiny, nhwc, 0, 0, nchw, 0, 0, CLS__COPY_DEINTERLEAVE, 1);
+    }
     cls_context_destroy(ctx);
 }
 END_TEST
