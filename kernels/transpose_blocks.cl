@@ -781,41 +781,18 @@ static inline uint16 funnel_reg(uint16 lo, uint16 hi, uint m)
 #endif
 }
 
-/* One dst line of a shifted row (m bytes into its line at p): whole and
- * non-temporal when m is 0; else the head part plainly (the first block of
- * a run) or the line that *carry began, completed, and v carried on. */
-static inline void shifted_line(uint16 v, __global elem_t *p, int first, uint16 *carry, uint m)
+/* One dst line of a row whose output starts m bytes into a line, at p: the
+ * line whole and non-temporal when m is 0; else the head part plainly (the
+ * first block of a run), or the line the row's previous output (prev)
+ * began, completed by this one (v). */
+static inline void shifted_line(uint16 v, uint16 prev, __global elem_t *p, int first, uint m)
 {
-    if (m == 0) {
+    if (m == 0)
         __builtin_nontemporal_store(v, (__global uint16 *)p);
-        return;
-    }
-    if (first)
+    else if (first)
         store_part(v, 0, 64 - m, p);
     else
-        __builtin_nontemporal_store(funnel_reg(*carry, v, m), (__global uint16 *)(p - m / ELEM_SIZE));
-    *carry = v;
-}
-
-/* One block in the walk of unaligned rows: row j's output starts m[j] bytes
- * into a line. The first block of a tile stores its head part plainly; later
- * ones complete the line the previous output began; carry keeps each row's
- * last output for the next block (and the tile's tail). */
-static inline void block_shifted(__global const elem_t *s, idx_t sb, __global elem_t *d,
-                                 idx_t da, int first, uint16 *carry, const uint *m)
-{
-#ifdef BLOCK_LINES_AS
-    /* Each line funnelled and stored as the block makes it. */
-#define STORE_SHIFTED(j, v) shifted_line(v, d + (j) * da, first, carry + (j), m[j])
-    BLOCK_LINES_AS(__global, s, sb, STORE_SHIFTED);
-#undef STORE_SHIFTED
-#else
-    uint16 out[BLOCK_A];
-    block_rows(s, sb, out);
-#pragma unroll
-    for (int j = 0; j < BLOCK_A; j++)
-        shifted_line(out[j], d + j * da, first, carry + j, m[j]);
-#endif
+        __builtin_nontemporal_store(funnel_reg(prev, v, m), (__global uint16 *)(p - m / ELEM_SIZE));
 }
 #define SHIFTED 1
 #else
