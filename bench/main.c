@@ -122,10 +122,11 @@ static double roofline_now(bench *b, uint64_t bytes)
 /* Rate every case by the copy roofline at its byte count at the same moments
  * (the machine's bandwidth moves within seconds). Layout and depth-to-space
  * cases time themselves alternately with both copy kernels, iteration by
- * iteration, rated by the faster; any other case (wall-clock timed, or where that failed) runs
- * between two measurements of it and is rated by the higher of the two. The
- * verdict is known only after the case ran, so the measurement before it is
- * taken for every such case; the one after only for a timed case. */
+ * iteration, rated by the faster; any other case (wall-clock timed, or where
+ * that failed) runs between two measurements of it and is rated by the
+ * higher of the two. The verdict is known only after the case ran, so the
+ * measurement before it is taken for every such case; the one after only
+ * for a timed case. */
 static void run_cases(bench *b)
 {
     for (int i = 0; i < b->num_cases; i++) {

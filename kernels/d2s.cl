@@ -184,66 +184,11 @@ static void transpose4(vec_t a, vec_t b, vec_t c, vec_t d, vec_t *col)
 #endif
 
 #if defined(VEC) && FACTOR > 1
-/* Any other stream count: each output vector is built by two-input constant
- * shuffles, one stream at a time (the masks are integer constant expressions
- * of FACTOR and VW; a lane a step does not fill is left undefined, -1).
- * Interleave: output lane x of vector k is stream (VW k + x) % FACTOR, lane
- * (VW k + x) / FACTOR. Deinterleave: lane l of stream t is input lane
- * l * FACTOR + t, in vector (l * FACTOR + t) / VW. */
-#define IX_(k, x) (VW * (k) + (x))
-#define IL_M(k, x, s)                                                                      \
-    ((s) == 1 ? (IX_(k, x) % FACTOR == 0   ? IX_(k, x) / FACTOR                          \
-                 : IX_(k, x) % FACTOR == 1 ? VW + IX_(k, x) / FACTOR                     \
-                                           : -1)                                         \
-     : IX_(k, x) % FACTOR < (s)  ? (x)                                                   \
-     : IX_(k, x) % FACTOR == (s) ? VW + IX_(k, x) / FACTOR                               \
-                                 : -1)
-#define DX_(t, l) ((l) * FACTOR + (t))
-#define DE_M(t, l, s)                                                                      \
-    ((s) == 1 ? (DX_(t, l) / VW == 0   ? DX_(t, l) % VW                                  \
-                 : DX_(t, l) / VW == 1 ? VW + DX_(t, l) % VW                             \
-                                       : -1)                                             \
-     : DX_(t, l) / VW < (s)  ? (l)                                                       \
-     : DX_(t, l) / VW == (s) ? VW + DX_(t, l) % VW                                       \
-                             : -1)
-#if VW == 16
-#define MASK(M, k, s) \
-    M(k, 0, s), M(k, 1, s), M(k, 2, s), M(k, 3, s), M(k, 4, s), M(k, 5, s), M(k, 6, s), M(k, \
-    7, s), M(k, 8, s), M(k, 9, s), M(k, 10, s), M(k, 11, s), M(k, 12, s), M(k, 13, s), M(k, \
-    14, s), M(k, 15, s)
-#elif VW == 8
-#define MASK(M, k, s) \
-    M(k, 0, s), M(k, 1, s), M(k, 2, s), M(k, 3, s), M(k, 4, s), M(k, 5, s), M(k, 6, s), M(k, \
-    7, s)
-#elif VW == 4
-#define MASK(M, k, s) M(k, 0, s), M(k, 1, s), M(k, 2, s), M(k, 3, s)
-#else
-#define MASK(M, k, s) M(k, 0, s), M(k, 1, s)
-#endif
-/* Vector k of the output: in[0] and in[1], then in[s] folded in for every
- * s < FACTOR (later steps keep every lane: their masks are the identity). */
-#define FOLD(o, in, k, M)                                                                  \
-    do {                                                                                  \
-        o = SHUF(in[0], in[1], MASK(M, k, 1));                                            \
-        if (FACTOR > 2) o = SHUF(o, in[2 % FACTOR], MASK(M, k, 2));                \
-        if (FACTOR > 3) o = SHUF(o, in[3 % FACTOR], MASK(M, k, 3));                \
-        if (FACTOR > 4) o = SHUF(o, in[4 % FACTOR], MASK(M, k, 4));                \
-        if (FACTOR > 5) o = SHUF(o, in[5 % FACTOR], MASK(M, k, 5));                \
-        if (FACTOR > 6) o = SHUF(o, in[6 % FACTOR], MASK(M, k, 6));                \
-        if (FACTOR > 7) o = SHUF(o, in[7 % FACTOR], MASK(M, k, 7));                \
-        if (FACTOR > 8) o = SHUF(o, in[8 % FACTOR], MASK(M, k, 8));                \
-        if (FACTOR > 9) o = SHUF(o, in[9 % FACTOR], MASK(M, k, 9));                \
-        if (FACTOR > 10) o = SHUF(o, in[10 % FACTOR], MASK(M, k, 10));                \
-        if (FACTOR > 11) o = SHUF(o, in[11 % FACTOR], MASK(M, k, 11));                \
-        if (FACTOR > 12) o = SHUF(o, in[12 % FACTOR], MASK(M, k, 12));                \
-        if (FACTOR > 13) o = SHUF(o, in[13 % FACTOR], MASK(M, k, 13));                \
-        if (FACTOR > 14) o = SHUF(o, in[14 % FACTOR], MASK(M, k, 14));                \
-        if (FACTOR > 15) o = SHUF(o, in[15 % FACTOR], MASK(M, k, 15));                \
-    } while (0)
-/* X(k) for every output vector k < FACTOR (k taken modulo FACTOR inside, so
- * the masks stay valid where unused). */
-#define EACH16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) \
-    X(15)
+/* Any other stream count: each output vector built by two-input constant
+ * shuffles, one stream at a time (FOLD, common.cl). */
+#define FOLD_N FACTOR
+#define FOLD_VW VW
+#define FOLD_SHUF SHUF
 #endif
 
 #if defined(VEC) && FACTOR == VW && VW >= 8
@@ -298,8 +243,8 @@ static void interleave_vecs(const vec_t *in, vec_t *out)
 #elif FACTOR > 1 && FACTOR <= 16
 #define IL_OUT(k)                                                                          \
     if (FACTOR > (k))                                                                      \
-        FOLD(out[(k) % FACTOR], in, (k) % FACTOR, IL_M);
-    EACH16(IL_OUT)
+        FOLD(out[(k) % FACTOR], in, (k) % FACTOR, FOLD_IL);
+    FOLD_EACH16(IL_OUT)
 #undef IL_OUT
 #else
     lanes li[FACTOR], lo[FACTOR];
@@ -334,8 +279,8 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
 #elif FACTOR > 1 && FACTOR <= 16
 #define DE_OUT(t)                                                                          \
     if (FACTOR > (t))                                                                      \
-        FOLD(out[(t) % FACTOR], in, (t) % FACTOR, DE_M);
-    EACH16(DE_OUT)
+        FOLD(out[(t) % FACTOR], in, (t) % FACTOR, FOLD_DE);
+    FOLD_EACH16(DE_OUT)
 #undef DE_OUT
 #else
     lanes li[FACTOR], lo[FACTOR];

@@ -96,42 +96,26 @@ START_TEST(bad_device_strings)
 }
 END_TEST
 
-static cl_uint refcount_ctx(cl_context c)
+/* The reference count of context c, or of queue q when c is NULL. */
+static cl_uint refcount(cl_context c, cl_command_queue q)
 {
     cl_uint n = 0;
-    clGetContextInfo(c, CL_CONTEXT_REFERENCE_COUNT, sizeof n, &n, NULL);
+    if (c)
+        clGetContextInfo(c, CL_CONTEXT_REFERENCE_COUNT, sizeof n, &n, NULL);
+    else
+        clGetCommandQueueInfo(q, CL_QUEUE_REFERENCE_COUNT, sizeof n, &n, NULL);
     return n;
 }
 
-/* The context's reference count once the driver has let go of finished
- * commands: PoCL drops its internal references to completed events lazily,
- * so poll for up to 5 s until the count reaches want. */
-static cl_uint settled_refcount_ctx(cl_context c, cl_command_queue q, cl_uint want)
+/* That count once the driver has let go of finished commands on q: PoCL
+ * drops its internal references to completed events lazily (a cold-cache
+ * CI run under ctest -j2 saw the queue's at 2 where 1 was due), so poll for
+ * up to 5 s until it reaches want. A leaked reference still fails. */
+static cl_uint settled_refcount(cl_context c, cl_command_queue q, cl_uint want)
 {
     cl_uint n = 0;
     clFinish(q);
-    for (int i = 0; i < 500 && (n = refcount_ctx(c)) > want; i++) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return n;
-}
-
-static cl_uint refcount_queue(cl_command_queue q)
-{
-    cl_uint n = 0;
-    clGetCommandQueueInfo(q, CL_QUEUE_REFERENCE_COUNT, sizeof n, &n, NULL);
-    return n;
-}
-
-/* The queue's reference count once the driver has let go of finished
- * commands (the same lazy release: a cold-cache CI run under ctest -j2 saw
- * 2 where 1 was due); polls for up to 5 s. A leaked reference still fails. */
-static cl_uint settled_refcount_queue(cl_command_queue q, cl_uint want)
-{
-    cl_uint n = 0;
-    clFinish(q);
-    for (int i = 0; i < 500 && (n = refcount_queue(q)) > want; i++) {
+    for (int i = 0; i < 500 && (n = refcount(c, q)) > want; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -152,11 +136,11 @@ START_TEST(wrap_leaves_engine_objects_alive)
     ck_assert_int_eq(err, CL_SUCCESS);
     cl_command_queue q = clCreateCommandQueueWithProperties(c, dev, NULL, &err);
     ck_assert_int_eq(err, CL_SUCCESS);
-    cl_uint rc0 = refcount_ctx(c), rq0 = refcount_queue(q);
+    cl_uint rc0 = refcount(c, q), rq0 = refcount(NULL, q);
 
     ck_assert_int_eq(cls_context_wrap(&ctx, c, dev, q), CLS_OK);
-    ck_assert_uint_eq(refcount_ctx(c), rc0 + 1);
-    ck_assert_uint_eq(refcount_queue(q), rq0 + 1);
+    ck_assert_uint_eq(refcount(c, q), rc0 + 1);
+    ck_assert_uint_eq(refcount(NULL, q), rq0 + 1);
     cls_context_get_cl(ctx, &got_c, NULL, &got_q);
     ck_assert_ptr_eq(got_c, c);
     ck_assert_ptr_eq(got_q, q);
@@ -176,8 +160,8 @@ START_TEST(wrap_leaves_engine_objects_alive)
     ck_assert(memcmp(host, back, sizeof host) == 0);
     clReleaseMemObject(a);
     clReleaseMemObject(b);
-    ck_assert_uint_eq(settled_refcount_ctx(c, q, rc0), rc0);
-    ck_assert_uint_eq(settled_refcount_queue(q, rq0), rq0);
+    ck_assert_uint_eq(settled_refcount(c, q, rc0), rc0);
+    ck_assert_uint_eq(settled_refcount(NULL, q, rq0), rq0);
     clReleaseCommandQueue(q);
     clReleaseContext(c);
 }
