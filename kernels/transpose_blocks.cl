@@ -288,8 +288,8 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
     }
 }
 
-/* One 16 (A) x 32 (B) block: two 16 x 16 halves along B, dst row j's 32
- * elements (one 64-byte line) in out[j]. */
+/* One 16 (A) x 32 (B) block, dst row j's 32 elements (one 64-byte line)
+ * to STORE(j, line); from global memory or from a private stage. */
 #define BLOCK_B 32
 #if LANE_NET
 #define BLOCK_LINES_AS(AS, s, sb, STORE)                                                   \
@@ -307,73 +307,20 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
                                    as_uint4(g2[k].hi), as_uint4(g3[k].hi))));              \
         }                                                                                  \
     } while (0)
-#define OUT_LINE(j, v) out[j] = (v)
-static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
-{
-    BLOCK_LINES_AS(__global, s, sb, OUT_LINE);
-}
 #else
-static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
-{
-    elem8_t x0[8], y0[8], x1[8], y1[8];
-    HALF_16X16(s, sb, x0, y0);
-    HALF_16X16(s + 16 * sb, sb, x1, y1);
-#pragma unroll
-    for (int j = 0; j < 8; j++) {
-        out[j] = (uint16)(x0[j], x1[j]);
-        out[j + 8] = (uint16)(y0[j], y1[j]);
-    }
-}
+/* Elsewhere: two 16 x 16 halves along B. */
+#define BLOCK_LINES_AS(AS, s, sb, STORE)                                           \
+    do {                                                                           \
+        elem8_t x0[8], y0[8], x1[8], y1[8];                                        \
+        HALF_16X16_AS(AS, s, sb, x0, y0);                                          \
+        HALF_16X16_AS(AS, (s) + 16 * (sb), sb, x1, y1);                            \
+        _Pragma("unroll") for (int j = 0; j < 8; j++)                              \
+        {                                                                          \
+            STORE(j, ((uint16)(x0[j], x1[j])));                                    \
+            STORE(j + 8, ((uint16)(y0[j], y1[j])));                                \
+        }                                                                          \
+    } while (0)
 #endif
-
-/* 64 (A) x 32 (B) through a private stage, as the 1-byte block_staged: each
- * of the 32 src rows' two lines copied at once, the same row's two lines of
- * the next block (pn) prefetched into the L2 meanwhile, then four 16 x 32
- * blocks from the stage into 64 whole dst lines. */
-#define BLOCK_S 64
-static inline void block_staged(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
-                                int nt, __global const elem_t *pn)
-{
-    ushort st[32 * 64] __attribute__((aligned(64)));
-    for (int i = 0; i < 32; i++) {
-        __global const elem_t *r = s + i * sb;
-        PREFETCH_L2(pn + i * sb);
-        PREFETCH_L2(pn + i * sb + 32);
-        uint16 v0 = *(__global const line_u *)r, v1 = *(__global const line_u *)(r + 32);
-        *(uint16 *)(st + i * 64) = v0;
-        *(uint16 *)(st + i * 64 + 32) = v1;
-    }
-    for (int q = 0; q < 4; q++) {
-#if LANE_NET
-        __global elem_t *d_q = d + 16 * q * da;
-#if NT
-        if (nt) {
-            BLOCK_LINES_AS(, st + 16 * q, 64, STORE_NT);
-            continue;
-        }
-#endif
-        BLOCK_LINES_AS(, st + 16 * q, 64, STORE_PLAIN);
-#else
-        elem8_t x0[8], y0[8], x1[8], y1[8];
-        __global elem_t *dq = d + 16 * q * da;
-        HALF_16X16_AS(, st + 16 * q, 64, x0, y0);
-        HALF_16X16_AS(, st + 16 * q + 16 * 64, 64, x1, y1);
-#pragma unroll
-        for (int j = 0; j < 8; j++) {
-            uint16 lo = (uint16)(x0[j], x1[j]), hi = (uint16)(y0[j], y1[j]);
-#if NT
-            if (nt) {
-                __builtin_nontemporal_store(lo, (__global uint16 *)(dq + j * da));
-                __builtin_nontemporal_store(hi, (__global uint16 *)(dq + (j + 8) * da));
-                continue;
-            }
-#endif
-            *(__global line_u *)(dq + j * da) = lo;
-            *(__global line_u *)(dq + (j + 8) * da) = hi;
-        }
-#endif
-    }
-}
 #else
 #define BLOCK_A 16
 /* 16-bit interleave of two ZIP_LO / ZIP_HI results, as a constant clang
@@ -553,14 +500,15 @@ static inline void block_narrow_staged(__global const elem_t *s, idx_t sb, __glo
 #endif
 }
 
-/* One 16 (A) x 64 (B) block, dst row j's 64 bytes (one line) in out[j]; from
- * global memory or from a private stage. */
+/* One 16 (A) x 64 (B) block, dst row j's 64 bytes (one line) to
+ * STORE(j, line); from global memory or from a private stage. */
 #define BLOCK_B 64
 #if LANE_NET
 /* Lanes: vector i holds src rows i and i + 16 (then i + 32 and i + 48), so
  * after the rounds vector k of the first network is dst row k's bytes 0..31
- * and of the second its bytes 32..63, with no shuffle to assemble the line: 128 unpacks and 32 inserts per 1 KiB
- * block, against about 350 shuffles for the four quarters below. u8
+ * and of the second its bytes 32..63, with no shuffle to assemble the line:
+ * 128 unpacks and 32 inserts per 1 KiB block, against about 350 shuffles
+ * for the four quarters below. u8
  * NHWC -> NCHW C = 64 (1 M x 64 bytes, the tiled walk): 0.61 -> 0.72 of the
  * copy; NCHW -> NHWC C = 64 (the stage): 0.57 -> 0.65, in one process. */
 #define BLOCK_LINES_AS(AS, s, sb, STORE)                                                   \
@@ -591,49 +539,53 @@ static inline void block_narrow_staged(__global const elem_t *s, idx_t sb, __glo
         }                                                                          \
     } while (0)
 #endif
-/* The block's dst lines go to STORE(j, line) as they are made: through
- * registers straight to memory (collected in an array first, then stored,
- * the walk at 1 M x 64 bytes ran 7% slower). */
+#endif
+
+#ifdef BLOCK_LINES_AS
+/* 1- and 2-byte blocks hand their dst lines to STORE(j, line) as they are
+ * made: through registers straight to memory (collected in an array first,
+ * then stored, the u8 walk at 1 M x 64 bytes ran 7% slower). */
 #define OUT_LINE(j, v) out[j] = (v)
 static inline void block_rows(__global const elem_t *s, idx_t sb, uint16 *out)
 {
     BLOCK_LINES_AS(__global, s, sb, OUT_LINE);
 }
 
-/* 128 (A) x 64 (B) through a private stage: each of the 64 src rows'
- * two lines is copied first (read once, at once), then transposed from the
- * stage as eight 16 x 64 blocks into 128 whole dst lines. Rows that alias
- * in the 8-way L1 (pitches of a multiple of 4 KiB) otherwise lose each line
- * between the four 16-byte reads of it (1 M x 64 bytes: 0.33 of the copy
- * direct, 0.54 staged). While a row is copied, the same row's two lines of
- * the next block (pn: this block's successor in the caller's walk) are
- * prefetched into the L2: two lines per row and visit, one visit ahead, read
- * 64 rows at a 1 MiB pitch at 47-49 GB/s in a C probe on this machine,
- * against 29-31 for one line per visit (the earlier 64 x 64 stage) and
- * 35-53 for one sequential stream. 1 M x 64 bytes: 0.36 -> 0.51-0.72 of the
- * copy, in one process. */
-#define BLOCK_S 128
+/* BLOCK_S A elements (two lines) by BLOCK_B through a private stage: each src row's
+ * two lines are copied first (read once, at once), then transposed from the
+ * stage into BLOCK_S whole dst lines. Rows that alias in the 8-way L1
+ * (pitches of a multiple of 4 KiB) otherwise lose each line between the
+ * 16-byte reads of it (u8 1 M x 64 bytes: 0.33 of the copy direct, 0.54
+ * staged). While a row is copied, the same row's two lines of the next block
+ * (pn: this block's successor in the caller's walk) are prefetched into the
+ * L2: two lines per row and visit, one visit ahead, read 64 rows at a 1 MiB
+ * pitch at 47-49 GB/s in a C probe on this machine, against 29-31 for one
+ * line per visit (the earlier 64 x 64 stage) and 35-53 for one sequential
+ * stream. u8 1 M x 64 bytes: 0.36 -> 0.51-0.72 of the copy; fp16
+ * 512 K x 64: 0.56 -> 0.67 (4-byte elements staged this way measured
+ * slower, 0.60-0.64 against 0.70-0.73, and go without). */
+#define BLOCK_S (128 / ELEM_SIZE)
 static inline void block_staged(__global const elem_t *s, idx_t sb, __global elem_t *d, idx_t da,
                                 int nt, __global const elem_t *pn)
 {
-    uchar st[64 * 128] __attribute__((aligned(64)));
-    for (int i = 0; i < 64; i++) {
-        __global const line_u *r = (__global const line_u *)(s + i * sb);
+    elem_t st[BLOCK_B * BLOCK_S] __attribute__((aligned(64)));
+    for (int i = 0; i < BLOCK_B; i++) {
+        __global const elem_t *r = s + i * sb;
         PREFETCH_L2(pn + i * sb);
-        PREFETCH_L2(pn + i * sb + 64);
-        uint16 v0 = r[0], v1 = *(__global const line_u *)(s + i * sb + 64);
-        *(uint16 *)(st + i * 128) = v0;
-        *(uint16 *)(st + i * 128 + 64) = v1;
+        PREFETCH_L2(pn + i * sb + BLOCK_S / 2);
+        uint16 v0 = *(__global const line_u *)r, v1 = *(__global const line_u *)(r + BLOCK_S / 2);
+        *(uint16 *)(st + i * BLOCK_S) = v0;
+        *(uint16 *)(st + i * BLOCK_S + BLOCK_S / 2) = v1;
     }
-    for (int q = 0; q < 8; q++) {
-        __global elem_t *d_q = d + 16 * q * da;
+    for (int q = 0; q < BLOCK_S / BLOCK_A; q++) {
+        __global elem_t *d_q = d + BLOCK_A * q * da;
 #if NT
         if (nt) {
-            BLOCK_LINES_AS(, st + 16 * q, 128, STORE_NT);
+            BLOCK_LINES_AS(, st + BLOCK_A * q, BLOCK_S, STORE_NT);
             continue;
         }
 #endif
-        BLOCK_LINES_AS(, st + 16 * q, 128, STORE_PLAIN);
+        BLOCK_LINES_AS(, st + BLOCK_A * q, BLOCK_S, STORE_PLAIN);
     }
 }
 #endif
