@@ -172,8 +172,6 @@ static inline void reg_walk(__global const elem_t *s, idx_t sb, __global elem_t 
             if (!nt)
                 for (int j = 0; j < BLOCK_A; j++)
                     m[j] = (uint)((ulong)(d + (a + j) * da + t0) % 64);
-#endif
-#if SHIFTED
             if (!nt) {
                 /* Unaligned rows: the blocks' lines alternate between two
                  * buffers, each row's line completed from its previous one

@@ -655,9 +655,9 @@ static inline void block_line(__global const elem_t *s, idx_t sb, __global elem_
 /* Rows whose lines do not align (a dst row pitch that is not a multiple of
  * 64 bytes) still get whole-line non-temporal stores in the tiled walk: a
  * row's consecutive block outputs are contiguous, so each aligned line is
- * the tail of one output and the head of the next (a funnel through a
- * private pair), and only the partial lines at a tile's two ends are stored
- * plainly, element by element. */
+ * the tail of one output and the head of the next (a funnel), and only the
+ * partial lines at the two ends of a work-item's run along the row are
+ * stored plainly, element by element. */
 typedef uint16 __attribute__((aligned(1))) line_p;
 
 /* Bytes [from, to) of v, as elements, to p[0 ..]. */
@@ -758,7 +758,8 @@ static inline void shifted_line(uint16 v, uint16 prev, __global elem_t *p, int f
  * With it u8 1 M x 64 bytes went from 0.36-0.37 to 0.49 of the copy (0.35
  * into the L1), 256 K x 256 bytes 0.24-0.27 -> 0.29-0.33; fp32 NCHW -> NHWC
  * C = 64 and 4096 x 4096 and fp16 C = 64 ran 3-7% faster. (The 16-row u8
- * stage measured 5% slower with it, and goes without.) */
+ * stage measured 5% slower with it, and goes without; block_staged, which
+ * came later, prefetches its successor itself.) */
 #define PREFETCH_BAND(s, sb, n, a, ae)                                             \
     do {                                                                           \
         if ((a) + 64 / ELEM_SIZE < (ae))                                           \
