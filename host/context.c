@@ -237,6 +237,8 @@ cls_status cls_context_create(cls_context **out, const cls_context_options *opts
     }
     read_info(ctx);
     apply_options(ctx, opts);
+    if ((st = cls__profile_read(ctx, opts)) != CLS_OK)
+        goto done;
     *out = ctx;
     return CLS_OK;
 done:
@@ -275,6 +277,13 @@ cls_status cls_context_wrap_opts(cls_context **out, cl_context cl_ctx, cl_device
     ctx->queue = queue;
     read_info(ctx);
     apply_options(ctx, opts);
+    {
+        cls_status st = cls__profile_read(ctx, opts);
+        if (st != CLS_OK) {
+            cls_context_destroy(ctx);
+            return st;
+        }
+    }
     *out = ctx;
     return CLS_OK;
 }

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "conv_plan.h"
+#include "tuning/cpu.h"
+#include "tuning/portable.h"
 
 #define VW 8
 
@@ -26,7 +28,9 @@ static void choose_blocking(cls_conv_plan *p)
     p->nvec = best;
     p->tw = tw_for[best];
     p->nvb = (need + best - 1) / best;
-    p->local = 16;
+    p->local = p->ctx->profile.tier == CLS_TIER_CPU ? CLS_CPU_CONV_LOCAL
+                                                    : cls__portable_wg(&p->ctx->profile,
+                                                                       CLS_PORTABLE_CONV_LOCAL);
 }
 
 typedef struct packed {
@@ -82,7 +86,7 @@ static cls_status get_kernel(cls_conv_plan *p, int vstore, cl_kernel *k)
     snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKH_C=%d -DKW_C=%d -DVSTORE=%d",
              p->nvec, p->tw, d->dtype == CLS_F16, small ? d->kernel_h : 0,
              small ? d->kernel_w : 0, vstore);
-    return cls__kernel_get(p->ctx, "conv", opts, "conv_direct", k);
+    return cls__kernel_get(p->ctx, "portable/conv", opts, "conv_direct", k);
 }
 
 int cls__conv_direct_vstore_fits(const cls_conv_plan *p, const cls__conv_shape *s)
@@ -168,6 +172,7 @@ cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, con
     global[2] = (size_t)s->n * p->desc.groups * p->nvb;
     if (set_args(p, vstore ? p->direct_v : p->direct, src, dst, s) != CL_SUCCESS)
         return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_direct) failed");
+    cls__log_launch("portable/conv", "conv_direct", 3, global, local);
     err = clEnqueueNDRangeKernel(p->ctx->queue, vstore ? p->direct_v : p->direct, 3, NULL, global,
                                  local, num_wait, wait, ev);
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_direct)");

@@ -126,9 +126,16 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
         return cls__fail(CLS_ERR_OVERLAP, "conv: dst overlaps src (not in place)");
     if (plan->path == CLS_CONV_PATH_GEMM)
         st = cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    else if (cls__conv_w1x1_fits(plan, &s))
-        st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    else
+    else if (cls__conv_w1x1_fits(plan, &s) &&
+             (st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, &ev)) !=
+                 CLS_ERR_BUILD)
+        ;
+    else if (st == CLS_ERR_BUILD) {
+        /* The CPU tier's 1x1 kernel did not build: the portable direct one. */
+        cls__log_fallback("cpu/conv_w");
+        plan->w1x1_failed = 1;
+        st = cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
+    } else
         st = cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
     if (st == CLS_OK && plan->ctx->verify)
         st = cls__conv_verify(plan, src, dst, ev);

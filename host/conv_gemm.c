@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conv_plan.h"
+#include "tuning/portable.h"
 
 cls_status cls__conv_gemm_supported(const cls_context *ctx, const cls_conv_desc *d)
 {
@@ -27,9 +28,11 @@ cls_status cls__conv_gemm_supported(const cls_context *ctx, const cls_conv_desc 
 int cls__conv_gemm_wins(const cls_context *ctx, const cls_conv_desc *d)
 {
     int kdim = d->in_channels * d->kernel_h * d->kernel_w;
-    if (!(ctx->info.type & CL_DEVICE_TYPE_GPU))
+    cl_device_type t = ctx->profile.type;
+    if (!(t & CL_DEVICE_TYPE_GPU) || (t & CL_DEVICE_TYPE_CPU))
         return 0;
-    return (d->kernel_h == 1 && d->kernel_w == 1 && d->in_channels >= 32) || kdim >= 1024;
+    return (d->kernel_h == 1 && d->kernel_w == 1 && d->in_channels >= CLS_GPU_GEMM_MIN_CIN_1X1) ||
+           kdim >= CLS_GPU_GEMM_MIN_REDUCTION;
 }
 
 /* B[(kh*KW + kw)*Cin + ci][(i*bw + j)*Cout + c] = weights[v(c, i, j)][ci][kh][kw]. */
@@ -68,9 +71,9 @@ cls_status cls__conv_gemm_init(cls_conv_plan *p)
         (st = cls__conv_buffer(p->ctx, bias, (size_t)p->v_all * sizeof(float), &p->g_bias)) ||
         (st = cls__conv_buffer(p->ctx, slope, (size_t)d->out_channels * sizeof(float),
                                &p->g_slope)) ||
-        (st = cls__kernel_get(p->ctx, "conv_gemm", "", "conv_im2col", &p->im2col)))
+        (st = cls__kernel_get(p->ctx, "portable/conv_gemm", "", "conv_im2col", &p->im2col)))
         goto done;
-    st = cls__kernel_get(p->ctx, "conv_gemm", "", "conv_epilogue", &p->epilogue);
+    st = cls__kernel_get(p->ctx, "portable/conv_gemm", "", "conv_epilogue", &p->epilogue);
 done:
     free(b);
     free(bias);

@@ -19,6 +19,7 @@ struct cls_conv_plan {
     float *weights, *bias, *prelu; /* host copies (bias, prelu may be NULL) */
     /* Direct path: packed float8 weights, bias, slopes and the lane map. */
     int nvec, tw, nvb, local;
+    int w1x1_failed; /* the CPU tier's 1x1 kernel did not build: direct from then on */
     int lanes_cl; /* lanes in (i, j, c) order: 8 consecutive channels per vector */
     cl_kernel direct, direct_v; /* direct_v: whole-vector stores, built on first use */
     cl_mem d_wts, d_bias, d_slope, d_vmap;

@@ -78,7 +78,7 @@ static cls_status prepare(cls_conv_plan *p)
     snprintf(opts, sizeof opts, "-DNC=%d -DBH=%d -DBW=%d -DTV=%d", p->w_nc, d->block_h, d->block_w,
              p->w_tv);
     if (st == CLS_OK)
-        st = cls__kernel_get(p->ctx, "conv_w", opts, "conv_w1x1", &p->w1x1);
+        st = cls__kernel_get(p->ctx, "cpu/conv_w", opts, "conv_w1x1", &p->w1x1);
     if (st != CLS_OK) /* the next enqueue starts over */
         cls__conv_w1x1_release(p);
     return st;
@@ -90,7 +90,8 @@ static cls_status prepare(cls_conv_plan *p)
 int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
-    return d->kernel_h == 1 && d->kernel_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
+    return p->ctx->profile.tier == CLS_TIER_CPU && !p->w1x1_failed && d->kernel_h == 1 &&
+           d->kernel_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
            d->pad_top == 0 && d->pad_bottom == 0 && d->pad_left == 0 && d->pad_right == 0 &&
            d->groups == 1 && d->dtype == CLS_F32 && d->block_h * d->block_w <= 16 &&
            s->ss[3] == 1 && s->ds[3] == 1 && s->n * s->h * (s->w / 8 + 1) < INT32_MAX;
@@ -132,6 +133,7 @@ cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const
     local[2] = 1, global[2] = (size_t)s->n * (size_t)s->h * chunks;
     if (set_args(p, src, dst, s, chunks) != CL_SUCCESS)
         return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_w1x1) failed");
+    cls__log_launch("cpu/conv_w", "conv_w1x1", 3, global, local);
     err =
         clEnqueueNDRangeKernel(p->ctx->queue, p->w1x1, 3, NULL, global, local, num_wait, wait, ev);
     return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_w1x1)");

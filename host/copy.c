@@ -4,36 +4,13 @@
 
 #include "internal.h"
 #include "reference/reference.h"
+#include "tuning/cpu.h"
 
-/* Non-temporal stores pay off once a tensor no longer fits the caches (the
- * kernels use them only where they store whole, aligned lines). */
-#define NT_MIN_BYTES (8u << 20)
+#define NT_MIN_BYTES CLS_CPU_NT_MIN_BYTES
 
-/* Kernel arguments set in order; the first failure is kept. */
-typedef struct launch {
-    cl_kernel k;
-    cl_uint next;
-    cl_int err;
-    int idx64;
-} launch;
-
-static void arg(launch *l, size_t size, const void *value)
-{
-    if (l->err == CL_SUCCESS)
-        l->err = clSetKernelArg(l->k, l->next, size, value);
-    l->next++;
-}
-
-/* An index-typed argument: uint or ulong as the program was built. */
-static void arg_idx(launch *l, uint64_t v)
-{
-    cl_uint v32 = (cl_uint)v;
-    cl_ulong v64 = v;
-    if (l->idx64)
-        arg(l, sizeof v64, &v64);
-    else
-        arg(l, sizeof v32, &v32);
-}
+typedef cls__args launch;
+#define arg cls__arg
+#define arg_idx cls__arg_idx
 
 /* Sizes and strides of the dims in keep[] as long8 arguments (count, sizes,
  * src strides, dst strides); unused lanes are size 1, stride 0. */
@@ -73,7 +50,7 @@ static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *f
 {
     char opts[96];
     cl_ulong soff = p->soff, doff = p->doff;
-    int nt = p->bytes >= NT_MIN_BYTES && !(ctx->info.type & CL_DEVICE_TYPE_GPU);
+    int nt = p->bytes >= NT_MIN_BYTES;
     cls_status st;
     int len = snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es,
                        p->idx64, nt);
@@ -97,7 +74,7 @@ static size_t round_up(uint64_t n, size_t m)
 }
 
 /* Elements per work-item strip: about STRIP_BYTES, a multiple of `multiple`. */
-#define STRIP_BYTES 4096u
+#define STRIP_BYTES CLS_CPU_STRIP_BYTES
 static uint64_t strip_len(size_t unit_bytes, uint64_t multiple)
 {
     uint64_t n = STRIP_BYTES / (unit_bytes ? unit_bytes : 1);
@@ -110,28 +87,20 @@ static uint64_t strip_len(size_t unit_bytes, uint64_t multiple)
 static void grid(const uint64_t *n, size_t *global, size_t *local)
 {
     local[0] = 1, local[1] = 1, local[2] = 1;
-    while (local[0] < 8 && local[0] < n[0])
+    while (local[0] < CLS_CPU_GROUP && local[0] < n[0])
         local[0] *= 2;
-    while (local[0] * local[1] < 8 && local[1] < n[1])
+    while (local[0] * local[1] < CLS_CPU_GROUP && local[1] < n[1])
         local[1] *= 2;
     for (int i = 0; i < 3; i++)
         global[i] = round_up(n[i] ? n[i] : 1, local[i]);
 }
 
-/* Check the arguments and enqueue a 3-D range. */
-static cls_status finish(cls_context *ctx, launch *l, const char *name, const size_t *global,
-                         const size_t *local, cl_uint num_wait, const cl_event *wait,
-                         cl_event *ev)
+/* Check the arguments, log and enqueue a 3-D range. */
+static cls_status finish(cls_context *ctx, launch *l, const char *program, const char *name,
+                         const size_t *global, const size_t *local, cl_uint num_wait,
+                         const cl_event *wait, cl_event *ev)
 {
-    cl_int err = l->err;
-    if (err != CL_SUCCESS)
-        return cls__fail(cls__fail_cl(err, "clSetKernelArg"), "clSetKernelArg (%s) failed: %s",
-                         name, cls_cl_error_name(err));
-    err = clEnqueueNDRangeKernel(ctx->queue, l->k, 3, NULL, global, local, num_wait, wait, ev);
-    if (err != CL_SUCCESS)
-        return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"),
-                         "clEnqueueNDRangeKernel (%s) failed: %s", name, cls_cl_error_name(err));
-    return CLS_OK;
+    return cls__launch(ctx, l, program, name, 3, global, local, num_wait, wait, ev);
 }
 
 /* GENERIC, RUN and RUN_PACKED: strips along the loop dim `inner` (the last
@@ -150,7 +119,7 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
     uint64_t ni = inner >= 0 ? (uint64_t)p->sizes[inner] : 1;
     size_t global[3], local[3];
     launch l;
-    cls_status st = begin(ctx, p, "copy", names[p->kernel], 0, src, dst, &l);
+    cls_status st = begin(ctx, p, "cpu/copy", names[p->kernel], 0, src, dst, &l);
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < nouter; d++) {
@@ -168,7 +137,7 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
         arg_idx(&l, run);
     n[0] = (ni + len - 1) / len, n[1] = rows, n[2] = 1;
     grid(n, global, local);
-    return finish(ctx, &l, names[p->kernel], global, local, nw, w, ev);
+    return finish(ctx, &l, "cpu/copy", names[p->kernel], global, local, nw, w, ev);
 }
 
 /* Elements of B per register block of transpose_reg: one 64-byte dst line
@@ -252,8 +221,7 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
                                     const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
                                     const cl_event *w, cl_event *ev)
 {
-    static const char *const names[] = {[CLS__COPY_TILE] = "transpose_tile",
-                                        [CLS__COPY_REG] = "transpose_reg",
+    static const char *const names[] = {[CLS__COPY_REG] = "transpose_reg",
                                         [CLS__COPY_INTERLEAVE] = "interleave",
                                         [CLS__COPY_DEINTERLEAVE] = "deinterleave"};
     const char *name = names[p->kernel];
@@ -267,10 +235,8 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         tile = (int)nb;
     else if (p->kernel == CLS__COPY_DEINTERLEAVE)
         tile = (int)na;
-    st = begin(ctx, p,
-               tile > 0 ? "transpose_common+interleave"
-                        : "transpose_common+transpose_blocks+transpose", name,
-               tile, src, dst, &l);
+    const char *program = tile > 0 ? "cpu/interleave" : "cpu/transpose";
+    st = begin(ctx, p, program, name, tile, src, dst, &l);
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < p->ndim; d++)
@@ -299,12 +265,6 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
     arg_idx(&l, len);
     arg_dims(&l, p, keep, nkeep);
     n[2] = batch;
-    if (p->kernel == CLS__COPY_TILE) {
-        local[0] = 32, local[1] = 8, local[2] = 1;
-        global[0] = round_up(na, 32), global[1] = (size_t)((nb + 31) / 32 * 8);
-        global[2] = (size_t)batch;
-        return finish(ctx, &l, name, global, local, nw, w, ev);
-    }
     if (p->kernel == CLS__COPY_REG) {
         uint64_t blocks_a = (na + lena - 1) / lena, blocks_b = (nb + len - 1) / len;
         int by_b = b_first && !walk;
@@ -316,7 +276,7 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
     }
     grid(n, global, local);
-    return finish(ctx, &l, name, global, local, nw, w, ev);
+    return finish(ctx, &l, program, name, global, local, nw, w, ev);
 }
 
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
@@ -331,12 +291,18 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
     launch l;
     cls_status st;
     cls__copy_plan_make_raw(dst, dst, &p);
+    if (ctx->profile.tier != CLS_TIER_CPU)
+        return cls__fill_zero_portable(ctx, &p, dst, num_wait, wait, ev);
     inner = p.ndim - 1;
     doff = p.doff;
     snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=0", p.es, p.idx64);
     memset(&l, 0, sizeof l);
     l.idx64 = p.idx64;
-    st = cls__kernel_get(ctx, "copy", opts, "fill_zero", &l.k);
+    st = cls__kernel_get(ctx, "cpu/copy", opts, "fill_zero", &l.k);
+    if (st == CLS_ERR_BUILD) {
+        cls__log_fallback("cpu/copy");
+        return cls__fill_zero_portable(ctx, &p, dst, num_wait, wait, ev);
+    }
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < inner; d++) {
@@ -353,27 +319,42 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
     arg_dims_dst(&l, &p, keep, inner);
     n[0] = ((uint64_t)p.sizes[inner] + len - 1) / len, n[1] = rows, n[2] = 1;
     grid(n, global, local);
-    return finish(ctx, &l, "fill_zero", global, local, num_wait, wait, ev);
+    return finish(ctx, &l, "cpu/copy", "fill_zero", global, local, num_wait, wait, ev);
 }
 
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                              cl_uint num_wait, const cl_event *wait, cl_event *ev)
 {
     cls__copy_plan p;
+    cls_status st;
     cls__copy_plan_make(ctx, src, dst, &p);
-    switch (p.kernel) {
+    switch (p.tier == CLS_TIER_PORTABLE ? CLS__COPY_AUTO : p.kernel) {
+    case CLS__COPY_AUTO:
+    case CLS__COPY_TILE:
+        return cls__copy_portable_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
     case CLS__COPY_GENERIC:
     case CLS__COPY_RUN:
     case CLS__COPY_RUN_PACKED:
-        return enqueue_strips(ctx, &p, src, dst, num_wait, wait, ev);
-    case CLS__COPY_TILE:
+        st = enqueue_strips(ctx, &p, src, dst, num_wait, wait, ev);
+        break;
     case CLS__COPY_REG:
     case CLS__COPY_INTERLEAVE:
     case CLS__COPY_DEINTERLEAVE:
-        return enqueue_transpose(ctx, &p, src, dst, num_wait, wait, ev);
+        st = enqueue_transpose(ctx, &p, src, dst, num_wait, wait, ev);
+        break;
     default:
         return cls__fail(CLS_ERR_INVALID_ARG, "copy engine: invalid kernel %d", (int)p.kernel);
     }
+    if (st != CLS_ERR_BUILD)
+        return st;
+    /* A CPU-tier kernel that does not build: the portable tier's choice. */
+    cls__log_fallback(p.kernel == CLS__COPY_REG ? "cpu/transpose"
+                      : p.kernel == CLS__COPY_INTERLEAVE || p.kernel == CLS__COPY_DEINTERLEAVE
+                          ? "cpu/interleave"
+                          : "cpu/copy");
+    p.tier = CLS_TIER_PORTABLE;
+    p.kernel = cls__copy_portable_choice(&ctx->profile, &p);
+    return cls__copy_portable_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
 }
 
 cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tuning/cpu.h"
 
 /* The kernel forced by tests on this thread (CLS__COPY_AUTO: none). */
 static _Thread_local cls__copy_kernel forced = CLS__COPY_AUTO;
@@ -121,6 +122,9 @@ static void canonicalise(const cls_tensor *src, const cls_tensor *dst, cls__copy
 
 int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
 {
+    if (p->tier == CLS_TIER_PORTABLE && kernel != CLS__COPY_GENERIC && kernel != CLS__COPY_RUN &&
+        kernel != CLS__COPY_TILE)
+        return 0;
     int run = p->b >= 0 && p->sstr[p->b] == 1;
     int transpose = p->b >= 0 && p->a >= 0 && p->a != p->b && !run;
     int64_t na = transpose ? p->sizes[p->a] : 0, nb = transpose ? p->sizes[p->b] : 0;
@@ -142,48 +146,48 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
     }
 }
 
-/* The automatic choice. CPUs (PoCL runs a work-group as one loop that its
- * compiler vectorises across work-items) favour register blocks and small
- * constant-factor interleaves; GPUs favour local-memory tiles. */
-static cls__copy_kernel auto_choice(const cls_context *ctx, const cls__copy_plan *p)
+/* The automatic choice: the portable tier's (copy_portable.c), or the CPU
+ * tier's, whose strip kernels suit PoCL (a work-group runs as one loop that
+ * its compiler vectorises across work-items): register blocks and small
+ * constant-factor interleaves. */
+static cls__copy_kernel auto_choice(const cls_device_profile *prof, const cls__copy_plan *p)
 {
-    int gpu = (ctx->info.type & CL_DEVICE_TYPE_GPU) != 0;
+    if (p->tier == CLS_TIER_PORTABLE)
+        return cls__copy_portable_choice(prof, p);
     if (cls__copy_applies(p, CLS__COPY_RUN)) {
         int64_t run_bytes = p->sizes[p->b] * (int64_t)p->es;
-        /* Runs shorter than a strip go several to a work-item on CPUs (one
-         * run per work-item left the row split to dominate: 128-byte runs
-         * moved at 0.27 of the copy roofline). */
-        return (p->ndim == 1 || run_bytes >= (gpu ? 64 : 4096)) ? CLS__COPY_RUN
-                                                                : CLS__COPY_RUN_PACKED;
+        /* Runs shorter than a strip go several to a work-item (one run per
+         * work-item left the row split to dominate). */
+        return (p->ndim == 1 || run_bytes >= CLS_CPU_RUN_MIN_BYTES) ? CLS__COPY_RUN
+                                                                    : CLS__COPY_RUN_PACKED;
     }
-    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) && (gpu || p->sizes[p->b] <= 8))
+    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) &&
+        p->sizes[p->b] <= CLS_CPU_INTERLEAVE_MAX)
         return CLS__COPY_INTERLEAVE;
-    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) && (gpu || p->sizes[p->a] < 8))
+    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) &&
+        p->sizes[p->a] < CLS_CPU_DEINTERLEAVE_BELOW)
         return CLS__COPY_DEINTERLEAVE;
     if (cls__copy_applies(p, CLS__COPY_REG))
-        return gpu ? CLS__COPY_TILE : CLS__COPY_REG;
+        return CLS__COPY_REG;
     return CLS__COPY_GENERIC;
 }
 
 /* One stderr line per copy when CLS_LOG=1 (the library's only output). */
 static void log_plan(const cls__copy_plan *p)
 {
-    static _Thread_local int enabled = -1;
     char shape[200];
     size_t used = 0;
-    if (enabled < 0) {
-        const char *env = getenv("CLS_LOG");
-        enabled = env && strcmp(env, "1") == 0;
-    }
-    if (!enabled)
+    if (!cls__log_enabled())
         return;
     shape[0] = '\0';
     for (int d = 0; d < p->ndim && used < sizeof shape; d++)
         used += (size_t)snprintf(shape + used, sizeof shape - used, "%s%lld:%lld/%lld",
                                  d ? " " : "", (long long)p->sizes[d], (long long)p->sstr[d],
                                  (long long)p->dstr[d]);
-    fprintf(stderr, "clshuffle: copy kernel=%s elem=%zu idx%d bytes=%llu dims(size:src/dst)=[%s]\n",
-            cls__copy_kernel_name(p->kernel), p->es, p->idx64 ? 64 : 32,
+    fprintf(stderr,
+            "clshuffle: copy kernel=%s tier=%s elem=%zu idx%d bytes=%llu "
+            "dims(size:src/dst)=[%s]\n",
+            cls__copy_kernel_name(p->kernel), cls__tier_name(p->tier), p->es, p->idx64 ? 64 : 32,
             (unsigned long long)p->bytes, shape);
 }
 
@@ -193,14 +197,27 @@ void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__
     plan->kernel = CLS__COPY_GENERIC;
 }
 
-void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                         cls__copy_plan *plan)
+static void choose(const cls_device_profile *prof, const cls_tensor *src, const cls_tensor *dst,
+                   cls__copy_plan *plan)
 {
     canonicalise(src, dst, plan);
+    plan->tier = prof->tier == CLS_TIER_CPU ? CLS_TIER_CPU : CLS_TIER_PORTABLE;
     if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced))
         plan->kernel = forced;
     else
-        plan->kernel = auto_choice(ctx, plan);
+        plan->kernel = auto_choice(prof, plan);
+}
+
+void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,
+                              const cls_tensor *dst, cls__copy_plan *plan)
+{
+    choose(prof, src, dst, plan);
+}
+
+void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                         cls__copy_plan *plan)
+{
+    choose(&ctx->profile, src, dst, plan);
     log_plan(plan);
 }
 
@@ -208,8 +225,6 @@ cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
                                   const cls_tensor *dst)
 {
     cls__copy_plan plan;
-    canonicalise(src, dst, &plan);
-    if (forced != CLS__COPY_AUTO && cls__copy_applies(&plan, forced))
-        return forced;
-    return auto_choice(ctx, &plan);
+    choose(&ctx->profile, src, dst, &plan);
+    return plan.kernel;
 }

@@ -13,23 +13,14 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tuning/cpu.h"
 
-/* Streams a d2s kernel variant handles; larger products use the copy engine. */
-#define MAX_FACTOR 16
-/* Bytes of dst one work-item writes, roughly: a chunk of a long row or a
- * block of short ones. */
-#define WI_BYTES 32768
-/* Concurrent src runs that one work-item may sweep: the 4 and 9 src runs of
- * r = 2 and 3 NCHW interleaves read faster than one run per row; r = 4's 16
- * runs read at 2/3 of that (AMD EPYC, PoCL). */
-#define MAX_SRC_RUNS 12
-/* Rows whose dst runs may interleave: short rows share lines at their ends,
- * which non-temporal stores must complete while the line is still held. */
-#define MAX_DST_ROWS 4
-/* Tensors up to this size run as few work-groups. */
-#define SMALL_BYTES (256u << 10)
-/* Tensors at least this large use non-temporal stores when aligned. */
-#define NT_MIN_BYTES (8u << 20)
+#define MAX_FACTOR CLS_CPU_D2S_MAX_FACTOR
+#define WI_BYTES CLS_CPU_D2S_WI_BYTES
+#define MAX_SRC_RUNS CLS_CPU_D2S_MAX_SRC_RUNS
+#define MAX_DST_ROWS CLS_CPU_D2S_MAX_DST_ROWS
+#define SMALL_BYTES CLS_CPU_D2S_SMALL_BYTES
+#define NT_MIN_BYTES CLS_CPU_NT_MIN_BYTES
 
 /* One axis of a view pair: its size and element strides in src and dst. */
 typedef struct axis {
@@ -296,39 +287,38 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
                  wide ? " -DWIDE" : "");
     else
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
-    return cls__kernel_get(ctx, "d2s", opts, name, k);
+    return cls__kernel_get(ctx, "cpu/d2s", opts, name, k);
 }
 
 /* Set the kernel arguments of plan p, split into chunk and rows. */
-static cl_int set_args(cl_kernel k, const plan *p, const cls_tensor *src, const cls_tensor *dst,
-                       cl_long chunk, cl_long rows)
+static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const cls_tensor *dst,
+                     cl_long chunk, cl_long rows)
 {
     size_t es = cls_dtype_size(src->dtype);
     cl_ulong soff = src->offset / es, doff = dst->offset / es;
     cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo;
-    cl_int nf = p->factor, nlo = p->flo, err = CL_SUCCESS;
+    cl_int nf = p->factor, nlo = p->flo;
     cl_long4 osz, oss, ods;
     for (int i = 0; i < 4; i++) {
         osz.s[i] = p->outer[i].size;
         oss.s[i] = p->outer[i].s;
         ods.s[i] = p->outer[i].d;
     }
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(k, 2, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 3, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 4, sizeof len, &len);
-    err |= clSetKernelArg(k, 5, sizeof group, &group);
-    err |= clSetKernelArg(k, 6, sizeof shi, &shi);
-    err |= clSetKernelArg(k, 7, sizeof slo, &slo);
-    err |= clSetKernelArg(k, 8, sizeof nf, &nf);
-    err |= clSetKernelArg(k, 9, sizeof nlo, &nlo);
-    err |= clSetKernelArg(k, 10, sizeof chunk, &chunk);
-    err |= clSetKernelArg(k, 11, sizeof rows, &rows);
-    err |= clSetKernelArg(k, 12, sizeof osz, &osz);
-    err |= clSetKernelArg(k, 13, sizeof oss, &oss);
-    err |= clSetKernelArg(k, 14, sizeof ods, &ods);
-    return err;
+    cls__arg(a, sizeof(cl_mem), &src->buffer);
+    cls__arg(a, sizeof soff, &soff);
+    cls__arg(a, sizeof(cl_mem), &dst->buffer);
+    cls__arg(a, sizeof doff, &doff);
+    cls__arg(a, sizeof len, &len);
+    cls__arg(a, sizeof group, &group);
+    cls__arg(a, sizeof shi, &shi);
+    cls__arg(a, sizeof slo, &slo);
+    cls__arg(a, sizeof nf, &nf);
+    cls__arg(a, sizeof nlo, &nlo);
+    cls__arg(a, sizeof chunk, &chunk);
+    cls__arg(a, sizeof rows, &rows);
+    cls__arg(a, sizeof osz, &osz);
+    cls__arg(a, sizeof oss, &oss);
+    cls__arg(a, sizeof ods, &ods);
 }
 
 /* Order, split and enqueue plan p. */
@@ -337,12 +327,11 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const
 {
     size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
     int64_t chunk, rows, nrows;
-    cl_kernel k;
-    cl_int err;
+    cls__args a = {0};
     cls_status st;
     order_rows(p);
     split_work(p, es, &chunk, &rows);
-    if ((st = get_kernel(ctx, p, dst, es, chunk, &k)) != CLS_OK)
+    if ((st = get_kernel(ctx, p, dst, es, chunk, &a.k)) != CLS_OK)
         return st;
     nrows = p->outer[2].size * p->outer[3].size;
     global[0] = (size_t)((p->len + chunk - 1) / chunk * ((nrows + rows - 1) / rows));
@@ -355,12 +344,9 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const
         local[1] = global[1];
         local[2] = global[2];
     }
-    if ((err = set_args(k, p, src, dst, chunk, rows)) != CL_SUCCESS)
-        return cls__fail_cl(err, "clSetKernelArg (d2s)");
-    err = clEnqueueNDRangeKernel(ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);
-    if (err != CL_SUCCESS)
-        return cls__fail_cl(err, "clEnqueueNDRangeKernel (d2s)");
-    return CLS_OK;
+    set_args(&a, p, src, dst, chunk, rows);
+    return cls__launch(ctx, &a, "cpu/d2s", p->de ? "d2s_deinterleave" : "d2s_interleave", 3,
+                       global, local, num_wait, wait, ev);
 }
 
 cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
@@ -374,9 +360,14 @@ cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const
         n = 1;
     }
     memset(&p, 0, sizeof p);
-    /* The d2s kernels are built for CPU devices (a work-item loops over a
-     * block of rows); other devices get the copy engine's kernels. */
-    if ((ctx->info.type & CL_DEVICE_TYPE_CPU) && match(ax, n, &p))
-        return launch(ctx, &p, src, dst, num_wait, wait, ev);
+    /* The d2s kernels belong to the CPU tier (a work-item loops over a block
+     * of rows); the portable tier, and a CPU kernel that fails to build, get
+     * the copy engine's kernels. */
+    if (ctx->profile.tier == CLS_TIER_CPU && match(ax, n, &p)) {
+        cls_status st = launch(ctx, &p, src, dst, num_wait, wait, ev);
+        if (st != CLS_ERR_BUILD)
+            return st;
+        cls__log_fallback("cpu/d2s");
+    }
     return cls__copy_enqueue(ctx, src, dst, num_wait, wait, ev);
 }

@@ -37,6 +37,7 @@ struct cls_context {
     cl_device_id device;
     cl_command_queue queue;
     cls_device_info info;
+    cls_device_profile profile;
     int verify;
     int disk_cache; /* non-zero: use cache_dir */
     char cache_dir[1024];
@@ -52,6 +53,18 @@ struct cls_context {
     double last_build_seconds;
 };
 
+/* ---- device profile (profile.c) ---- */
+
+/* Query the device, run the probe and choose the tier (opts and CLS_TIER). */
+cls_status cls__profile_read(cls_context *ctx, const cls_context_options *opts);
+/* Fill the derived fields of a profile (tier from want, defines); also used
+ * by tests to make fake profiles. */
+void cls__profile_finish(cls_device_profile *p, cls_tier want);
+/* Non-zero when the CPU tier's kernels are written for this device. */
+int cls__cpu_tier_fits(const cls_device_profile *p);
+/* "portable", "cpu" ("auto" for AUTO). */
+const char *cls__tier_name(cls_tier tier);
+
 /* ---- programs (program.c) ---- */
 
 /* Kernel source embedded at build time (generated file). */
@@ -63,8 +76,20 @@ typedef struct cls__kernel_source {
 extern const cls__kernel_source cls__kernel_sources[];
 extern const size_t cls__kernel_source_count;
 
-/* The built program for kernels/<name>.cl (common.cl is prepended; a name
- * "a+b" joins a.cl and b.cl in that order) with the given build options;
+/* A kernel program: its source files under kernels/ (without ".cl"), joined
+ * in order, and its tier (AUTO: the benchmark's own). programs.c holds the
+ * one table. */
+#define CLS__PROGRAM_FILES 5
+typedef struct cls__program_def {
+    const char *name;
+    cls_tier tier;
+    const char *files[CLS__PROGRAM_FILES];
+} cls__program_def;
+/* The table entry named name, or NULL. */
+const cls__program_def *cls__program_find(const char *name);
+
+/* The built program `name` of the table with the given build options (a
+ * program not of the portable tier also gets the profile's -D options);
  * built once per context and kept. */
 cls_status cls__program_get(cls_context *ctx, const char *name, const char *options,
                             cl_program *program);
@@ -75,8 +100,45 @@ cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *optio
 /* Build from source text (for the benchmark's own kernels). */
 cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
                                    size_t size, const char *options, cl_program *program);
+/* mkdir -p; 0 on success. */
+int cls__mkdir_p(const char *path);
 /* 64-bit FNV-1a, chainable: pass the previous hash as seed (first: 0). */
 uint64_t cls__hash(uint64_t seed, const void *data, size_t size);
+
+/* ---- launches (launch.c) ---- */
+
+/* Kernel arguments set in order; the first failure (and its index) kept. */
+typedef struct cls__args {
+    cl_kernel k;
+    cl_uint next, failed;
+    cl_int err;
+    int idx64; /* cls__arg_idx passes ulong (else uint) */
+} cls__args;
+void cls__arg(cls__args *a, size_t size, const void *value);
+/* An index-typed argument: uint or ulong as the program was built (idx64). */
+void cls__arg_idx(cls__args *a, uint64_t v);
+/* Non-zero when CLS_LOG=1 (the library's only output, on stderr). */
+int cls__log_enabled(void);
+/* One CLS_LOG line: tier, kernel, program and geometry. */
+void cls__log_launch(const char *program, const char *kernel, cl_uint dims, const size_t *global,
+                     const size_t *local);
+/* Log (CLS_LOG=1) that a specialised program failed to build, with its
+ * build log (the thread's last error), and that the portable kernel runs. */
+void cls__log_fallback(const char *program);
+/* Check the arguments (naming the first failing one and its CL code), log
+ * and enqueue kernel a->k of program over dims dims. */
+cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program,
+                       const char *kernel, cl_uint dims, const size_t *global, const size_t *local,
+                       cl_uint num_wait, const cl_event *wait, cl_event *ev);
+
+/* A planned launch of the portable copy engine (planner unit tests read it). */
+typedef struct cls__launch_geom {
+    const char *program, *kernel;
+    char options[128];
+    size_t global[3], local[3];
+    uint64_t per;               /* units or elements per work-item */
+    uint64_t step0, step1;      /* gather: index step per loop in dims 0 and 1 */
+} cls__launch_geom;
 
 /* ---- tensors (tensor.c) ---- */
 
@@ -132,6 +194,7 @@ typedef struct cls__copy_plan {
     int b;      /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
     int idx64;  /* non-zero: some index needs 64 bits */
     uint64_t bytes; /* bytes moved one way */
+    cls_tier tier;  /* PORTABLE or CPU: the kernels the choice is among */
     cls__copy_kernel kernel;
 } cls__copy_plan;
 
@@ -139,10 +202,14 @@ typedef struct cls__copy_plan {
  * a forced kernel when it applies to the pair (else the automatic choice). */
 void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                          cls__copy_plan *plan);
+/* The same for a device profile alone (planner tests use fake profiles). */
+void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,
+                              const cls_tensor *dst, cls__copy_plan *plan);
 /* The kernel cls__copy_enqueue would run for this pair on ctx's device. */
 cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
                                   const cls_tensor *dst);
-/* Non-zero when kernel can run the canonical pair in plan. */
+/* Non-zero when kernel can run the canonical pair in plan (on plan's tier:
+ * the portable tier has GENERIC, RUN and TILE). */
 int cls__copy_applies(const cls__copy_plan *plan, cls__copy_kernel kernel);
 /* Force a kernel for the calling thread's later copies (tests, benchmark);
  * CLS__COPY_AUTO restores the automatic choice. A forced kernel that does
@@ -159,6 +226,29 @@ void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__
  * padding of blocked formats). ev may be NULL. */
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
                                const cl_event *wait, cl_event *ev);
+
+/* ---- the copy engine's portable tier (copy_portable.c) ---- */
+
+/* The portable choice among GENERIC (gather), RUN and TILE. */
+cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
+                                           const cls__copy_plan *p);
+/* Work-group size for n work-items along x: CLS_PORTABLE_WG, or the power
+ * of two covering n, at least the preferred multiple, within the limits. */
+size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n);
+/* The tile of the portable transpose for elements of es bytes: work-group
+ * tx x ty, u elements per unit, pad elements per tile row. */
+void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
+                        int *pad);
+/* Program, kernel, options and geometry of plan p (kernel GENERIC, RUN or TILE). */
+void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
+                                 cls__launch_geom *g);
+/* Enqueue plan p with the portable kernels. */
+cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
+                                      const cls_tensor *src, const cls_tensor *dst,
+                                      cl_uint num_wait, const cl_event *wait, cl_event *ev);
+/* Zero a view (canonical plan of (dst, dst)) with the portable fill. */
+cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *dst,
+                                   cl_uint num_wait, const cl_event *wait, cl_event *ev);
 
 /* ---- verify (verify.c) ---- */
 

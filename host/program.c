@@ -56,7 +56,7 @@ static uint64_t device_key(const cls_context *ctx, uint64_t h)
     return h;
 }
 
-static int mkdir_p(const char *path)
+int cls__mkdir_p(const char *path)
 {
     char tmp[1024];
     snprintf(tmp, sizeof tmp, "%s", path);
@@ -135,7 +135,7 @@ static void store_cached(cls_context *ctx, uint64_t key, cl_program prog)
         if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) != CL_SUCCESS)
             goto done;
     }
-    if (mkdir_p(ctx->cache_dir) != 0)
+    if (cls__mkdir_p(ctx->cache_dir) != 0)
         goto done;
     cache_path(ctx, key, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%ld", path, (long)getpid(), (long)clock());
@@ -264,18 +264,21 @@ static char *load_source(const cls_context *ctx, const char *name, size_t *len)
 cls_status cls__program_get(cls_context *ctx, const char *name, const char *options,
                             cl_program *out)
 {
-    /* common.cl, then each '+'-separated part of name, one text. */
-    char parts[256], *save = NULL, *text = NULL;
+    const cls__program_def *def = cls__program_find(name);
+    char *text = NULL, opts[512];
     size_t len = 0;
     cls_status st = CLS_OK;
-    if (snprintf(parts, sizeof parts, "common+%s", name) >= (int)sizeof parts)
-        return cls__fail(CLS_ERR_INVALID_ARG, "kernel program name \"%s\" is too long", name);
-    for (char *part = strtok_r(parts, "+", &save); part && st == CLS_OK;
-         part = strtok_r(NULL, "+", &save)) {
+    if (!def)
+        return cls__fail(CLS_ERR_BUILD, "kernel program \"%s\" is not in the program table", name);
+    if (snprintf(opts, sizeof opts, "%s%s%s", options ? options : "",
+                 def->tier == CLS_TIER_PORTABLE ? "" : " ",
+                 def->tier == CLS_TIER_PORTABLE ? "" : ctx->profile.defines) >= (int)sizeof opts)
+        return cls__fail(CLS_ERR_INVALID_ARG, "build options of \"%s\" are too long", name);
+    for (int i = 0; i < CLS__PROGRAM_FILES && def->files[i] && st == CLS_OK; i++) {
         size_t plen = 0;
-        char *body = load_source(ctx, part, &plen), *grown;
+        char *body = load_source(ctx, def->files[i], &plen), *grown;
         if (!body) {
-            st = cls__fail(CLS_ERR_BUILD, "kernel source \"%s.cl\" not found%s%s", part,
+            st = cls__fail(CLS_ERR_BUILD, "kernel source \"%s.cl\" not found%s%s", def->files[i],
                            ctx->kernel_dir[0] ? " in " : " among the embedded kernels",
                            ctx->kernel_dir);
             break;
@@ -294,7 +297,7 @@ cls_status cls__program_get(cls_context *ctx, const char *name, const char *opti
         free(body);
     }
     if (st == CLS_OK)
-        st = cls__program_get_source(ctx, name, text, len, options, out);
+        st = cls__program_get_source(ctx, name, text, len, opts, out);
     free(text);
     return st;
 }

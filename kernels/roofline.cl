@@ -1,13 +1,11 @@
 /* Copy-bandwidth probes of clshuffle-bench: the roofline every shuffle is measured against. */
 
 /* Non-temporal stores bypass the cache on the way out (streaming stores on
- * CPUs); clang provides them as a builtin, which other compilers may lack. */
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_nontemporal_store)
+ * CPUs); the device profile says whether the compiler has the builtin
+ * (CLS_NT_STORE, from the probe). */
+#if defined(CLS_NT_STORE) && CLS_NT_STORE
 #define ROOF_HAS_NT 1
-#endif
-#endif
-#ifndef ROOF_HAS_NT
+#else
 #define ROOF_HAS_NT 0
 #endif
 

@@ -52,18 +52,18 @@ START_TEST(second_build_is_not_compiled_again)
     cls_context *ctx = ctx_with_cache(NULL, 1);
     cl_program p1, p2, p3;
     cl_kernel k1, k2;
-    ck_assert_int_eq(cls__program_get(ctx, "copy", "-DELEM_SIZE=4", &p1), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "portable/copy", "-DELEM_SIZE=4", &p1), CLS_OK);
     ck_assert_int_eq(ctx->builds_from_source, 1);
-    ck_assert_int_eq(cls__program_get(ctx, "copy", "-DELEM_SIZE=4", &p2), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "portable/copy", "-DELEM_SIZE=4", &p2), CLS_OK);
     ck_assert_int_eq(ctx->builds_from_source, 1);
     ck_assert_ptr_eq(p1, p2);
     /* Other options are another program. */
-    ck_assert_int_eq(cls__program_get(ctx, "copy", "-DELEM_SIZE=2", &p3), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "portable/copy", "-DELEM_SIZE=2", &p3), CLS_OK);
     ck_assert_int_eq(ctx->builds_from_source, 2);
     ck_assert_ptr_ne(p1, p3);
     /* Kernels are created once too. */
-    ck_assert_int_eq(cls__kernel_get(ctx, "copy", "-DELEM_SIZE=4", "copy_generic", &k1), CLS_OK);
-    ck_assert_int_eq(cls__kernel_get(ctx, "copy", "-DELEM_SIZE=4", "copy_generic", &k2), CLS_OK);
+    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k1), CLS_OK);
+    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k2), CLS_OK);
     ck_assert_ptr_eq(k1, k2);
     ck_assert_int_eq(ctx->builds_from_source, 2);
     ck_assert_int_eq(ctx->builds_from_disk, 0);
@@ -159,19 +159,15 @@ START_TEST(build_failure_reports_the_log)
     ck_assert_ptr_nonnull(strstr(cls_last_error(), "CL_BUILD_PROGRAM_FAILURE"));
     ck_assert_ptr_nonnull(strstr(cls_last_error(), "undeclared_name"));
     ck_assert_ptr_nonnull(strstr(cls_last_error(), "-DX=1"));
-    /* A missing kernel file is named. */
-    ck_assert_int_eq(cls__program_get(ctx, "no_such_kernel_file", "", &p), CLS_ERR_BUILD);
-    ck_assert_ptr_nonnull(strstr(cls_last_error(), "no_such_kernel_file.cl"));
-    /* So is a missing part of a joined program. */
-    ck_assert_int_eq(cls__program_get(ctx, "transpose_common+no_such_part", "", &p),
-                     CLS_ERR_BUILD);
-    ck_assert_ptr_nonnull(strstr(cls_last_error(), "no_such_part.cl"));
+    /* A program missing from the table is named. */
+    ck_assert_int_eq(cls__program_get(ctx, "no_such_program", "", &p), CLS_ERR_BUILD);
+    ck_assert_ptr_nonnull(strstr(cls_last_error(), "\"no_such_program\""));
     cls_context_destroy(ctx);
 }
 END_TEST
 
-/* "a+b" builds a.cl and b.cl as one program: the interleave kernels need the
- * shared definitions, and the parts alone do not build. */
+/* A program is its table entry's files joined in order: the interleave
+ * kernels need the shared definitions before them, and get them. */
 START_TEST(joined_parts_build_as_one_program)
 {
     cls_context *ctx = NULL;
@@ -180,11 +176,15 @@ START_TEST(joined_parts_build_as_one_program)
     cl_kernel k;
     cl_int err;
     const char *opts = "-DELEM_SIZE=4 -DIDX64=0 -DNT=0 -DTILE=3";
+    const cls__program_def *def = cls__program_find("cpu/interleave");
+    ck_assert_ptr_nonnull(def);
+    ck_assert_str_eq(def->files[0], "cpu/common");
+    ck_assert_str_eq(def->files[1], "cpu/transpose_common");
+    ck_assert_str_eq(def->files[2], "cpu/interleave");
     memset(&o, 0, sizeof o);
     o.disable_disk_cache = 1;
     ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
-    ck_assert_int_eq(cls__program_get(ctx, "interleave", opts, &p), CLS_ERR_BUILD);
-    ck_assert_int_eq(cls__program_get(ctx, "transpose_common+interleave", opts, &p), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "cpu/interleave", opts, &p), CLS_OK);
     k = clCreateKernel(p, "deinterleave", &err);
     ck_assert_int_eq(err, CL_SUCCESS);
     clReleaseKernel(k);
@@ -201,12 +201,14 @@ START_TEST(kernel_dir_loads_from_the_source_tree)
     o.disable_disk_cache = 1;
     o.kernel_dir = CLS_SOURCE_DIR "/kernels";
     ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
-    ck_assert_int_eq(cls__program_get(ctx, "copy", "-DELEM_SIZE=1", &p), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "portable/copy", "-DELEM_SIZE=1", &p), CLS_OK);
+    ck_assert_int_eq(cls__program_get(ctx, "cpu/copy", "-DELEM_SIZE=1", &p), CLS_OK);
     cls_context_destroy(ctx);
     o.kernel_dir = "/nonexistent-dir";
     ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
-    ck_assert_int_eq(cls__program_get(ctx, "copy", "-DELEM_SIZE=1", &p), CLS_ERR_BUILD);
+    ck_assert_int_eq(cls__program_get(ctx, "portable/copy", "-DELEM_SIZE=1", &p), CLS_ERR_BUILD);
     ck_assert_ptr_nonnull(strstr(cls_last_error(), "/nonexistent-dir"));
+    ck_assert_ptr_nonnull(strstr(cls_last_error(), "portable/common.cl"));
     cls_context_destroy(ctx);
 }
 END_TEST

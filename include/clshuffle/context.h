@@ -19,6 +19,19 @@ extern "C" {
  */
 typedef struct cls_context cls_context;
 
+/**
+ * Kernel tiers. The portable tier (OpenCL C 1.2, coalesced, local-memory
+ * tiles) serves every op on every device; a specialised tier is chosen only
+ * when the device profile shows what its kernels are written for, and falls
+ * back to the portable kernel when one of its kernels fails to build.
+ */
+typedef enum cls_tier {
+    CLS_TIER_AUTO = 0, /**< the profile decides (CLS_TIER may force one) */
+    CLS_TIER_PORTABLE, /**< every device */
+    CLS_TIER_CPU       /**< CPU devices with clang, x86-64 and AVX2 (PoCL): register
+                            blocks, non-temporal stores, prefetch, lane networks */
+} cls_tier;
+
 /** Options for cls_context_create(); zero-initialise, then set what you need. */
 typedef struct cls_context_options {
     /** Device choice: "gpu", "cpu", "P:D" (platform and device index) or a
@@ -36,6 +49,10 @@ typedef struct cls_context_options {
     /** Developer option: load kernels/<name>.cl from this directory instead of
      *  the sources embedded at build time (also CLS_KERNEL_DIR). */
     const char *kernel_dir;
+    /** Kernel tier: AUTO (the CLS_TIER environment variable, "portable",
+     *  "cpu" or "auto", else the profile's choice), PORTABLE or CPU. CPU on a
+     *  device the CPU tier does not fit gives the portable tier. */
+    cls_tier tier;
 } cls_context_options;
 
 /** Device facts, read once when the context is made. */
@@ -55,6 +72,27 @@ typedef struct cls_device_info {
     int has_fp16; /**< cl_khr_fp16 */
     int has_fp64; /**< cl_khr_fp64 or a double fp config */
 } cls_device_info;
+
+/**
+ * The device profile: facts queried once per context (and a tiny probe
+ * program for the compiler's features) that every planner decides by, and
+ * the tier they select. Features reach specialised kernels as -D options.
+ */
+typedef struct cls_device_profile {
+    cl_device_type type; /**< may hold several types at once (Oclgrind) */
+    cl_uint compute_units;
+    size_t max_work_group_size;
+    size_t max_work_item_sizes[3];
+    size_t wg_multiple; /**< preferred work-group size multiple of a built kernel */
+    cl_ulong local_mem_size;
+    int local_mem_is_local; /**< CL_LOCAL (dedicated) rather than CL_GLOBAL */
+    cl_uint global_cache_line;
+    int has_int64, has_fp16;
+    /* Compiler features found by the probe program. */
+    int clang, x86_64, avx2, nt_store, shufflevector;
+    cls_tier tier;      /**< the tier in use: PORTABLE or CPU */
+    char defines[160];  /**< -D options the specialised tier's kernels get */
+} cls_device_profile;
 
 /**
  * Create a context on a device chosen by opts, CLS_DEVICE, or the default
@@ -87,6 +125,13 @@ cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx, cl_dev
 
 /** The device facts read when the context was made. */
 cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
+
+/** The device profile computed when the context was made. */
+cls_status cls_context_get_profile(const cls_context *ctx, cls_device_profile *profile);
+
+/** One line describing a profile ("tier=cpu type=cpu compute_units=2 ...").
+ *  @return CLS_ERR_INVALID_ARG when buf is too small (nothing truncated silently). */
+cls_status cls_profile_describe(const cls_device_profile *profile, char *buf, size_t size);
 
 /** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
 cls_status cls_context_set_verify(cls_context *ctx, int verify);

@@ -1,26 +1,6 @@
-/* The transposes of the copy engine (definitions in transpose_common.cl,
- * register blocks in transpose_blocks.cl): local-memory tiles for GPUs,
- * register blocks for CPUs. */
-
-/* Local-memory tile (GPUs): a 32 x 32 tile padded by one column against bank
- * conflicts; work-group (32, 8), each work-item moves 4 rows each way, with
- * bounds checks at the matrix edges. */
-__kernel __attribute__((reqd_work_group_size(32, 8, 1))) void transpose_tile(TRANSPOSE_ARGS)
-{
-    __local elem_t tile[32][33];
-    idx_t lx = get_local_id(0), ly = get_local_id(1);
-    idx_t a0 = (idx_t)get_group_id(0) * 32, b0 = (idx_t)get_group_id(1) * 32;
-    idx_t so = src_off, dof = dst_off;
-    (void)len;
-    batch_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
-    for (idx_t r = ly; r < 32; r += 8)
-        if (a0 + lx < na && b0 + r < nb)
-            tile[r][lx] = src[so + (b0 + r) * sb + a0 + lx];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (idx_t r = ly; r < 32; r += 8)
-        if (a0 + r < na && b0 + lx < nb)
-            dst[dof + (a0 + r) * da + b0 + lx] = tile[lx][r];
-}
+/* The CPU tier's transpose of the copy engine (definitions in
+ * transpose_common.cl, register blocks in transpose_blocks.cl). The
+ * portable tier's local-memory tile is kernels/portable/transpose.cl. */
 
 /* Register blocks (CPUs): a work-item owns lena A elements (a multiple of 8;
  * the blocks step by BLOCK_A, the rest goes to the edge loops) by len B

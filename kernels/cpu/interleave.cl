@@ -5,7 +5,7 @@
  * the compiler vectorise the element loops). */
 
 #ifdef TILE
-#if defined(__clang__)
+#if CLS_SHUFFLEVECTOR
 /* Chunks through constant two-input shuffles (FOLD, common.cl, with
  * __builtin_shufflevector): the masks are integer constant expressions of
  * TILE, so the same source serves every factor. */

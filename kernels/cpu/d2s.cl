@@ -86,10 +86,8 @@ typedef ulong2 mask_t;
 
 /* Clang's shufflevector takes constant lanes directly (some OpenCL
  * libraries implement shuffle2 lane by lane); others get shuffle2. */
-#if defined(__clang__) && defined(__has_builtin)
-#if __has_builtin(__builtin_shufflevector)
+#if CLS_SHUFFLEVECTOR
 #define SHUF(a, b, lanes) __builtin_shufflevector((a), (b), lanes)
-#endif
 #endif
 #ifndef SHUF
 #define SHUF(a, b, lanes) shuffle2((a), (b), (mask_t)(lanes))

@@ -33,8 +33,6 @@
 #endif
 #define VW 8
 typedef float8 vec_t;
-/* A float8 at any float alignment: one unaligned vector access. */
-typedef float8 __attribute__((aligned(4))) vec_u;
 
 #if CONV_F16
 typedef half io_t;
@@ -140,7 +138,7 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
 #pragma unroll
         for (int t = 0; t < TW; t++)
             if (t < valid_t)
-                *(__global vec_u *)(d + off + t * step) = activate(acc[t][k] + b, act, alpha, sl);
+                vstore8(activate(acc[t][k] + b, act, alpha, sl), 0, d + off + t * step);
     }
 #else
     float vals[TW][NVEC * VW];

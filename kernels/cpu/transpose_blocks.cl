@@ -5,7 +5,7 @@
 
 /* Prefetch the line holding *p into the cache (x86; elsewhere a hint the
  * compiler may drop). */
-#if defined(__x86_64__)
+#if CLS_X86_64
 #define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(p)))
 #define PREFETCH_L2(p) __asm__ volatile("prefetcht1 %0" : : "m"(*(p)))
 #else
@@ -19,7 +19,7 @@
  * lane, at a third to a half of the shuffles of a full-width one. clang's
  * __builtin_shufflevector on x86-64 with AVX2 (PoCL's CPU device); others
  * keep the portable blocks. */
-#if defined(__clang__) && defined(__x86_64__) && defined(__AVX2__)
+#if CLS_SHUFFLEVECTOR && CLS_X86_64 && CLS_AVX2
 #define LANE_NET 1
 #else
 #define LANE_NET 0
@@ -68,7 +68,7 @@ typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
  * every loaded row and every butterfly output, it stops LLVM from merging
  * the loads and the three stages into per-element inserts and blends (with
  * spills), which measured two to three times slower on PoCL. */
-#if defined(__x86_64__) && defined(__AVX__)
+#if CLS_X86_64 && CLS_AVX2
 #define PIN(v) __asm__("" : "+x"(v))
 #else
 #define PIN(v) (void)0
@@ -113,7 +113,7 @@ typedef uint16 __attribute__((aligned(ELEM_SIZE))) line_u;
 /* Interleave of two 16-element rows (low or high 8 elements of each): a
  * constant clang shuffle where available (PoCL's shuffle2 for 16-bit lanes
  * measured four times slower), else shuffle2. */
-#if defined(__clang__)
+#if CLS_SHUFFLEVECTOR
 #define ZIP_LO(x, y)                                                                       \
     __builtin_shufflevector(x, y, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
 #define ZIP_HI(x, y)                                                                       \
@@ -325,7 +325,7 @@ static inline void block_narrow(__global const elem_t *s, idx_t sb, __global ele
 #define BLOCK_A 16
 /* 16-bit interleave of two ZIP_LO / ZIP_HI results, as a constant clang
  * shuffle where available (punpck on x86), else shuffle2. */
-#if defined(__clang__)
+#if CLS_SHUFFLEVECTOR
 #define ZIP16(x, y)                                                                        \
     __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)
 #else
@@ -691,7 +691,7 @@ static inline uint16 funnel(uint16 lo, uint16 hi, uint m)
  * multiples of 8 bytes): 0.27 -> 0.34-0.36 of the copy. */
 static inline uint16 funnel_reg(uint16 lo, uint16 hi, uint m)
 {
-#if defined(__clang__)
+#if CLS_SHUFFLEVECTOR
     switch (m % 4 ? 16 : m / 4) {
     case 1:
         return __builtin_shufflevector(lo, hi, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);

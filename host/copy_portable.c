@@ -1,0 +1,251 @@
+/* The copy engine's portable tier: kernel choice, launch geometry from the
+ * device profile, and the launches (kernels/portable/copy.cl and
+ * transpose.cl). Geometry is computed without a device, so planner tests
+ * can run it on fake profiles. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "tuning/portable.h"
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    return (a + b - 1) / b;
+}
+
+/* Work-group size for n units along x: CLS_PORTABLE_WG, or the power of two
+ * covering n when smaller, never under the preferred multiple, within the
+ * device's limits (a power of two below the limit). */
+size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n)
+{
+    size_t limit = prof->max_work_group_size < prof->max_work_item_sizes[0]
+                       ? prof->max_work_group_size
+                       : prof->max_work_item_sizes[0];
+    size_t wg = 1;
+    while (wg * 2 <= CLS_PORTABLE_WG && wg * 2 <= limit && (wg < n || wg < prof->wg_multiple))
+        wg *= 2;
+    return wg;
+}
+
+void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
+                        int *pad)
+{
+    size_t limit_x = prof->max_work_item_sizes[0], limit_y = prof->max_work_item_sizes[1];
+    *u = es >= 4 ? 1 : (int)(4 / es);
+    /* One 4-byte word of padding per row (one element of 8 bytes): the
+     * column reads of a tile then fall in different banks. */
+    *pad = es >= 4 ? 1 : (int)(4 / es);
+    *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
+    for (;;) {
+        uint64_t tw = (uint64_t)*tx * (uint64_t)*u;
+        uint64_t bytes = tw * (tw + (uint64_t)*pad) * es;
+        int fits = bytes <= prof->local_mem_size / 2 &&
+                   (size_t)*tx * (size_t)*ty <= prof->max_work_group_size &&
+                   (size_t)*tx <= limit_x && (size_t)*ty <= limit_y;
+        if (fits || *tx <= 4)
+            break;
+        if ((size_t)*tx * (size_t)*ty > prof->max_work_group_size && *ty > 1)
+            *ty /= 2;
+        else
+            *tx /= 2;
+    }
+    while (*ty > 1 && ((size_t)*ty > limit_y || (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
+        *ty /= 2;
+}
+
+cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
+                                           const cls__copy_plan *p)
+{
+    if (cls__copy_applies(p, CLS__COPY_RUN) &&
+        (p->ndim == 1 || (uint64_t)p->sizes[p->b] * p->es >= CLS_PORTABLE_RUN_MIN_BYTES))
+        return CLS__COPY_RUN;
+    if (cls__copy_applies(p, CLS__COPY_TILE)) {
+        int tx, ty, u, pad;
+        int64_t tw;
+        cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
+        tw = (int64_t)tx * u;
+        if (p->sizes[p->a] * CLS_PORTABLE_TILE_MIN_FILL >= tw &&
+            p->sizes[p->b] * CLS_PORTABLE_TILE_MIN_FILL >= tw)
+            return CLS__COPY_TILE;
+    }
+    return CLS__COPY_GENERIC;
+}
+
+/* Dims of plan p outside the kernel's x dims (all but the `inner` innermost),
+ * and their element count. */
+static uint64_t outer_rows(const cls__copy_plan *p, int inner)
+{
+    uint64_t rows = 1;
+    for (int d = 0; d < p->ndim - inner; d++)
+        rows *= (uint64_t)p->sizes[d];
+    return rows;
+}
+
+void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
+                                 cls__launch_geom *g)
+{
+    int len;
+    memset(g, 0, sizeof *g);
+    len = snprintf(g->options, sizeof g->options, "-DELEM_SIZE=%zu -DIDX64=%d", p->es, p->idx64);
+    g->local[1] = g->local[2] = 1;
+    g->global[2] = 1;
+    if (p->kernel == CLS__COPY_TILE) {
+        int tx, ty, u, pad;
+        uint64_t tw, batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
+        cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
+        tw = (uint64_t)tx * (uint64_t)u;
+        snprintf(g->options + len, sizeof g->options - (size_t)len,
+                 " -DTX=%d -DTY=%d -DU=%d -DPAD=%d", tx, ty, u, pad);
+        g->program = "portable/transpose", g->kernel = "transpose_tile";
+        g->local[0] = (size_t)tx, g->local[1] = (size_t)ty;
+        g->global[0] = (size_t)(ceil_div((uint64_t)p->sizes[p->a], tw) * (uint64_t)tx);
+        g->global[1] = (size_t)(ceil_div((uint64_t)p->sizes[p->b], tw) * (uint64_t)ty);
+        g->global[2] = (size_t)batch;
+        return;
+    }
+    g->program = "portable/copy";
+    if (p->kernel == CLS__COPY_RUN) {
+        uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1], units = ceil_div(n0 * p->es, 16);
+        size_t wg = cls__portable_wg(prof, units);
+        g->kernel = "copy_run";
+        g->per = CLS_PORTABLE_RUN_PER;
+        g->local[0] = wg;
+        g->global[0] = (size_t)(ceil_div(units, wg * g->per) * wg);
+        g->global[1] = (size_t)outer_rows(p, 1);
+        return;
+    }
+    {
+        /* The gather (and the zero fill): x over the two innermost dims. */
+        int two = p->ndim >= 2;
+        uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1];
+        uint64_t n = n0 * (two ? (uint64_t)p->sizes[p->ndim - 2] : 1);
+        size_t wg = cls__portable_wg(prof, n);
+        g->kernel = "copy_gather";
+        g->per = CLS_PORTABLE_GATHER_PER;
+        g->step0 = wg % n0, g->step1 = wg / n0;
+        g->local[0] = wg;
+        g->global[0] = (size_t)(ceil_div(n, wg * g->per) * wg);
+        g->global[1] = (size_t)outer_rows(p, two ? 2 : 1);
+    }
+}
+
+/* Sizes and strides of the first n dims of p as idx8 arguments (count,
+ * sizes, src strides, dst strides); unused lanes are size 1, stride 0. */
+static void arg_rows(cls__args *a, const cls__copy_plan *p, int first, int n)
+{
+    cl_uint8 s32[3];
+    cl_ulong8 s64[3];
+    cl_int count = n;
+    for (int i = 0; i < 8; i++) {
+        int d = first + i;
+        uint64_t v[3] = {i < n ? (uint64_t)p->sizes[d] : 1, i < n ? (uint64_t)p->sstr[d] : 0,
+                         i < n ? (uint64_t)p->dstr[d] : 0};
+        for (int k = 0; k < 3; k++)
+            s32[k].s[i] = (cl_uint)v[k], s64[k].s[i] = v[k];
+    }
+    cls__arg(a, sizeof count, &count);
+    for (int k = 0; k < 3; k++)
+        cls__arg(a, a->idx64 ? sizeof s64[k] : sizeof s32[k], a->idx64 ? (void *)&s64[k]
+                                                                         : (void *)&s32[k]);
+}
+
+/* The batch dims of a transpose (all but a and b) packed to the front of a
+ * copy of p. */
+static void batch_dims(const cls__copy_plan *p, cls__copy_plan *q)
+{
+    int n = 0;
+    *q = *p;
+    for (int d = 0; d < p->ndim; d++)
+        if (d != p->a && d != p->b) {
+            q->sizes[n] = p->sizes[d], q->sstr[n] = p->sstr[d], q->dstr[n] = p->dstr[d];
+            n++;
+        }
+    q->ndim = n;
+}
+
+cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
+                                      const cls_tensor *src, const cls_tensor *dst,
+                                      cl_uint num_wait, const cl_event *wait, cl_event *ev)
+{
+    cls__launch_geom g;
+    cls__args a;
+    cl_ulong soff = p->soff, doff = p->doff;
+    cl_uint per;
+    cls_status st;
+    int nd = p->ndim;
+    cls__copy_portable_geometry(&ctx->profile, p, &g);
+    memset(&a, 0, sizeof a);
+    a.idx64 = p->idx64;
+    if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
+        return st;
+    per = (cl_uint)g.per;
+    if (dst != NULL && src != NULL) {
+        cls__arg(&a, sizeof(cl_mem), &src->buffer);
+        cls__arg(&a, sizeof soff, &soff);
+    }
+    cls__arg(&a, sizeof(cl_mem), &dst->buffer);
+    cls__arg(&a, sizeof doff, &doff);
+    if (p->kernel == CLS__COPY_TILE) {
+        cls__copy_plan q;
+        batch_dims(p, &q);
+        cls__arg_idx(&a, (uint64_t)p->sizes[p->a]);
+        cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
+        cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
+        cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
+        arg_rows(&a, &q, 0, q.ndim);
+        return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
+    }
+    if (p->kernel == CLS__COPY_RUN) {
+        cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
+        cls__arg_idx(&a, g.global[1]);
+        arg_rows(&a, p, 0, nd - 1);
+    } else {
+        int two = nd >= 2;
+        cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
+        if (src)
+            cls__arg_idx(&a, (uint64_t)p->sstr[nd - 1]);
+        cls__arg_idx(&a, (uint64_t)p->dstr[nd - 1]);
+        cls__arg_idx(&a, two ? (uint64_t)p->sizes[nd - 2] : 1);
+        if (src)
+            cls__arg_idx(&a, two ? (uint64_t)p->sstr[nd - 2] : 0);
+        cls__arg_idx(&a, two ? (uint64_t)p->dstr[nd - 2] : 0);
+        cls__arg_idx(&a, g.step0);
+        cls__arg_idx(&a, g.step1);
+        cls__arg_idx(&a, g.global[1]);
+        arg_rows(&a, p, 0, nd - (two ? 2 : 1));
+    }
+    cls__arg(&a, sizeof per, &per);
+    return cls__launch(ctx, &a, g.program, g.kernel, 2, g.global, g.local, num_wait, wait, ev);
+}
+
+cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *dst,
+                                   cl_uint num_wait, const cl_event *wait, cl_event *ev)
+{
+    cls__copy_plan q = *p;
+    cls__launch_geom g;
+    cls__args a;
+    cl_ulong doff = p->doff;
+    cl_uint per;
+    cls_status st;
+    int nd = p->ndim, two = nd >= 2;
+    q.kernel = CLS__COPY_GENERIC;
+    cls__copy_portable_geometry(&ctx->profile, &q, &g);
+    g.kernel = "fill_zero";
+    memset(&a, 0, sizeof a);
+    a.idx64 = p->idx64;
+    if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
+        return st;
+    per = (cl_uint)g.per;
+    cls__arg(&a, sizeof(cl_mem), &dst->buffer);
+    cls__arg(&a, sizeof doff, &doff);
+    cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
+    cls__arg_idx(&a, (uint64_t)p->dstr[nd - 1]);
+    cls__arg_idx(&a, two ? (uint64_t)p->sizes[nd - 2] : 1);
+    cls__arg_idx(&a, two ? (uint64_t)p->dstr[nd - 2] : 0);
+    cls__arg_idx(&a, g.step0);
+    cls__arg_idx(&a, g.step1);
+    cls__arg_idx(&a, g.global[1]);
+    arg_rows(&a, p, 0, nd - (two ? 2 : 1));
+    cls__arg(&a, sizeof per, &per);
+    return cls__launch(ctx, &a, g.program, g.kernel, 2, g.global, g.local, num_wait, wait, ev);
+}

@@ -1,0 +1,31 @@
+/* The one table of kernel programs: each program's source files, in order,
+ * and its tier. Call sites name a program; nothing else joins sources. */
+#include <string.h>
+
+#include "internal.h"
+
+static const cls__program_def programs[] = {
+    /* Portable tier: OpenCL C 1.2, no extensions, coalesced stores. */
+    {"portable/copy", CLS_TIER_PORTABLE, {"portable/common", "portable/copy"}},
+    {"portable/transpose", CLS_TIER_PORTABLE, {"portable/common", "portable/transpose"}},
+    {"portable/conv", CLS_TIER_PORTABLE, {"portable/conv"}},
+    {"portable/conv_gemm", CLS_TIER_PORTABLE, {"portable/conv_gemm"}},
+    /* CPU tier: clang, x86-64 with AVX2 (the profile's -D options). */
+    {"cpu/copy", CLS_TIER_CPU, {"cpu/common", "cpu/copy"}},
+    {"cpu/transpose",
+     CLS_TIER_CPU,
+     {"cpu/common", "cpu/transpose_common", "cpu/transpose_blocks", "cpu/transpose"}},
+    {"cpu/interleave", CLS_TIER_CPU, {"cpu/common", "cpu/transpose_common", "cpu/interleave"}},
+    {"cpu/d2s", CLS_TIER_CPU, {"cpu/common", "cpu/d2s"}},
+    {"cpu/conv_w", CLS_TIER_CPU, {"cpu/conv_w"}},
+    /* The benchmark's copy roofline (gets the profile's -D options). */
+    {"roofline", CLS_TIER_AUTO, {"roofline"}},
+};
+
+const cls__program_def *cls__program_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++)
+        if (strcmp(programs[i].name, name) == 0)
+            return &programs[i];
+    return NULL;
+}

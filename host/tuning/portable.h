@@ -1,0 +1,37 @@
+/* Tuning constants of the portable tier (kernels/portable/): what each is,
+ * and why. Measurements behind them: docs/tuning.md. */
+#ifndef CLS_TUNING_PORTABLE_H
+#define CLS_TUNING_PORTABLE_H
+
+/* Work-group size the run copy and the gather aim for (then limited by the
+ * device's max work-group and work-item sizes, and rounded to a power of two
+ * of at least the preferred multiple): a few warps or wavefronts per group. */
+#define CLS_PORTABLE_WG 256
+/* 16-byte units per work-item of the run copy, and elements per work-item
+ * of the gather: each work-item splits its row index once, then loops. */
+#define CLS_PORTABLE_RUN_PER 4
+#define CLS_PORTABLE_GATHER_PER 8
+/* Rows at least this many bytes long go to the run copy; shorter ones to
+ * the gather, whose x dim spans two dims (short rows would leave most of a
+ * run copy's work-group idle). */
+#define CLS_PORTABLE_RUN_MIN_BYTES 256
+/* Local-memory tile: work-group TX x TY (each work-item moves TW / TY rows
+ * each way), TW = TX x U elements a side, U = 4 / element size (4-byte
+ * units); TX halves when the tile would take more than half the local
+ * memory or the work-group exceeds the device's limits. */
+#define CLS_PORTABLE_TILE_TX 32
+#define CLS_PORTABLE_TILE_TY 8
+/* A transpose takes the tile when both of its dims fill at least half a
+ * tile side; narrower ones (NCHW <-> NHWC with C = 3) take the gather. */
+#define CLS_PORTABLE_TILE_MIN_FILL 2
+
+/* Work-group size the direct conv aims for (a power of two within the
+ * device's limits, at least the preferred multiple). */
+#define CLS_PORTABLE_CONV_LOCAL 64
+/* Devices that report GPU (and not CPU) run a conv on CLBlast's GEMM when it
+ * is 1x1 with at least this many input channels, or its reduction
+ * Cin x KH x KW is at least this long, where GEMM tiling pays. */
+#define CLS_GPU_GEMM_MIN_CIN_1X1 32
+#define CLS_GPU_GEMM_MIN_REDUCTION 1024
+
+#endif

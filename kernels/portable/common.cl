@@ -1,0 +1,68 @@
+/* Definitions shared by the portable tier's copy kernels (copy.cl,
+ * transpose.cl): plain OpenCL C 1.2, no extensions, no builtins.
+ * Options: ELEM_SIZE (1, 2, 4, 8: kernels move bytes), IDX64 (64-bit
+ * indices where an extent can exceed 2^31 elements). */
+#ifndef ELEM_SIZE
+#define ELEM_SIZE 4
+#endif
+#ifndef IDX64
+#define IDX64 0
+#endif
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+
+#if ELEM_SIZE == 1
+typedef uchar elem_t;
+#define ELEM_VEC(n) CAT(uchar, n)
+#elif ELEM_SIZE == 2
+typedef ushort elem_t;
+#define ELEM_VEC(n) CAT(ushort, n)
+#elif ELEM_SIZE == 4
+typedef uint elem_t;
+#define ELEM_VEC(n) CAT(uint, n)
+#elif ELEM_SIZE == 8
+typedef ulong elem_t;
+#define ELEM_VEC(n) CAT(ulong, n)
+#else
+#error "ELEM_SIZE must be 1, 2, 4 or 8"
+#endif
+
+#if IDX64
+typedef ulong idx_t;
+typedef ulong8 idx8_t;
+#else
+typedef uint idx_t;
+typedef uint8 idx8_t;
+#endif
+
+/* Element offsets of row index rem split over the n outer dims (sizes sz,
+ * src strides ss, dst strides ds; the last dim innermost). */
+static void row_offsets(idx_t rem, int n, idx8_t sz, idx8_t ss, idx8_t ds, idx_t *so, idx_t *dof)
+{
+    idx_t s[8] = {sz.s0, sz.s1, sz.s2, sz.s3, sz.s4, sz.s5, sz.s6, sz.s7};
+    idx_t a[8] = {ss.s0, ss.s1, ss.s2, ss.s3, ss.s4, ss.s5, ss.s6, ss.s7};
+    idx_t b[8] = {ds.s0, ds.s1, ds.s2, ds.s3, ds.s4, ds.s5, ds.s6, ds.s7};
+    for (int d = n - 1; d >= 0; d--) {
+        idx_t q = rem / s[d];
+        idx_t r = rem - q * s[d];
+        *so += r * a[d];
+        *dof += r * b[d];
+        rem = q;
+    }
+}
+
+/* vloadN / vstoreN for a compile-time N (a macro argument: some OpenCL
+ * libraries define vloadN as macros, so the names are not pasted). */
+#define VLOAD_1(p) (*(p))
+#define VLOAD_2(p) vload2(0, (p))
+#define VLOAD_4(p) vload4(0, (p))
+#define VLOAD_8(p) vload8(0, (p))
+#define VLOAD_16(p) vload16(0, (p))
+#define VSTORE_1(v, p) (*(p) = (v))
+#define VSTORE_2(v, p) vstore2((v), 0, (p))
+#define VSTORE_4(v, p) vstore4((v), 0, (p))
+#define VSTORE_8(v, p) vstore8((v), 0, (p))
+#define VSTORE_16(v, p) vstore16((v), 0, (p))
+#define VLOAD_N(n, p) CAT(VLOAD_, n)(p)
+#define VSTORE_N(n, v, p) CAT(VSTORE_, n)(v, p)
