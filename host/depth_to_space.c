@@ -102,8 +102,7 @@ static void strides4(const cls_tensor *t, int64_t st[4])
     st[3] = t->strides[t->ndim - 1];
 }
 
-/* The 6-D (n, c, h, i, w, j) views of the deep and the space operand. */
-static void make_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
+void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
                        cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
 {
     shape4 s = shape_of(space);
@@ -151,7 +150,7 @@ static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor 
         return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);
     if (cls_tensor_numel(src) == 0)
         return cls__enqueue_noop(ctx, num_wait, wait, done);
-    make_views(deep, space, bh, bw, mode, &vdeep, &vspace);
+    cls__d2s_views(deep, space, bh, bw, mode, &vdeep, &vspace);
     st = cls__d2s_enqueue_views(ctx, s2d ? &vspace : &vdeep, s2d ? &vdeep : &vspace, num_wait,
                                 wait, &ev);
     if (st == CLS_OK && ctx->verify)

@@ -276,7 +276,12 @@ int cls__next_index(int ndim, const int64_t *sizes, int64_t *idx);
 /* Byte offset of element idx in view t (including t->offset). */
 uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
 
-/* ---- depth-to-space lowering (d2s_lower.c) ---- */
+/* ---- depth-to-space lowering (depth_to_space.c, d2s_lower.c) ---- */
+
+/* The 6-D (n, c, h, i, w, j) views of the deep operand (N, C*bh*bw, H, W)
+ * and the space operand (N, C, H*bh, W*bw) of a depth-to-space in mode. */
+void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
+                    cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace);
 
 /* Enqueue dst = src for two views of the same sizes built by the depth-to-space
  * lowering (validated, non-overlapping, non-empty): on CPU devices a d2s
