@@ -19,6 +19,7 @@ typedef enum bench_level { BENCH_QUICK, BENCH_DEFAULT, BENCH_FULL } bench_level;
 /* Command-line options. */
 typedef struct bench_opts {
     const char *device; /* NULL: CLS_DEVICE, else the library default */
+    cls_tier tier;      /* --tier: AUTO (CLS_TIER, else the profile's), PORTABLE, CPU */
     int list_devices;
     unsigned ops;                      /* BENCH_OP_* bits */
     unsigned dtypes;                   /* bit (1 << cls_dtype); 0: the level's default set */
@@ -78,6 +79,8 @@ typedef struct bench_roof_point {
 typedef struct bench_header {
     char device[256], vendor[256], driver[128], platform[400], date[32];
     char level[12];
+    char tier[16];     /* the kernel tier the run used */
+    char profile[512]; /* the device profile, one line (cls_profile_describe) */
     char command[512]; /* the command line of the run */
     double min_time;
     int nt_available;

@@ -79,6 +79,7 @@ static int setup(bench *b)
     cls_status st;
     memset(&co, 0, sizeof co);
     co.device = b->opts.device;
+    co.tier = b->opts.tier;
     if ((st = cls_context_create(&b->ctx, &co)) != CLS_OK) {
         fprintf(stderr, "clshuffle-bench: %s: %s\n", cls_status_string(st), cls_last_error());
         return -1;
@@ -88,6 +89,14 @@ static int setup(bench *b)
     cls_context_set_verify(b->ctx, 0);
     cls_context_get_cl(b->ctx, &b->cl_ctx, &b->device, &b->queue);
     cls_context_get_info(b->ctx, &b->info);
+    {
+        cls_device_profile prof;
+        cls_context_get_profile(b->ctx, &prof);
+        snprintf(b->hdr.tier, sizeof b->hdr.tier, "%s",
+                 prof.tier == CLS_TIER_CPU ? "cpu" : "portable");
+        if (cls_profile_describe(&prof, b->hdr.profile, sizeof b->hdr.profile) != CLS_OK)
+            b->hdr.profile[0] = '\0';
+    }
     snprintf(b->hdr.device, sizeof b->hdr.device, "%s", b->info.name);
     snprintf(b->hdr.vendor, sizeof b->hdr.vendor, "%s", b->info.vendor);
     snprintf(b->hdr.driver, sizeof b->hdr.driver, "%s", b->info.driver_version);

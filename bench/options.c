@@ -12,7 +12,9 @@ static const char usage[] =
     "\n"
     "  --device DEV       gpu, cpu, P:D or a name substring (default: CLS_DEVICE, else\n"
     "                     the first GPU, else the first device)\n"
-    "  --list-devices     list OpenCL devices and exit\n"
+    "  --list-devices     list OpenCL devices with their profiles and exit\n"
+    "  --tier TIER        kernel tier: portable, cpu or auto (default: CLS_TIER, else\n"
+    "                     the device profile's choice)\n"
     "  --ops LIST         comma list of layout, d2s, conv (default: all)\n"
     "  --dtype LIST       comma list of f32, f16, u8, ... (default: f32, plus f16 and u8\n"
     "                     variants of the layout and depth-to-space cases)\n"
@@ -107,6 +109,17 @@ static int parse_valued(int argc, char **argv, int *i, bench_opts *o, double *mi
     const char *v;
     if ((v = value_of(argc, argv, i, "--device", &missing)))
         return o->device = v, 1;
+    if ((v = value_of(argc, argv, i, "--tier", &missing))) {
+        if (strcmp(v, "portable") == 0)
+            o->tier = CLS_TIER_PORTABLE;
+        else if (strcmp(v, "cpu") == 0)
+            o->tier = CLS_TIER_CPU;
+        else if (strcmp(v, "auto") == 0)
+            o->tier = CLS_TIER_AUTO;
+        else
+            return -1;
+        return 1;
+    }
     if ((v = value_of(argc, argv, i, "--json", &missing)))
         return o->json = v, 1;
     if ((v = value_of(argc, argv, i, "--csv", &missing)))
@@ -175,6 +188,28 @@ int bench_list_devices(void)
         fprintf(stderr, "clshuffle-bench: %s: %s\n", cls_status_string(st), cls_last_error());
         return 2;
     }
-    fputs(buf, stdout);
+    /* Each device's line, then its profile (a context on "P:D"). */
+    for (char *line = buf, *next; *line; line = next) {
+        int p = -1, d = -1;
+        char spec[32], prof[512];
+        cls_context *ctx = NULL;
+        cls_context_options co;
+        cls_device_profile dp;
+        next = strchr(line, '\n');
+        next = next ? next + 1 : line + strlen(line);
+        fwrite(line, 1, (size_t)(next - line), stdout);
+        if (sscanf(line, "%d:%d", &p, &d) != 2)
+            continue;
+        snprintf(spec, sizeof spec, "%d:%d", p, d);
+        memset(&co, 0, sizeof co);
+        co.device = spec;
+        if (cls_context_create(&ctx, &co) == CLS_OK &&
+            cls_context_get_profile(ctx, &dp) == CLS_OK &&
+            cls_profile_describe(&dp, prof, sizeof prof) == CLS_OK)
+            printf("      profile: %s\n", prof);
+        else
+            printf("      profile: unavailable: %s\n", cls_last_error());
+        cls_context_destroy(ctx);
+    }
     return 0;
 }

@@ -86,6 +86,9 @@ static void put_header(FILE *f, const bench_header *h)
     key_str(f, "platform", h->platform, 1);
     key_str(f, "date", h->date, 1);
     key_str(f, "level", h->level, 1);
+    key_str(f, "tier", h->tier, 1);
+    fputs("\n  ", f);
+    key_str(f, "profile", h->profile, 1);
     key_str(f, "command", h->command, 1);
     key_num(f, "min_time_s", h->min_time, 1);
     fputs("\n", f);

@@ -33,8 +33,8 @@ static void text(FILE *f, const char *s)
 
 int bench_write_markdown(FILE *f, const bench_header *h, const bench_record *r, int n)
 {
-    fprintf(f, "Device: %s (%s, driver %s), %s, `clshuffle-bench` level %s.\n\n", h->device,
-            h->platform, h->driver, h->date, h->level);
+    fprintf(f, "Device: %s (%s, driver %s), %s, `clshuffle-bench` level %s, tier %s.\n\n",
+            h->device, h->platform, h->driver, h->date, h->level, h->tier);
     fputs("**ratio** is GB/s over the copy roofline at the case's size measured at the same "
           "moments: both copy kernels (plain and non-temporal) timed alternately with the case, "
           "iteration by iteration, the faster kept (layout, d2s, s2d), or the copy measured just "

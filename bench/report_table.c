@@ -19,8 +19,9 @@ static void print_preamble(FILE *f, const bench_header *h)
 {
     char a[32], b[32], c[32];
     fprintf(f, "clshuffle-bench: %s (%s), driver %s\n", h->device, h->platform, h->driver);
-    fprintf(f, "date %s, level %s, min time %.2f s per measurement\n", h->date, h->level,
-            h->min_time);
+    fprintf(f, "date %s, level %s, tier %s, min time %.2f s per measurement\n", h->date, h->level,
+            h->tier, h->min_time);
+    fprintf(f, "profile: %s\n", h->profile);
     fputs("roof, ratio: the copy roofline at the case's size at the same moments (both copy\n"
           "kernels timed alternately with a layout, d2s or s2d case, the faster kept; just before\n"
           "and just after any other, the higher kept), and GB/s over it. The run-wide roofline,\n"

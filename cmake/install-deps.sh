@@ -2,7 +2,8 @@
 # Install with apt exactly what clshuffle needs and is missing; quiet when all is present.
 set -euo pipefail
 
-pkgs=(cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev check clinfo)
+pkgs=(cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libclblast-dev check clinfo
+  oclgrind python3-onnx libonnx-testdata)
 # A bare image may lack a C toolchain; CMake needs one.
 command -v cc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev make)
 missing=()

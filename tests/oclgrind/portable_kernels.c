@@ -1,0 +1,228 @@
+/* Every portable-tier kernel variant on tiny tensors, bit-exact against the
+ * CPU references (convs within the fused conv's tolerance), for running
+ * under Oclgrind: the ctest label "oclgrind" runs this program as
+ * `oclgrind --data-races --uninitialized --check-api` and fails on any
+ * report. Plain C (no Check: Oclgrind is the only device, and slow). Exit
+ * status 0 when every case matched. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "reference/conv_ref.h"
+#include "reference/d2s_ref.h"
+#include "reference/layout_ref.h"
+#include "reference/reference.h"
+
+static int failures, cases;
+
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        p[i] = (unsigned char)(seed >> 16);
+    }
+}
+
+static cl_mem buffer(cls_context *ctx, size_t size, const void *host)
+{
+    cl_int err;
+    return clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, size,
+                          (void *)host, &err);
+}
+
+static void report(const char *what, int ok, const char *detail)
+{
+    cases++;
+    if (!ok)
+        failures++;
+    printf("%-48s %s%s%s\n", what, ok ? "ok" : "FAILED", detail ? ": " : "", detail ? detail : "");
+}
+
+/* op 0: copy, 1: depth-to-space (block r, mode m), 2: space-to-depth,
+ * 3: blocked pack (block r). The whole dst buffer must equal the
+ * reference's image (stray writes fail too). */
+static void run(cls_context *ctx, const char *what, int op, cls_tensor s, cls_tensor d, int r,
+                cls_d2s_mode m)
+{
+    uint64_t sb = 0, db = 0;
+    unsigned char *sh, *dh, *out;
+    cls_status st;
+    cls_tensor_extent(&s, &sb), cls_tensor_extent(&d, &db);
+    sh = malloc(sb), dh = malloc(db), out = malloc(db);
+    fill(sh, sb, 7u), fill(dh, db, 99u);
+    s.buffer = buffer(ctx, sb, sh), d.buffer = buffer(ctx, db, dh);
+    st = op == 0   ? cls_copy(ctx, &s, &d, 0, NULL, NULL)
+         : op == 1 ? cls_depth_to_space(ctx, &s, &d, r, r, m, 0, NULL, NULL)
+         : op == 2 ? cls_space_to_depth(ctx, &s, &d, r, r, m, 0, NULL, NULL)
+                   : cls_blocked_pack(ctx, &s, &d, r, 0, NULL, NULL);
+    if (st != CLS_OK) {
+        report(what, 0, cls_last_error());
+    } else {
+        cls__d2s_ref_arg arg = {r, r, m, op == 2};
+        clEnqueueReadBuffer(ctx->queue, d.buffer, CL_TRUE, 0, db, out, 0, NULL, NULL);
+        if (op == 0)
+            cls__ref_copy(sh, &s, dh, &d, NULL);
+        else if (op == 3)
+            cls__ref_blocked_pack(sh, &s, dh, &d, &r);
+        else
+            cls__ref_depth_to_space(sh, &s, dh, &d, &arg);
+        report(what, memcmp(out, dh, db) == 0, NULL);
+    }
+    clReleaseMemObject(s.buffer), clReleaseMemObject(d.buffer);
+    free(sh), free(dh), free(out);
+}
+
+static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int one_d)
+{
+    cls_conv_desc desc;
+    cls_conv_plan *plan = NULL;
+    int cin = 3, cout = 2, r = 2, h = one_d ? 1 : 5, w = 6, k = 3;
+    int v = cout * (one_d ? r : r * r);
+    float wts[2 * 4 * 3 * 9], bias[8];
+    cls_tensor s, d;
+    uint64_t sb = 0, db = 0;
+    unsigned char *sh, *dh, *out;
+    cls_status st;
+    memset(&desc, 0, sizeof desc);
+    desc.in_channels = cin, desc.out_channels = cout;
+    desc.kernel_h = one_d ? 1 : k, desc.kernel_w = k;
+    desc.pad_top = desc.pad_bottom = one_d ? 0 : 1, desc.pad_left = desc.pad_right = 1;
+    desc.block_h = one_d ? 1 : r, desc.block_w = r;
+    desc.activation = CLS_ACT_RELU;
+    desc.dtype = dt;
+    desc.path = CLS_CONV_PATH_DIRECT;
+    for (int i = 0; i < v * cin * desc.kernel_h * k; i++)
+        wts[i] = (float)((i * 37) % 17 - 8) / 8.0f;
+    for (int i = 0; i < v; i++)
+        bias[i] = (float)i / 4.0f - 0.5f;
+    if (one_d) {
+        s = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cin, w) : cls_tensor_ncl(NULL, 0, dt, 1, cin, w);
+        d = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cout, w * r)
+                 : cls_tensor_ncl(NULL, 0, dt, 1, cout, w * r);
+    } else {
+        s = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cin, h, w) : cls_tensor_nchw(NULL, 0, dt, 1, cin, h, w);
+        d = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cout, h * r, w * r)
+                 : cls_tensor_nchw(NULL, 0, dt, 1, cout, h * r, w * r);
+    }
+    cls_tensor_extent(&s, &sb), cls_tensor_extent(&d, &db);
+    sh = malloc(sb), dh = calloc(1, db), out = malloc(db);
+    if (dt == CLS_F32)
+        for (uint64_t i = 0; i < sb / 4; i++)
+            ((float *)sh)[i] = (float)((int)(i * 13 % 11) - 5) / 4.0f;
+    else
+        for (uint64_t i = 0; i < sb / 2; i++)
+            ((uint16_t *)sh)[i] = cls__float_to_half((float)((int)(i * 13 % 11) - 5) / 4.0f);
+    s.buffer = buffer(ctx, sb, sh), d.buffer = buffer(ctx, db, dh);
+    st = cls_conv_plan_create(ctx, &desc, wts, bias, &plan);
+    if (st == CLS_OK)
+        st = cls_conv_plan_enqueue(plan, &s, &d, 0, NULL, NULL);
+    if (st != CLS_OK) {
+        report(what, 0, cls_last_error());
+    } else {
+        cls__conv_ref_args args;
+        int ok = 1;
+        clEnqueueReadBuffer(ctx->queue, d.buffer, CL_TRUE, 0, db, out, 0, NULL, NULL);
+        args.desc = desc, args.weights = wts, args.bias = bias, args.prelu = NULL;
+        cls__ref_conv(sh, &s, dh, &d, &args);
+        /* The fused conv's tolerance (host/conv_enqueue.c): float sums in
+         * another order, and one half rounding for f16 storage. */
+        for (uint64_t i = 0; i < db / (dt == CLS_F32 ? 4 : 2); i++) {
+            float a, b;
+            if (dt == CLS_F32)
+                a = ((float *)out)[i], b = ((float *)dh)[i];
+            else
+                a = cls__half_to_float(((uint16_t *)out)[i]),
+                b = cls__half_to_float(((uint16_t *)dh)[i]);
+            ok = ok && fabs((double)a - b) <= (dt == CLS_F32 ? 1e-4 : 2e-3) * (1.0 + fabs(b));
+        }
+        report(what, ok, NULL);
+    }
+    cls_conv_plan_destroy(plan);
+    clReleaseMemObject(s.buffer), clReleaseMemObject(d.buffer);
+    free(sh), free(dh), free(out);
+}
+
+/* argv[1]: "copy" (the layout kernels) or "conv" (the direct conv, which
+ * the ctest runs with -cl-opt-disable: Oclgrind 21.10 cannot interpret the
+ * `freeze` instruction that the optimiser puts in it). */
+int main(int argc, char **argv)
+{
+    int do_copy = argc < 2 || strcmp(argv[1], "conv") != 0;
+    int do_conv = argc < 2 || strcmp(argv[1], "copy") != 0;
+    static const cls_dtype dts[4] = {CLS_U8, CLS_F16, CLS_F32, CLS_F64};
+    cls_context *ctx = NULL;
+    cls_context_options o;
+    char name[96], prof[512];
+    memset(&o, 0, sizeof o);
+    o.disable_disk_cache = 1;
+    o.tier = CLS_TIER_PORTABLE;
+    if (cls_context_create(&ctx, &o) != CLS_OK) {
+        fprintf(stderr, "no context: %s\n", cls_last_error());
+        return 1;
+    }
+    cls_profile_describe(&ctx->profile, prof, sizeof prof);
+    printf("device: %s\nprofile: %s\n", ctx->info.name, prof);
+    for (int k = 0; k < 4 && do_copy; k++) {
+        cls_dtype dt = dts[k];
+        const char *tn = cls_dtype_name(dt);
+        int64_t n = 300, sz[2] = {6, 70};
+        cls_tensor s = cls_tensor_contiguous(NULL, 0, dt, 1, &n), d = s;
+        s.offset = cls_dtype_size(dt); /* unaligned vectors */
+        snprintf(name, sizeof name, "copy_run %s", tn);
+        run(ctx, name, 0, s, d, 0, CLS_DCR);
+        /* 2-D rows: the run copy's row split */
+        s = cls_tensor_contiguous(NULL, 0, dt, 2, sz), d = s;
+        s.strides[0] = 75;
+        snprintf(name, sizeof name, "copy_run rows %s", tn);
+        run(ctx, name, 0, s, d, 0, CLS_DCR);
+        /* gather: NCHW -> NHWC C = 3, and a strided dst */
+        s = cls_tensor_nchw(NULL, 0, dt, 2, 3, 5, 7), d = cls_tensor_nhwc(NULL, 0, dt, 2, 3, 5, 7);
+        snprintf(name, sizeof name, "copy_gather nchw->nhwc C=3 %s", tn);
+        run(ctx, name, 0, s, d, 0, CLS_DCR);
+        snprintf(name, sizeof name, "copy_gather nhwc->nchw C=3 %s", tn);
+        run(ctx, name, 0, d, s, 0, CLS_DCR);
+        /* tile: C and H*W at least half a tile side (32 x 4/es elements) */
+        {
+            int64_t c = cls_dtype_size(dt) >= 4 ? 40 : 16 * 4 / (int64_t)cls_dtype_size(dt) + 3;
+            s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11), d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
+            snprintf(name, sizeof name, "transpose_tile nchw->nhwc C=%lld %s", (long long)c, tn);
+            run(ctx, name, 0, s, d, 0, CLS_DCR);
+            snprintf(name, sizeof name, "transpose_tile nhwc->nchw C=%lld %s", (long long)c, tn);
+            run(ctx, name, 0, d, s, 0, CLS_DCR);
+        }
+        /* fill_zero: a blocked pack with a partial last block */
+        {
+            int64_t bs[4] = {1, 5, 3, 4};
+            s = cls_tensor_nchw(NULL, 0, dt, 1, 5, 3, 4);
+            d = cls_tensor_blocked(NULL, 0, dt, 4, bs, 4);
+        }
+        snprintf(name, sizeof name, "fill_zero + copy: blocked pack C=5/4c %s", tn);
+        run(ctx, name, 3, s, d, 4, CLS_DCR);
+        /* depth-to-space and space-to-depth */
+        for (int m = 0; m < 2; m++)
+            for (int nhwc = 0; nhwc < 2; nhwc++) {
+                cls_d2s_mode mode = m ? CLS_CRD : CLS_DCR;
+                cls_tensor deep = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, 12, 3, 5)
+                                       : cls_tensor_nchw(NULL, 0, dt, 1, 12, 3, 5);
+                cls_tensor space = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, 3, 6, 10)
+                                        : cls_tensor_nchw(NULL, 0, dt, 1, 3, 6, 10);
+                snprintf(name, sizeof name, "d2s r=2 %s %s %s", m ? "CRD" : "DCR",
+                         nhwc ? "nhwc" : "nchw", tn);
+                run(ctx, name, 1, deep, space, 2, mode);
+                snprintf(name, sizeof name, "s2d r=2 %s %s %s", m ? "CRD" : "DCR",
+                         nhwc ? "nhwc" : "nchw", tn);
+                run(ctx, name, 2, space, deep, 2, mode);
+            }
+    }
+    if (do_conv) {
+        conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0);
+        conv(ctx, "conv_direct 3x3 r=2 nhwc f32", CLS_F32, 1, 0);
+        conv(ctx, "conv_direct 3x3 r=2 nchw f16", CLS_F16, 0, 0);
+        conv(ctx, "conv_direct 1-D k=3 r=2 nlc f32", CLS_F32, 1, 1);
+    }
+    cls_context_destroy(ctx);
+    printf("oclgrind portable kernels: %d passed, %d failed\n", cases - failures, failures);
+    return failures ? 1 : 0;
+}

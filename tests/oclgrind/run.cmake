@@ -1,0 +1,25 @@
+# Run PROG ARG under Oclgrind (BUILD_OPTIONS passed on to its compiler); fail on a non-zero exit or on any Oclgrind report
+# in LOG. Skips (exit 77) only when oclgrind is not installed.
+find_program(OCLGRIND oclgrind)
+if(NOT OCLGRIND)
+  message("oclgrind not found: install the Debian package oclgrind (cmake/install-deps.sh does)")
+  cmake_language(EXIT 77)
+endif()
+file(REMOVE ${LOG})
+set(extra "")
+if(BUILD_OPTIONS)
+  set(extra --build-options ${BUILD_OPTIONS})
+endif()
+execute_process(COMMAND ${OCLGRIND} --data-races --uninitialized --check-api ${extra} --log ${LOG}
+                        ${PROG} ${ARG}
+                RESULT_VARIABLE rc)
+set(report "")
+if(EXISTS ${LOG})
+  file(READ ${LOG} report)
+endif()
+if(NOT report STREQUAL "")
+  message("Oclgrind reported:\n${report}")
+endif()
+if(NOT rc EQUAL 0 OR NOT report STREQUAL "")
+  message(FATAL_ERROR "oclgrind: exit ${rc}, ${LOG} is ${report}")
+endif()
