@@ -3,6 +3,7 @@
  * transpose.cl). Geometry is computed without a device, so planner tests
  * can run it on fake profiles. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -25,6 +26,21 @@ size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n)
     while (wg * 2 <= CLS_PORTABLE_WG && wg * 2 <= limit && (wg < n || wg < prof->wg_multiple))
         wg *= 2;
     return wg;
+}
+
+/* Rows per work-group of the run copy and the gather: the group grows to
+ * the profile's group size (CLS_PORTABLE_WG, or CLS_PORTABLE_CPU_WG on
+ * devices that run a group as a loop on a CPU core, where each group costs
+ * a task dispatch) over rows when one row is narrower. */
+static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_t rows)
+{
+    size_t target = (prof->type & CL_DEVICE_TYPE_CPU) ? CLS_PORTABLE_CPU_WG : CLS_PORTABLE_WG;
+    size_t limit = prof->max_work_group_size, ly = 1;
+    if (target > limit)
+        target = limit;
+    while (wgx * ly * 2 <= target && ly * 2 <= prof->max_work_item_sizes[1] && ly < rows)
+        ly *= 2;
+    return ly;
 }
 
 void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
@@ -59,7 +75,8 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
     if (cls__copy_applies(p, CLS__COPY_RUN) &&
         (p->ndim == 1 || (uint64_t)p->sizes[p->b] * p->es >= CLS_PORTABLE_RUN_MIN_BYTES))
         return CLS__COPY_RUN;
-    if (cls__copy_applies(p, CLS__COPY_TILE)) {
+    if (cls__copy_applies(p, CLS__COPY_TILE) && p->sizes[p->a] > CLS_PORTABLE_GATHER_INNER_MAX &&
+        p->sizes[p->b] > CLS_PORTABLE_GATHER_INNER_MAX) {
         int tx, ty, u, pad;
         int64_t tw;
         cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
@@ -69,6 +86,32 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
             return CLS__COPY_TILE;
     }
     return CLS__COPY_GENERIC;
+}
+
+/* Rows of the run copy and the gather: dims 0 .. k-1 of p; the innermost
+ * of them is get_global_id(1), the rest get_global_id(2). */
+static uint64_t row_y(const cls__copy_plan *p, int k)
+{
+    return k >= 1 ? (uint64_t)p->sizes[k - 1] : 1;
+}
+
+static uint64_t row_z(const cls__copy_plan *p, int k)
+{
+    uint64_t nz = 1;
+    for (int d = 0; d < k - 1; d++)
+        nz *= (uint64_t)p->sizes[d];
+    return nz;
+}
+
+static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_t rows);
+
+static void set_rows(const cls_device_profile *prof, const cls__copy_plan *p, int k,
+                     cls__launch_geom *g)
+{
+    uint64_t ny = row_y(p, k);
+    g->local[1] = rows_per_group(prof, g->local[0], ny);
+    g->global[1] = (size_t)(ceil_div(ny, g->local[1]) * g->local[1]);
+    g->global[2] = (size_t)row_z(p, k);
 }
 
 /* Dims of plan p outside the kernel's x dims (all but the `inner` innermost),
@@ -111,22 +154,44 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         g->per = CLS_PORTABLE_RUN_PER;
         g->local[0] = wg;
         g->global[0] = (size_t)(ceil_div(units, wg * g->per) * wg);
-        g->global[1] = (size_t)outer_rows(p, 1);
+        set_rows(prof, p, p->ndim - 1, g);
         return;
     }
     {
-        /* The gather (and the zero fill): x over the two innermost dims. */
-        int two = p->ndim >= 2;
-        uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1];
-        uint64_t n = n0 * (two ? (uint64_t)p->sizes[p->ndim - 2] : 1);
-        size_t wg = cls__portable_wg(prof, n);
+        /* The gather (and the zero fill): x over one of the two innermost
+         * dims, a constant loop over the other when it is short. */
+        int d0 = p->ndim - 1, d1 = p->ndim - 2;
+        uint64_t nx;
+        size_t wg;
         g->kernel = "copy_gather";
-        g->per = CLS_PORTABLE_GATHER_PER;
-        g->step0 = wg % n0, g->step1 = wg / n0;
+        g->xdim = d0, g->ldim = -1, g->inner = 1;
+        if (d1 >= 0 && p->sizes[d0] <= CLS_PORTABLE_GATHER_INNER_MAX)
+            g->xdim = d1, g->ldim = d0;
+        else if (d1 >= 0 && p->sizes[d1] <= CLS_PORTABLE_GATHER_INNER_MAX)
+            g->ldim = d1;
+        if (g->ldim >= 0)
+            g->inner = (int)p->sizes[g->ldim];
+        nx = (uint64_t)p->sizes[g->xdim];
+        snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
+        wg = cls__portable_wg(prof, nx);
+        g->per = 1;
         g->local[0] = wg;
-        g->global[0] = (size_t)(ceil_div(n, wg * g->per) * wg);
-        g->global[1] = (size_t)outer_rows(p, two ? 2 : 1);
+        g->global[0] = (size_t)(ceil_div(nx, wg) * wg);
+        set_rows(prof, p, p->ndim - (g->ldim >= 0 ? 2 : 1), g);
     }
+}
+
+/* The row arguments of dims 0 .. k-1: the y dim (size, strides), the z
+ * count, then the z dims as idx8 (count, sizes, src strides, dst strides;
+ * unused lanes size 1, stride 0). */
+static void arg_rows(cls__args *a, const cls__copy_plan *p, int first, int n);
+static void arg_row_split(cls__args *a, const cls__copy_plan *p, int k)
+{
+    cls__arg_idx(a, row_y(p, k));
+    cls__arg_idx(a, k >= 1 ? (uint64_t)p->sstr[k - 1] : 0);
+    cls__arg_idx(a, k >= 1 ? (uint64_t)p->dstr[k - 1] : 0);
+    cls__arg_idx(a, row_z(p, k));
+    arg_rows(a, p, 0, k >= 1 ? k - 1 : 0);
 }
 
 /* Sizes and strides of the first n dims of p as idx8 arguments (count,
@@ -179,10 +244,8 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
         return st;
     per = (cl_uint)g.per;
-    if (dst != NULL && src != NULL) {
-        cls__arg(&a, sizeof(cl_mem), &src->buffer);
-        cls__arg(&a, sizeof soff, &soff);
-    }
+    cls__arg(&a, sizeof(cl_mem), &src->buffer);
+    cls__arg(&a, sizeof soff, &soff);
     cls__arg(&a, sizeof(cl_mem), &dst->buffer);
     cls__arg(&a, sizeof doff, &doff);
     if (p->kernel == CLS__COPY_TILE) {
@@ -197,25 +260,18 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
     }
     if (p->kernel == CLS__COPY_RUN) {
         cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-        cls__arg_idx(&a, g.global[1]);
-        arg_rows(&a, p, 0, nd - 1);
+        arg_row_split(&a, p, nd - 1);
     } else {
-        int two = nd >= 2;
-        cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-        if (src)
-            cls__arg_idx(&a, (uint64_t)p->sstr[nd - 1]);
-        cls__arg_idx(&a, (uint64_t)p->dstr[nd - 1]);
-        cls__arg_idx(&a, two ? (uint64_t)p->sizes[nd - 2] : 1);
-        if (src)
-            cls__arg_idx(&a, two ? (uint64_t)p->sstr[nd - 2] : 0);
-        cls__arg_idx(&a, two ? (uint64_t)p->dstr[nd - 2] : 0);
-        cls__arg_idx(&a, g.step0);
-        cls__arg_idx(&a, g.step1);
-        cls__arg_idx(&a, g.global[1]);
-        arg_rows(&a, p, 0, nd - (two ? 2 : 1));
+        int l = g.ldim;
+        cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
+        cls__arg_idx(&a, (uint64_t)p->sstr[g.xdim]);
+        cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
+        cls__arg_idx(&a, l >= 0 ? (uint64_t)p->sstr[l] : 0);
+        cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
+        arg_row_split(&a, p, nd - (l >= 0 ? 2 : 1));
     }
     cls__arg(&a, sizeof per, &per);
-    return cls__launch(ctx, &a, g.program, g.kernel, 2, g.global, g.local, num_wait, wait, ev);
+    return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 
 cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *dst,
@@ -227,10 +283,11 @@ cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, co
     cl_ulong doff = p->doff;
     cl_uint per;
     cls_status st;
-    int nd = p->ndim, two = nd >= 2;
+    int l;
     q.kernel = CLS__COPY_GENERIC;
     cls__copy_portable_geometry(&ctx->profile, &q, &g);
     g.kernel = "fill_zero";
+    l = g.ldim;
     memset(&a, 0, sizeof a);
     a.idx64 = p->idx64;
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
@@ -238,14 +295,10 @@ cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, co
     per = (cl_uint)g.per;
     cls__arg(&a, sizeof(cl_mem), &dst->buffer);
     cls__arg(&a, sizeof doff, &doff);
-    cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-    cls__arg_idx(&a, (uint64_t)p->dstr[nd - 1]);
-    cls__arg_idx(&a, two ? (uint64_t)p->sizes[nd - 2] : 1);
-    cls__arg_idx(&a, two ? (uint64_t)p->dstr[nd - 2] : 0);
-    cls__arg_idx(&a, g.step0);
-    cls__arg_idx(&a, g.step1);
-    cls__arg_idx(&a, g.global[1]);
-    arg_rows(&a, p, 0, nd - (two ? 2 : 1));
+    cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
+    cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
+    cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
+    arg_row_split(&a, p, p->ndim - (l >= 0 ? 2 : 1));
     cls__arg(&a, sizeof per, &per);
-    return cls__launch(ctx, &a, g.program, g.kernel, 2, g.global, g.local, num_wait, wait, ev);
+    return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }

@@ -114,9 +114,15 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
         ck_assert_msg((uint64_t)tx * (uint64_t)u * (uint64_t)(tx * u + pad) * plan.es <=
                           p->local_mem_size,
                       "%s %s: tile exceeds local memory", dev, what);
+    } else if (plan.kernel == CLS__COPY_RUN) {
+        ck_assert_int_eq(plan.dstr[plan.ndim - 1], 1);
     } else {
-        ck_assert_msg(plan.dstr[plan.ndim - 1] == 1, "%s %s: x dim dst stride %lld", dev, what,
-                      (long long)plan.dstr[plan.ndim - 1]);
+        /* Consecutive elements, or consecutive runs of the looped dim. */
+        int x = g.xdim, l = g.ldim;
+        ck_assert_msg(plan.dstr[x] == 1 || (l >= 0 && plan.dstr[l] == 1 && plan.dstr[x] == g.inner),
+                      "%s %s: gather x dim dst stride %lld, loop %d", dev, what,
+                      (long long)plan.dstr[x], l);
+        ck_assert_int_le(g.inner, 16);
     }
 }
 

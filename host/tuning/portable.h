@@ -7,10 +7,18 @@
  * device's max work-group and work-item sizes, and rounded to a power of two
  * of at least the preferred multiple): a few warps or wavefronts per group. */
 #define CLS_PORTABLE_WG 256
+/* The same on devices of CPU type (PoCL forced to the portable tier,
+ * Oclgrind): a work-group is a task run as a loop over its work-items, so
+ * larger groups amortise the dispatch. */
+#define CLS_PORTABLE_CPU_WG 4096
 /* 16-byte units per work-item of the run copy, and elements per work-item
  * of the gather: each work-item splits its row index once, then loops. */
 #define CLS_PORTABLE_RUN_PER 4
-#define CLS_PORTABLE_GATHER_PER 8
+
+/* The gather loops over a dim of at most this many elements inside a
+ * work-item (a compile-time count), so that consecutive work-items store
+ * consecutive runs of it (interleaves) or consecutive elements of the other. */
+#define CLS_PORTABLE_GATHER_INNER_MAX 16
 /* Rows at least this many bytes long go to the run copy; shorter ones to
  * the gather, whose x dim spans two dims (short rows would leave most of a
  * run copy's work-group idle). */

@@ -40,6 +40,12 @@ typedef uint8 idx8_t;
  * src strides ss, dst strides ds; the last dim innermost). */
 static void row_offsets(idx_t rem, int n, idx8_t sz, idx8_t ss, idx8_t ds, idx_t *so, idx_t *dof)
 {
+    /* One dim (the common case): no division. */
+    if (n <= 1) {
+        *so += n ? rem * ss.s0 : 0;
+        *dof += n ? rem * ds.s0 : 0;
+        return;
+    }
     idx_t s[8] = {sz.s0, sz.s1, sz.s2, sz.s3, sz.s4, sz.s5, sz.s6, sz.s7};
     idx_t a[8] = {ss.s0, ss.s1, ss.s2, ss.s3, ss.s4, ss.s5, ss.s6, ss.s7};
     idx_t b[8] = {ds.s0, ds.s1, ds.s2, ds.s3, ds.s4, ds.s5, ds.s6, ds.s7};

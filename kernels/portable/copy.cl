@@ -1,13 +1,28 @@
 /* Portable copy kernels (definitions in common.cl): a run copy, a gather in
  * dst order for any strides, and a zero fill.
  *
- * Every kernel is coalesced on the write side: a work-group owns a chunk of
- * one row (get_group_id(0)) and its work-items store consecutive units of
- * it, WG apart, PER times (get_local_size(0) = WG); the row's offsets are
- * split from get_global_id(1) once per work-item. Rows are the canonical
- * dims outside the kernel's x dims (nrow of them, innermost last). */
+ * Every kernel is coalesced on the write side: consecutive work-items along
+ * get_global_id(0) store consecutive units. Rows are the canonical dims
+ * outside the kernel's x dims: the innermost of them is get_global_id(1)
+ * (ny rows at strides sy, dy), the others get_global_id(2), split over nrow
+ * dims (no division for one). */
 
-#define ROW_ARGS idx_t rows, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds, uint per
+#define ROW_ARGS                                                                              \
+    idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds, uint per
+
+/* The row's offsets; 0 when the work-item is past the rows. */
+static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss,
+                     idx8_t rds, idx_t *so, idx_t *dof)
+{
+    idx_t y = get_global_id(1), z = get_global_id(2);
+    if (y >= ny || z >= nz)
+        return 0;
+    *so += y * sy;
+    *dof += y * dy;
+    row_offsets(z, nrow, rsz, rss, rds, so, dof);
+    return 1;
+}
+#define ROW_START(so, dof) row_start(ny, sy, dy, nz, nrow, rsz, rss, rds, so, dof)
 
 /* Units of 16 bytes. */
 #if ELEM_SIZE == 1
@@ -28,12 +43,11 @@
 __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_t *dst,
                        ulong dst_off, idx_t n0, ROW_ARGS)
 {
-    idx_t y = get_global_id(1), so = src_off, dof = dst_off;
+    idx_t so = src_off, dof = dst_off;
     idx_t wg = get_local_size(0);
     idx_t u = (idx_t)get_group_id(0) * wg * per + get_local_id(0);
-    if (y >= rows)
+    if (!ROW_START(&so, &dof))
         return;
-    row_offsets(y, nrow, rsz, rss, rds, &so, &dof);
     for (uint k = 0; k < per; k++, u += wg) {
         idx_t e = u * VW;
         if (e + VW <= n0) {
@@ -46,52 +60,39 @@ __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_
     }
 }
 
-/* Any strides: x runs over the two innermost dims in dst order (n0 by n1,
- * flattened: consecutive work-items store consecutive elements of dims 0
- * and 1 when dst is dense there). A work-item's index advances by WG
- * elements a step, as (step0, step1) in (dim 0, dim 1): no division after
- * the first. */
+/* Any strides: a work-item per index x of one dim (nx elements, strides sx
+ * and dx), looping over INNER (1..16, compile-time) elements of a second
+ * dim (strides sl and dl). The host puts dst stride 1 on x, or, when the
+ * dst-contiguous dim is short, on the loop: consecutive work-items then
+ * store consecutive runs of INNER elements (interleaves: NCHW -> NHWC with
+ * small C, depth-to-space), and otherwise consecutive elements. */
+#ifndef INNER
+#define INNER 1
+#endif
 __kernel void copy_gather(__global const elem_t *src, ulong src_off, __global elem_t *dst,
-                          ulong dst_off, idx_t n0, idx_t s0, idx_t d0, idx_t n1, idx_t s1,
-                          idx_t d1, idx_t step0, idx_t step1, ROW_ARGS)
+                          ulong dst_off, idx_t nx, idx_t sx, idx_t dx, idx_t sl, idx_t dl,
+                          ROW_ARGS)
 {
-    idx_t y = get_global_id(1), so = src_off, dof = dst_off;
-    idx_t wg = get_local_size(0), total = n0 * n1;
-    idx_t i = (idx_t)get_group_id(0) * wg * per + get_local_id(0);
-    idx_t i1 = i / n0, i0 = i - i1 * n0;
-    if (y >= rows)
+    idx_t x = get_global_id(0), so = src_off, dof = dst_off;
+    (void)per;
+    if (x >= nx || !ROW_START(&so, &dof))
         return;
-    row_offsets(y, nrow, rsz, rss, rds, &so, &dof);
-    for (uint k = 0; k < per && i < total; k++, i += wg) {
-        dst[dof + i0 * d0 + i1 * d1] = src[so + i0 * s0 + i1 * s1];
-        i0 += step0;
-        i1 += step1;
-        if (i0 >= n0) {
-            i0 -= n0;
-            i1++;
-        }
-    }
+    so += x * sx;
+    dof += x * dx;
+    for (int t = 0; t < INNER; t++)
+        dst[dof + t * dl] = src[so + t * sl];
 }
 
 /* Zero every element of a strided view (blocked-format padding), in the
  * same order as copy_gather with only a dst side. */
-__kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t n0, idx_t d0, idx_t n1,
-                        idx_t d1, idx_t step0, idx_t step1, ROW_ARGS)
+__kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t nx, idx_t dx, idx_t dl,
+                        ROW_ARGS)
 {
-    idx_t y = get_global_id(1), so = 0, dof = dst_off;
-    idx_t wg = get_local_size(0), total = n0 * n1;
-    idx_t i = (idx_t)get_group_id(0) * wg * per + get_local_id(0);
-    idx_t i1 = i / n0, i0 = i - i1 * n0;
-    if (y >= rows)
+    idx_t x = get_global_id(0), so = 0, dof = dst_off;
+    (void)per;
+    if (x >= nx || !ROW_START(&so, &dof))
         return;
-    row_offsets(y, nrow, rsz, rds, rds, &so, &dof);
-    for (uint k = 0; k < per && i < total; k++, i += wg) {
-        dst[dof + i0 * d0 + i1 * d1] = 0;
-        i0 += step0;
-        i1 += step1;
-        if (i0 >= n0) {
-            i0 -= n0;
-            i1++;
-        }
-    }
+    dof += x * dx;
+    for (int t = 0; t < INNER; t++)
+        dst[dof + t * dl] = 0;
 }

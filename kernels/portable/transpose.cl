@@ -3,8 +3,9 @@
  * elements, dst stride da) and a dim B contiguous in dst (nb elements, src
  * stride sb), plus up to 8 batch dims (get_global_id(2)).
  *
- * A work-group (TX, TY) moves a TW x TW tile, TW = TX * U: each work-item
- * reads U consecutive src elements of a row of B (vloadU), TW / TY rows,
+ * A work-group (TX, TY) moves a TW x TW tile, TW = TX * U (TY divides TW):
+ * each work-item reads U consecutive src elements of a row of B (vloadU),
+ * TW / TY rows (a loop of constant count),
  * then writes U consecutive dst elements (vstoreU) of TW / TY rows of A, so
  * both sides are coalesced in units of U elements (U = 4 / ELEM_SIZE, at
  * least 1: 4-byte units). The tile is padded by PAD elements per row
@@ -42,10 +43,11 @@ __kernel __attribute__((reqd_work_group_size(TX, TY, 1))) void transpose_tile(
     idx_t a = a0 + (idx_t)lx * U;
     row_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
     /* Rows b of the tile: U consecutive elements of A each. */
-    for (int r = ly; r < TW; r += TY) {
+    for (int k = 0; k < TW / TY; k++) {
+        int r = ly + k * TY;
         idx_t b = b0 + r;
         if (b >= nb)
-            break;
+            continue;
         __global const elem_t *s = src + so + b * sb + a;
         if (a + U <= na) {
 #if U == 1
@@ -65,10 +67,11 @@ __kernel __attribute__((reqd_work_group_size(TX, TY, 1))) void transpose_tile(
     /* Rows a of dst: U consecutive elements of B each, from a tile column. */
     {
         idx_t b = b0 + (idx_t)lx * U;
-        for (int r = ly; r < TW; r += TY) {
+        for (int k = 0; k < TW / TY; k++) {
+            int r = ly + k * TY;
             idx_t ar = a0 + r;
             if (ar >= na)
-                break;
+                continue;
             __global elem_t *d = dst + dof + ar * da + b;
             if (b + U <= nb) {
 #if U == 1
