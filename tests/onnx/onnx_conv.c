@@ -5,8 +5,8 @@
 #include "onnx_driver.h"
 
 /* One spatial axis: ONNX auto_pad / pads -> begin and end padding and the output size. */
-static int conv_axis(const char *auto_pad, int64_t in, int64_t k, int64_t s, int64_t d,
-                     int64_t *pb, int64_t *pe, int64_t *out)
+static int conv_axis(const char *auto_pad, int64_t in, int64_t k, int64_t s, int64_t d, int64_t *pb,
+                     int64_t *pe, int64_t *out)
 {
     int64_t span = (k - 1) * d + 1;
     if (strcmp(auto_pad, "SAME_UPPER") == 0 || strcmp(auto_pad, "SAME_LOWER") == 0) {
@@ -37,7 +37,8 @@ ox_outcome ox_run_conv(ox_env *env, const ox_step *step, const ox_value *x, cons
         snprintf(env->msg, env->msg_size, "Conv on %s (f32 cases only)", cls_dtype_name(x->dtype));
         return OX_UNSUPPORTED;
     }
-    if (!w || w->ndim != x->ndim || w->dtype != CLS_F32 || (b && (b->ndim != 1 || b->dtype != CLS_F32))) {
+    if (!w || w->ndim != x->ndim || w->dtype != CLS_F32 ||
+        (b && (b->ndim != 1 || b->dtype != CLS_F32))) {
         snprintf(env->msg, env->msg_size, "Conv: W/B shapes do not fit X");
         return OX_FAIL;
     }
@@ -46,7 +47,8 @@ ox_outcome ox_run_conv(ox_env *env, const ox_step *step, const ox_value *x, cons
     const ox_attr *ap = ox_attr_find(step, "auto_pad");
     const char *auto_pad = ap && ap->text[0] ? ap->text : "NOTSET";
     if (ox_attr_list(step, "kernel_shape", nsp, 0, k) || ox_attr_list(step, "strides", nsp, 1, s) ||
-        ox_attr_list(step, "dilations", nsp, 1, d) || ox_attr_list(step, "pads", 2 * nsp, 0, pads)) {
+        ox_attr_list(step, "dilations", nsp, 1, d) ||
+        ox_attr_list(step, "pads", 2 * nsp, 0, pads)) {
         snprintf(env->msg, env->msg_size, "Conv: an attribute has the wrong length");
         return OX_FAIL;
     }

@@ -61,7 +61,8 @@ ox_outcome ox_run_convtranspose(ox_env *env, const ox_step *step, const ox_value
     const char *auto_pad = ap && ap->text[0] ? ap->text : "NOTSET";
     const ox_attr *os = ox_attr_find(step, "output_shape");
     if (ox_attr_list(step, "kernel_shape", nsp, 0, k) || ox_attr_list(step, "strides", nsp, 1, s) ||
-        ox_attr_list(step, "dilations", nsp, 1, d) || ox_attr_list(step, "pads", 2 * nsp, 0, pads) ||
+        ox_attr_list(step, "dilations", nsp, 1, d) ||
+        ox_attr_list(step, "pads", 2 * nsp, 0, pads) ||
         ox_attr_list(step, "output_padding", nsp, 0, op) ||
         (os && os->nints != nsp && os->nints != nsp + 2)) {
         snprintf(env->msg, env->msg_size, "ConvTranspose: an attribute has the wrong length");

@@ -21,7 +21,7 @@
 
 static int parse_dtype(const char *s, cls_dtype *dt)
 {
-    static const char *names[] = {"u8", "i8", "u16", "i16", "f16", "bf16",
+    static const char *names[] = {"u8",  "i8",  "u16", "i16", "f16", "bf16",
                                   "u32", "i32", "f32", "u64", "i64", "f64"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
         if (strcmp(s, names[i]) == 0) {
@@ -175,8 +175,7 @@ int ox_value_alloc(ox_env *env, ox_value *v)
 
 static ox_outcome api_fail(ox_env *env, const char *call, cls_status st)
 {
-    snprintf(env->msg, env->msg_size, "%s: %s: %s", call, cls_status_string(st),
-             cls_last_error());
+    snprintf(env->msg, env->msg_size, "%s: %s: %s", call, cls_status_string(st), cls_last_error());
     return OX_FAIL;
 }
 
@@ -221,8 +220,7 @@ static ox_outcome run_transpose(ox_env *env, const ox_step *step, const ox_value
     int perm[CLS_MAX_DIMS];
     const ox_attr *a = ox_attr_find(step, "perm");
     if (a && a->nints != x->ndim) {
-        snprintf(env->msg, env->msg_size, "Transpose: perm of %d for rank %d", a->nints,
-                 x->ndim);
+        snprintf(env->msg, env->msg_size, "Transpose: perm of %d for rank %d", a->nints, x->ndim);
         return OX_FAIL;
     }
     *y = *x;
@@ -270,9 +268,9 @@ static ox_outcome run_d2s(ox_env *env, const ox_step *step, int to_space, const 
     if (ox_value_alloc(env, y))
         return OX_FAIL;
     cls_tensor src = ox_value_tensor(x), dst = ox_value_tensor(y);
-    cls_status st = to_space
-                        ? cls_depth_to_space(env->ctx, &src, &dst, (int)b, (int)b, mode, 0, NULL, NULL)
-                        : cls_space_to_depth(env->ctx, &src, &dst, (int)b, (int)b, mode, 0, NULL, NULL);
+    cls_status st =
+        to_space ? cls_depth_to_space(env->ctx, &src, &dst, (int)b, (int)b, mode, 0, NULL, NULL)
+                 : cls_space_to_depth(env->ctx, &src, &dst, (int)b, (int)b, mode, 0, NULL, NULL);
     return st == CLS_OK ? OX_PASS
                         : api_fail(env, to_space ? "cls_depth_to_space" : "cls_space_to_depth", st);
 }
@@ -312,9 +310,11 @@ static ox_outcome compare(ox_env *env, const ox_value *got, const ox_host *y, in
         memcmp(got->dims, y->dims, sizeof(int64_t) * (size_t)y->ndim) != 0) {
         char a[96] = "", b[96] = "";
         for (int i = 0; i < got->ndim; i++)
-            snprintf(a + strlen(a), sizeof a - strlen(a), "%s%lld", i ? "x" : "", (long long)got->dims[i]);
+            snprintf(a + strlen(a), sizeof a - strlen(a), "%s%lld", i ? "x" : "",
+                     (long long)got->dims[i]);
         for (int i = 0; i < y->ndim; i++)
-            snprintf(b + strlen(b), sizeof b - strlen(b), "%s%lld", i ? "x" : "", (long long)y->dims[i]);
+            snprintf(b + strlen(b), sizeof b - strlen(b), "%s%lld", i ? "x" : "",
+                     (long long)y->dims[i]);
         snprintf(env->msg, env->msg_size, "result %s %s, expected %s %s",
                  cls_dtype_name(got->dtype), a, cls_dtype_name(y->dtype), b);
         return OX_FAIL;
@@ -331,7 +331,8 @@ static ox_outcome compare(ox_env *env, const ox_value *got, const ox_host *y, in
         for (size_t i = 0; i < n; i++)
             if (host[i] != ((const unsigned char *)y->data)[i]) {
                 size_t es = cls_dtype_size(y->dtype);
-                snprintf(env->msg, env->msg_size, "element %zu differs (bit-exact compare)", i / es);
+                snprintf(env->msg, env->msg_size, "element %zu differs (bit-exact compare)",
+                         i / es);
                 out = OX_FAIL;
                 break;
             }
@@ -508,7 +509,7 @@ int main(int argc, char **argv)
     for (int g = 0; g < ngroups; g++)
         printf("onnx[%s]: %d passed, %d failed, %d unsupported, %d skipped\n", groups[g],
                counts[g][0], counts[g][1], counts[g][2], counts[g][3]);
-    printf("onnx: %d passed, %d failed, %d unsupported, %d skipped (API not present)\n",
-           total[0], total[1], total[2], total[3]);
+    printf("onnx: %d passed, %d failed, %d unsupported, %d skipped (API not present)\n", total[0],
+           total[1], total[2], total[3]);
     return total[OX_FAIL] || ncases == 0 ? 1 : 0;
 }
