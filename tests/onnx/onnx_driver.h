@@ -57,7 +57,7 @@ typedef struct ox_value {
 
 typedef enum ox_outcome { OX_PASS, OX_FAIL, OX_UNSUPPORTED, OX_SKIPPED } ox_outcome;
 
-/** What a handler gets: the context, the step, its weights and bias (b may be NULL). */
+/** What every step runs with: the context, its OpenCL objects, and the outcome's reason. */
 typedef struct ox_env {
     cls_context *ctx;
     cl_context cl;
