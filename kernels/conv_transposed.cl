@@ -1,0 +1,201 @@
+/* Transposed convolution as a sub-pixel convolution, direct: no zero
+ * insertion, no col2im, no intermediate tensor.
+ *
+ * Per axis, output index o = s * q + phase; tap k feeds phase psi iff
+ * (psi + pad - d * k) mod s == 0, reading src at q + u with u = (psi + pad -
+ * d * k) / s. The host lists each phase's taps (their u, sorted) and packs
+ * the weights of each phase apart, so a work-item runs only the taps of its
+ * own phase: phases of one conv may have different tap counts.
+ *
+ * A work-item computes TW consecutive positions q of one output row of one
+ * phase (ph, pw) for NVEC * 8 output channels of one group (a "vblock"),
+ * held as float8 accumulators: each input value loaded is broadcast across
+ * the 8 lanes and reused by the NVEC vectors, each weight vector by the TW
+ * positions. The stride-1 sub-pixel conv reads TW consecutive src columns
+ * per tap. Weights are packed as [group][vblock][phase][ci][th][tw][NVEC]
+ * float8 (zero lanes past the group's channels). Every output element is
+ * written once, by the work-item of its phase.
+ *
+ * tab (ints): for each phase of the H axis then of the W axis an int4
+ * (taps, index of its first u in tab, u_min, u_max); then per 2-D phase
+ * (ph * s_w + pw) the number of taps of the phases before it; then the u
+ * lists. Shapes and strides are arguments; NVEC, TW, MAXT_H / MAXT_W (the
+ * largest phase extents, private array sizes), CONV_F16 (half storage,
+ * float arithmetic) and VSTORE (whole-vector stores along unit-stride
+ * channels) are compile-time variants.
+ */
+#ifndef NVEC
+#define NVEC 2
+#endif
+#ifndef TW
+#define TW 4
+#endif
+#ifndef MAXT_H
+#define MAXT_H 1
+#endif
+#ifndef MAXT_W
+#define MAXT_W 1
+#endif
+#ifndef VSTORE
+#define VSTORE 0
+#endif
+#define VW 8
+typedef float8 vec_t;
+
+#if CONV_F16
+typedef half io_t;
+#define LOADX(p, i) vload_half((i), (p))
+#define STOREX(p, i, v) vstore_half((v), (i), (p))
+#define STORE8(p, v) vstore_half8((v), 0, (p))
+#else
+typedef float io_t;
+#define LOADX(p, i) ((p)[i])
+#define STOREX(p, i, v) ((p)[i] = (v))
+#define STORE8(p, v) vstore8((v), 0, (p))
+#endif
+
+enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
+
+static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
+{
+    switch (act) {
+    case ACT_RELU:
+        return fmax(x, (vec_t)(0.0f));
+    case ACT_LEAKY:
+        return select(x, x * alpha, isless(x, (vec_t)(0.0f)));
+    case ACT_PRELU:
+        return select(x, x * slope, isless(x, (vec_t)(0.0f)));
+    case ACT_SIGMOID:
+        return 1.0f / (1.0f + exp(-x));
+    default:
+        return x;
+    }
+}
+
+/* The phase's taps over every input channel. sr0: src of (n, first channel
+ * of the group); uh / uw: the phase's src offsets; nth / ntw: its taps.
+ * checked != 0 reads positions outside the image as zero. */
+static inline void accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw,
+                              int qh, int q0, const int uh[MAXT_H], int nth, const int uw[MAXT_W],
+                              int ntw, int cg, const __global vec_t *w, const int checked)
+{
+    const int taps = nth * ntw;
+    for (int ci = 0; ci < cg; ci++) {
+        const __global io_t *sc = s + ci * ss.s1;
+        const __global vec_t *wc = w + ci * taps * NVEC;
+#pragma unroll
+        for (int th = 0; th < MAXT_H; th++) {
+            if (th >= nth)
+                break;
+            const int ih = qh + uh[th];
+            if (checked && (ih < 0 || ih >= hw.s0))
+                continue;
+            const __global io_t *sr = sc + ih * ss.s2;
+#pragma unroll
+            for (int tw = 0; tw < MAXT_W; tw++) {
+                if (tw >= ntw)
+                    break;
+                const int iw = q0 + uw[tw];
+                vec_t wv[NVEC];
+                float x[TW];
+#pragma unroll
+                for (int k = 0; k < NVEC; k++)
+                    wv[k] = wc[(th * ntw + tw) * NVEC + k];
+#pragma unroll
+                for (int t = 0; t < TW; t++) {
+                    x[t] = 0.0f;
+                    if (!checked || (iw + t >= 0 && iw + t < hw.s1))
+                        x[t] = LOADX(sr, (iw + t) * ss.s3);
+                }
+#pragma unroll
+                for (int t = 0; t < TW; t++)
+#pragma unroll
+                    for (int k = 0; k < NVEC; k++)
+                        acc[t][k] = fma((vec_t)(x[t]), wv[k], acc[t][k]);
+            }
+        }
+    }
+}
+
+/* Bias, activation and the store of valid_t positions x NVEC * 8 lanes.
+ * base: dst offset of (n, first channel of the vblock, oh, pw); step: dst
+ * distance between two positions q; lanes: channels of the vblock left. */
+static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, long cs, long step,
+                              int valid_t, int lanes, const __global vec_t *bias,
+                              const __global vec_t *slope, int act, float alpha)
+{
+#pragma unroll
+    for (int k = 0; k < NVEC; k++) {
+        const vec_t b = bias[k], sl = slope[k];
+        if (k * VW >= lanes)
+            break;
+#if VSTORE
+        /* Lanes are 8 consecutive channels at unit stride, all inside the group. */
+        for (int t = 0; t < valid_t; t++)
+            STORE8(d + base + k * VW + t * step, activate(acc[t][k] + b, act, alpha, sl));
+#else
+        float vals[TW][VW];
+        for (int t = 0; t < TW; t++)
+            vstore8(activate(acc[t][k] + b, act, alpha, sl), 0, vals[t]);
+        const int nl = min(VW, lanes - k * VW);
+        for (int l = 0; l < nl; l++) {
+            const long off = base + (long)(k * VW + l) * cs;
+            for (int t = 0; t < valid_t; t++)
+                STOREX(d, off + t * step, vals[t][l]);
+        }
+#endif
+    }
+}
+
+/* Global size: (tiles of TW along the widest phase's Wq, rounded up to the
+ * work-group; the tallest phase's Hq; N * groups * vblocks * s_h * s_w).
+ * ohw: the output size; strd: (s_h, s_w); grp: (input channels per group,
+ * vblocks per group, groups, output channels per group). */
+__kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, int2 hw,
+                              __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 strd,
+                              int4 grp, const __global int *tab, const __global vec_t *wts,
+                              const __global vec_t *bias, const __global vec_t *slope, int act,
+                              float alpha)
+{
+    const int q0 = (int)get_global_id(0) * TW, qh = (int)get_global_id(1);
+    const int nph = strd.s0 * strd.s1, nvb = grp.s1, groups = grp.s2, cg = grp.s0, cog = grp.s3;
+    const int z = (int)get_global_id(2), phase = z % nph, zz = z / nph;
+    const int vb = zz % nvb, g = (zz / nvb) % groups, n = zz / (nvb * groups);
+    const int ph = phase / strd.s1, pw = phase % strd.s1;
+    const int oh = qh * strd.s0 + ph;
+    /* Positions q of this phase along W: ceil((Wo - pw) / s_w). */
+    const int wq = (ohw.s1 - pw + strd.s1 - 1) / strd.s1;
+    if (oh >= ohw.s0 || q0 >= wq)
+        return;
+    const int4 eh = vload4(ph, tab), ew = vload4(strd.s0 + pw, tab);
+    int uh[MAXT_H], uw[MAXT_W];
+#pragma unroll
+    for (int t = 0; t < MAXT_H; t++)
+        uh[t] = t < eh.x ? tab[eh.y + t] : 0;
+#pragma unroll
+    for (int t = 0; t < MAXT_W; t++)
+        uw[t] = t < ew.x ? tab[ew.y + t] : 0;
+    const int before = tab[4 * (strd.s0 + strd.s1) + phase];
+    const int interior = qh + eh.z >= 0 && qh + eh.w < hw.s0 && q0 + ew.z >= 0 &&
+                         q0 + TW - 1 + ew.w < hw.s1 && q0 + TW <= wq;
+    const __global io_t *s = src + src_off + n * ss.s0 + (long)g * cg * ss.s1;
+    const long pk = (long)g * nvb + vb; /* packed vblock index */
+    const int ktot = tab[4 * (strd.s0 + strd.s1) + nph]; /* KH * KW */
+    const __global vec_t *w = wts + (pk * ktot + before) * cg * NVEC;
+    vec_t acc[TW][NVEC];
+#pragma unroll
+    for (int t = 0; t < TW; t++)
+#pragma unroll
+        for (int k = 0; k < NVEC; k++)
+            acc[t][k] = (vec_t)(0.0f);
+    if (interior)
+        accumulate(acc, s, ss, hw, qh, q0, uh, eh.x, uw, ew.x, cg, w, 0);
+    else
+        accumulate(acc, s, ss, hw, qh, q0, uh, eh.x, uw, ew.x, cg, w, 1);
+    const int c0 = vb * NVEC * VW;
+    store_tile(acc, dst,
+               dst_off + n * ds.s0 + (long)(g * cog + c0) * ds.s1 + (long)oh * ds.s2 +
+                   (long)pw * ds.s3 + (long)q0 * strd.s1 * ds.s3,
+               ds.s1, strd.s1 * ds.s3, min(TW, wq - q0), cog - c0, bias + pk * NVEC,
+               slope + pk * NVEC, act, alpha);
+}
