@@ -104,7 +104,11 @@ static void choose_blocking(struct cls__convt *t, int cog)
                 best_waste = waste, best = nv;
         }
     }
+    if (getenv("CLS_CONVT_NVEC"))
+        best = atoi(getenv("CLS_CONVT_NVEC"));
     t->nvec = best, t->tw = tw_for[best], t->nvb = (need + best - 1) / best, t->local = 16;
+    if (getenv("CLS_CONVT_TW"))
+        t->tw = atoi(getenv("CLS_CONVT_TW"));
 }
 
 /* The kernel's table (see kernels/conv_transposed.cl). */
@@ -177,14 +181,25 @@ static int tap_bound(int taps)
     return b;
 }
 
+/* The tap count shared by every phase of an axis, else 0. */
+static int uniform_taps(const axis_phases *a)
+{
+    for (int psi = 1; psi < a->s; psi++)
+        if (a->cnt[psi] != a->cnt[0])
+            return 0;
+    return a->cnt[0];
+}
+
 /* The kernel; vstore: the variant storing whole vectors of 8 channels. */
 static cls_status get_kernel(cls_conv_plan *p, int vstore, cl_kernel *k)
 {
     const struct cls__convt *t = p->convt;
-    char opts[160];
-    snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DMAXT_H=%d -DMAXT_W=%d -DVSTORE=%d",
+    char opts[200];
+    snprintf(opts, sizeof opts,
+             "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DMAXT_H=%d -DMAXT_W=%d -DNTH_C=%d -DNTW_C=%d "
+             "-DVSTORE=%d",
              t->nvec, t->tw, p->desc.dtype == CLS_F16, tap_bound(t->ah.cnt_max),
-             tap_bound(t->aw.cnt_max), vstore);
+             tap_bound(t->aw.cnt_max), uniform_taps(&t->ah), uniform_taps(&t->aw), vstore);
     return cls__kernel_get(p->ctx, "conv_transposed", opts, "conv_transposed", k);
 }
 
@@ -276,7 +291,7 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
     struct cls__convt *t = p->convt;
     const cls_conv_desc *d = &p->desc;
     size_t wq = (size_t)((s->wo + d->stride_w - 1) / d->stride_w); /* phase 0 is the widest */
-    size_t tiles = (wq + (size_t)t->tw - 1) / (size_t)t->tw, lx = (size_t)t->local;
+    size_t tiles = (wq + (size_t)t->tw - 1) / (size_t)t->tw, lx = (size_t)t->local, m;
     size_t global[3], local[3] = {1, 1, 1};
     int vstore = vstore_fits(p, s);
     cl_kernel k;
@@ -285,14 +300,21 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
     if (vstore && !t->kernel_v && (st = get_kernel(p, 1, &t->kernel_v)) != CLS_OK)
         return st;
     k = vstore ? t->kernel_v : t->kernel;
-    if (lx > tiles)
-        lx = tiles;
-    if (lx > p->ctx->info.max_work_group_size)
-        lx = p->ctx->info.max_work_group_size;
-    local[0] = lx;
-    global[0] = (tiles + lx - 1) / lx * lx;
+    /* m tiles of every column phase per work-group (see the kernel). */
+    m = lx / (size_t)d->stride_w ? lx / (size_t)d->stride_w : 1;
+    if (m > tiles)
+        m = tiles;
+    while (m > 1 && m * (size_t)d->stride_w > p->ctx->info.max_work_group_size)
+        m--;
+    if (m * (size_t)d->stride_w > p->ctx->info.max_work_group_size)
+        return cls__fail(CLS_ERR_UNSUPPORTED,
+                         "conv_transposed: stride_w = %d exceeds the device's work-group size "
+                         "%zu",
+                         d->stride_w, p->ctx->info.max_work_group_size);
+    local[0] = m * (size_t)d->stride_w;
+    global[0] = (tiles + m - 1) / m * local[0];
     global[1] = (size_t)((s->ho + d->stride_h - 1) / d->stride_h);
-    global[2] = (size_t)s->n * d->groups * t->nvb * d->stride_h * d->stride_w;
+    global[2] = (size_t)s->n * d->groups * t->nvb * d->stride_h;
     if (set_args(p, k, src, dst, s) != CL_SUCCESS)
         return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_transposed) failed");
     err = clEnqueueNDRangeKernel(p->ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);

@@ -39,6 +39,14 @@
 #ifndef VSTORE
 #define VSTORE 0
 #endif
+/* The phases' tap counts when every phase of the axis has the same (K a
+ * multiple of s): compile-time constants; 0 when they differ. */
+#ifndef NTH_C
+#define NTH_C 0
+#endif
+#ifndef NTW_C
+#define NTW_C 0
+#endif
 #define VW 8
 typedef float8 vec_t;
 
@@ -76,9 +84,10 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
  * of the group); uh / uw: the phase's src offsets; nth / ntw: its taps.
  * checked != 0 reads positions outside the image as zero. */
 static inline void accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw,
-                              int qh, int q0, const int uh[MAXT_H], int nth, const int uw[MAXT_W],
-                              int ntw, int cg, const __global vec_t *w, const int checked)
+                              int qh, int q0, const int uh[MAXT_H], int nth_rt, const int uw[MAXT_W],
+                              int ntw_rt, int cg, const __global vec_t *w, const int checked)
 {
+    const int nth = NTH_C ? NTH_C : nth_rt, ntw = NTW_C ? NTW_C : ntw_rt;
     const int taps = nth * ntw;
     for (int ci = 0; ci < cg; ci++) {
         const __global io_t *sc = s + ci * ss.s1;
@@ -147,21 +156,27 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
     }
 }
 
-/* Global size: (tiles of TW along the widest phase's Wq, rounded up to the
- * work-group; the tallest phase's Hq; N * groups * vblocks * s_h * s_w).
- * ohw: the output size; strd: (s_h, s_w); grp: (input channels per group,
- * vblocks per group, groups, output channels per group). */
+/* Work-groups along dim 0 hold all s_w column phases of the same m tiles
+ * of TW positions (local size m * s_w; local id / m = the phase pw), so one
+ * work-group writes whole dst rows segments, phases next to each other, and
+ * work-items of one phase stay contiguous. Global size: (the tiles of the
+ * widest phase, rounded up to m, times s_w; the tallest phase's Hq; N *
+ * groups * vblocks * s_h). ohw: the output size; strd: (s_h, s_w); grp:
+ * (input channels per group, vblocks per group, groups, output channels per
+ * group). */
 __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, int2 hw,
                               __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 strd,
                               int4 grp, const __global int *tab, const __global vec_t *wts,
                               const __global vec_t *bias, const __global vec_t *slope, int act,
                               float alpha)
 {
-    const int q0 = (int)get_global_id(0) * TW, qh = (int)get_global_id(1);
+    const int m = (int)get_local_size(0) / strd.s1, xl = (int)get_local_id(0);
+    const int pw = xl / m, q0 = ((int)get_group_id(0) * m + xl % m) * TW;
+    const int qh = (int)get_global_id(1);
     const int nph = strd.s0 * strd.s1, nvb = grp.s1, groups = grp.s2, cg = grp.s0, cog = grp.s3;
-    const int z = (int)get_global_id(2), phase = z % nph, zz = z / nph;
+    const int z = (int)get_global_id(2), ph = z % strd.s0, zz = z / strd.s0;
     const int vb = zz % nvb, g = (zz / nvb) % groups, n = zz / (nvb * groups);
-    const int ph = phase / strd.s1, pw = phase % strd.s1;
+    const int phase = ph * strd.s1 + pw;
     const int oh = qh * strd.s0 + ph;
     /* Positions q of this phase along W: ceil((Wo - pw) / s_w). */
     const int wq = (ohw.s1 - pw + strd.s1 - 1) / strd.s1;
