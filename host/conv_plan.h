@@ -81,6 +81,9 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
                               const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
                               cl_event *ev);
 void cls__convt_release(cls_conv_plan *p);
+/* Tests: force the kernel with compile-time tap counts (1), the generic one
+ * (0), or let the size decide (-1) for the calling thread's enqueues. */
+void cls__convt_force_spec(int spec);
 
 /* Verify mode: compare dst with the CPU reference after ev. */
 cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,

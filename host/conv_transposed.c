@@ -17,7 +17,7 @@ typedef struct axis_phases {
 struct cls__convt {
     axis_phases ah, aw;
     int nvec, tw, nvb, local;
-    cl_kernel kernel, kernel_v; /* kernel_v: whole-vector stores, built on first use */
+    cl_kernel kernel[2][2]; /* [vstore][spec], built on first use */
     cl_mem d_tab, d_wts, d_bias, d_slope;
 };
 
@@ -170,37 +170,39 @@ static void pack(const cls_conv_plan *p, float *wts, float *bias, float *slope)
         }
 }
 
-/* Private tap-array size: the largest phase's taps rounded up to a power of
- * two, so that few programs serve many kernel shapes (the unrolled loops
- * stop at the phase's own count). */
-static int tap_bound(int taps)
+/* The smallest non-zero tap count of an axis's phases (the largest is cnt_max). */
+static int taps_lo(const axis_phases *a)
 {
-    int b = 1;
-    while (b < taps)
-        b *= 2;
-    return b;
+    int lo = a->cnt_max;
+    for (int psi = 0; psi < a->s; psi++)
+        if (a->cnt[psi] && a->cnt[psi] < lo)
+            lo = a->cnt[psi];
+    return lo;
 }
 
-/* The tap count shared by every phase of an axis, else 0. */
-static int uniform_taps(const axis_phases *a)
-{
-    for (int psi = 1; psi < a->s; psi++)
-        if (a->cnt[psi] != a->cnt[0])
-            return 0;
-    return a->cnt[0];
-}
-
-/* The kernel; vstore: the variant storing whole vectors of 8 channels. */
-static cls_status get_kernel(cls_conv_plan *p, int vstore, cl_kernel *k)
+/* The kernel variant: vstore stores whole vectors of 8 channels; spec makes
+ * the phases' tap counts compile-time constants. */
+static cls_status get_kernel(cls_conv_plan *p, int vstore, int spec, cl_kernel *k)
 {
     const struct cls__convt *t = p->convt;
     char opts[200];
-    snprintf(opts, sizeof opts,
-             "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DMAXT_H=%d -DMAXT_W=%d -DNTH_C=%d -DNTW_C=%d "
-             "-DVSTORE=%d",
-             t->nvec, t->tw, p->desc.dtype == CLS_F16, tap_bound(t->ah.cnt_max),
-             tap_bound(t->aw.cnt_max), uniform_taps(&t->ah), uniform_taps(&t->aw), vstore);
+    if (spec)
+        snprintf(opts, sizeof opts,
+                 "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d -DSPEC=1 -DTH_LO=%d -DTH_HI=%d "
+                 "-DTW_LO=%d -DTW_HI=%d",
+                 t->nvec, t->tw, p->desc.dtype == CLS_F16, vstore, taps_lo(&t->ah),
+                 t->ah.cnt_max, taps_lo(&t->aw), t->aw.cnt_max);
+    else
+        snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d", t->nvec,
+                 t->tw, p->desc.dtype == CLS_F16, vstore);
     return cls__kernel_get(p->ctx, "conv_transposed", opts, "conv_transposed", k);
+}
+
+static _Thread_local int force_spec = -1;
+
+void cls__convt_force_spec(int spec)
+{
+    force_spec = spec;
 }
 
 static cls_status upload(cls_conv_plan *p, const int *tab, size_t tab_len, const float *wts,
@@ -250,7 +252,7 @@ cls_status cls__convt_init(cls_conv_plan *p)
     pack(p, wts, bias, slope);
     if ((st = upload(p, tab, tab_len, wts, nw, bias, slope, lanes)) != CLS_OK)
         goto done;
-    st = get_kernel(p, 0, &p->convt->kernel);
+    st = get_kernel(p, 0, 0, &p->convt->kernel[0][0]); /* build errors surface at creation */
 done:
     free(tab), free(wts), free(bias), free(slope);
     return st;
@@ -293,13 +295,18 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
     size_t wq = (size_t)((s->wo + d->stride_w - 1) / d->stride_w); /* phase 0 is the widest */
     size_t tiles = (wq + (size_t)t->tw - 1) / (size_t)t->tw, lx = (size_t)t->local, m;
     size_t global[3], local[3] = {1, 1, 1};
-    int vstore = vstore_fits(p, s);
+    int vstore = vstore_fits(p, s), spec;
+    double macs = (double)s->n * s->h * s->w * p->cg * d->out_channels * d->kernel_h * d->kernel_w;
     cl_kernel k;
     cl_int err;
     cls_status st;
-    if (vstore && !t->kernel_v && (st = get_kernel(p, 1, &t->kernel_v)) != CLS_OK)
+    /* Compile-time tap counts (one more program per kernel shape) pay on
+     * convs above ~16 M multiply-adds; small ones share the generic kernel. */
+    spec = force_spec >= 0 ? force_spec : macs >= (double)(1 << 24);
+    if (!t->kernel[vstore][spec] &&
+        (st = get_kernel(p, vstore, spec, &t->kernel[vstore][spec])) != CLS_OK)
         return st;
-    k = vstore ? t->kernel_v : t->kernel;
+    k = t->kernel[vstore][spec];
     /* m tiles of every column phase per work-group (see the kernel). */
     m = lx / (size_t)d->stride_w ? lx / (size_t)d->stride_w : 1;
     if (m > tiles)

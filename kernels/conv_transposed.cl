@@ -19,10 +19,9 @@
  * tab (ints): for each phase of the H axis then of the W axis an int4
  * (taps, index of its first u in tab, u_min, u_max); then per 2-D phase
  * (ph * s_w + pw) the number of taps of the phases before it; then the u
- * lists. Shapes and strides are arguments; NVEC, TW, MAXT_H / MAXT_W (the
- * largest phase extents, private array sizes), CONV_F16 (half storage,
- * float arithmetic) and VSTORE (whole-vector stores along unit-stride
- * channels) are compile-time variants.
+ * lists. Shapes and strides are arguments; NVEC, TW, CONV_F16 (half
+ * storage, float arithmetic), VSTORE (whole-vector stores along unit-stride
+ * channels) and SPEC (compile-time tap counts) are compile-time variants.
  */
 #ifndef NVEC
 #define NVEC 2
@@ -30,22 +29,24 @@
 #ifndef TW
 #define TW 4
 #endif
-#ifndef MAXT_H
-#define MAXT_H 1
-#endif
-#ifndef MAXT_W
-#define MAXT_W 1
-#endif
 #ifndef VSTORE
 #define VSTORE 0
 #endif
-/* The phases' tap counts when every phase of the axis has the same (K a
- * multiple of s): compile-time constants; 0 when they differ. */
-#ifndef NTH_C
-#define NTH_C 0
+/* SPEC = 1: the phases' tap counts are compile-time constants. An axis's
+ * phases have 0, LO or HI taps (the floor and ceiling of K over the number
+ * of phases a tap residue reaches), so four unrolled bodies serve every
+ * phase; SPEC = 0 loops over the runtime counts. */
+#ifndef SPEC
+#define SPEC 0
 #endif
-#ifndef NTW_C
-#define NTW_C 0
+#if SPEC
+/* The phase's src offsets live in private arrays; the tap loops unroll. */
+#define U_ARG(name) const int name[TH_HI > TW_HI ? TH_HI : TW_HI]
+#define UNROLL_TAPS _Pragma("unroll")
+#else
+/* The phase's src offsets are read from the table. */
+#define U_ARG(name) const __global int *name
+#define UNROLL_TAPS
 #endif
 #define VW 8
 typedef float8 vec_t;
@@ -83,27 +84,23 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 /* The phase's taps over every input channel. sr0: src of (n, first channel
  * of the group); uh / uw: the phase's src offsets; nth / ntw: its taps.
  * checked != 0 reads positions outside the image as zero. */
-static inline void accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw,
-                              int qh, int q0, const int uh[MAXT_H], int nth_rt, const int uw[MAXT_W],
-                              int ntw_rt, int cg, const __global vec_t *w, const int checked)
+static inline __attribute__((always_inline)) void
+accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw, int qh, int q0,
+           U_ARG(uh), const int nth, U_ARG(uw), const int ntw, int cg,
+           const __global vec_t *w, const int checked)
 {
-    const int nth = NTH_C ? NTH_C : nth_rt, ntw = NTW_C ? NTW_C : ntw_rt;
     const int taps = nth * ntw;
     for (int ci = 0; ci < cg; ci++) {
         const __global io_t *sc = s + ci * ss.s1;
         const __global vec_t *wc = w + ci * taps * NVEC;
-#pragma unroll
-        for (int th = 0; th < MAXT_H; th++) {
-            if (th >= nth)
-                break;
+        UNROLL_TAPS
+        for (int th = 0; th < nth; th++) {
             const int ih = qh + uh[th];
             if (checked && (ih < 0 || ih >= hw.s0))
                 continue;
             const __global io_t *sr = sc + ih * ss.s2;
-#pragma unroll
-            for (int tw = 0; tw < MAXT_W; tw++) {
-                if (tw >= ntw)
-                    break;
+            UNROLL_TAPS
+            for (int tw = 0; tw < ntw; tw++) {
                 const int iw = q0 + uw[tw];
                 vec_t wv[NVEC];
                 float x[TW];
@@ -183,13 +180,17 @@ __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, 
     if (oh >= ohw.s0 || q0 >= wq)
         return;
     const int4 eh = vload4(ph, tab), ew = vload4(strd.s0 + pw, tab);
-    int uh[MAXT_H], uw[MAXT_W];
+#if SPEC
+    int uh[TH_HI > TW_HI ? TH_HI : TW_HI], uw[TH_HI > TW_HI ? TH_HI : TW_HI];
 #pragma unroll
-    for (int t = 0; t < MAXT_H; t++)
+    for (int t = 0; t < TH_HI; t++)
         uh[t] = t < eh.x ? tab[eh.y + t] : 0;
 #pragma unroll
-    for (int t = 0; t < MAXT_W; t++)
+    for (int t = 0; t < TW_HI; t++)
         uw[t] = t < ew.x ? tab[ew.y + t] : 0;
+#else
+    const __global int *uh = tab + eh.y, *uw = tab + ew.y;
+#endif
     const int before = tab[4 * (strd.s0 + strd.s1) + phase];
     const int interior = qh + eh.z >= 0 && qh + eh.w < hw.s0 && q0 + ew.z >= 0 &&
                          q0 + TW - 1 + ew.w < hw.s1 && q0 + TW <= wq;
@@ -203,10 +204,26 @@ __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, 
 #pragma unroll
         for (int k = 0; k < NVEC; k++)
             acc[t][k] = (vec_t)(0.0f);
-    if (interior)
-        accumulate(acc, s, ss, hw, qh, q0, uh, eh.x, uw, ew.x, cg, w, 0);
-    else
-        accumulate(acc, s, ss, hw, qh, q0, uh, eh.x, uw, ew.x, cg, w, 1);
+#define ACCUMULATE(nth, ntw)                                                     \
+    do {                                                                         \
+        if (interior)                                                            \
+            accumulate(acc, s, ss, hw, qh, q0, uh, nth, uw, ntw, cg, w, 0);      \
+        else                                                                     \
+            accumulate(acc, s, ss, hw, qh, q0, uh, nth, uw, ntw, cg, w, 1);      \
+    } while (0)
+#if SPEC
+    if (eh.x == TH_HI && ew.x == TW_HI)
+        ACCUMULATE(TH_HI, TW_HI);
+    else if (eh.x == TH_HI && ew.x == TW_LO)
+        ACCUMULATE(TH_HI, TW_LO);
+    else if (eh.x == TH_LO && ew.x == TW_HI)
+        ACCUMULATE(TH_LO, TW_HI);
+    else if (eh.x == TH_LO && ew.x == TW_LO)
+        ACCUMULATE(TH_LO, TW_LO);
+    /* else a phase without taps: bias only */
+#else
+    ACCUMULATE(eh.x, ew.x);
+#endif
     const int c0 = vb * NVEC * VW;
     store_tile(acc, dst,
                dst_off + n * ds.s0 + (long)(g * cog + c0) * ds.s1 + (long)oh * ds.s2 +

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "conv_plan.h"
 #include "reference/conv_transposed_ref.h"
 #include "util.h"
 
@@ -213,6 +214,7 @@ static cfg sweep_case(int k)
 }
 
 #define SWEEP_CASES 160
+#define SPEC_CASES 12
 
 START_TEST(sweep)
 {
@@ -291,9 +293,8 @@ END_TEST
 /* The benchmark's decoder layers with few channels: U-Net/DCGAN k4 s2 p1,
  * k3 s2 p1 op1, FSRCNN x3 k9 s3 p4 op2 (one output channel), HiFi-GAN
  * 1-D k16 s8 p4 NLC. */
-START_TEST(layers)
+static void run_layers(cls_context *ctx)
 {
-    cls_context *ctx = tu_context();
     static const int l[4][8] = {/* k, s, p, op, cin, cout, one_d, channels-last */
                                 {4, 2, 1, 0, 6, 8, 0, 0},
                                 {3, 2, 1, 1, 6, 5, 0, 1},
@@ -308,6 +309,34 @@ START_TEST(layers)
             c.one_d = 1, c.h = 1, c.kh = 1, c.sh = 1, c.pt = c.pb = 0, c.oph = 0, c.w = 23;
         run_case(ctx, &c, k);
     }
+}
+
+START_TEST(layers)
+{
+    cls_context *ctx = tu_context();
+    run_layers(ctx);
+    cls_context_destroy(ctx);
+}
+END_TEST
+
+/* The kernel with compile-time tap counts (what convs above ~16 M
+ * multiply-adds run) on sampled sweep cases, the wide cases' shapes and the
+ * benchmark layers; and the generic kernel forced on the layers. */
+START_TEST(spec)
+{
+    cls_context *ctx = tu_context();
+    cls__convt_force_spec(1);
+    rng = 555u;
+    for (int k = 0; k < SPEC_CASES; k++) {
+        cfg c = sweep_case(k);
+        if (k % 4 == 3)
+            c.cout = 16, c.dst_cl = 1, c.groups = 1; /* whole-vector stores */
+        run_case(ctx, &c, k);
+    }
+    run_layers(ctx);
+    cls__convt_force_spec(0);
+    run_layers(ctx);
+    cls__convt_force_spec(-1);
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -485,6 +514,7 @@ int main(void)
     tcase_add_test(tc, wide);
     tcase_add_test(tc, f16);
     tcase_add_test(tc, layers);
+    tcase_add_test(tc, spec);
     tcase_add_test(tc, verify_mode);
     suite_add_tcase(s, tc);
     tc = tcase_create("api");
