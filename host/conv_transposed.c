@@ -17,6 +17,7 @@ typedef struct axis_phases {
 struct cls__convt {
     axis_phases ah, aw;
     int nvec, tw, nvb, local;
+    int posv, tv; /* position vectors (groups of <= 4 channels): TV float8 of positions */
     cl_kernel kernel[2][2]; /* [vstore][spec], built on first use */
     cl_mem d_tab, d_wts, d_bias, d_slope;
 };
@@ -104,11 +105,12 @@ static void choose_blocking(struct cls__convt *t, int cog)
                 best_waste = waste, best = nv;
         }
     }
-    if (getenv("CLS_CONVT_NVEC"))
-        best = atoi(getenv("CLS_CONVT_NVEC"));
     t->nvec = best, t->tw = tw_for[best], t->nvb = (need + best - 1) / best, t->local = 16;
-    if (getenv("CLS_CONVT_TW"))
-        t->tw = atoi(getenv("CLS_CONVT_TW"));
+    /* A group of <= 4 channels would leave most channel lanes idle: put 8
+     * positions in the lanes instead, about 8 accumulators. */
+    t->posv = cog <= 4;
+    if (t->posv)
+        t->tv = cog <= 2 ? 4 : 2, t->tw = VW * t->tv, t->nvb = 1, t->nvec = 1;
 }
 
 /* The kernel's table (see kernels/conv_transposed.cl). */
@@ -140,8 +142,36 @@ static cls_status make_tab(cls_conv_plan *p, int **out, size_t *len)
 
 /* Packed weights [group][vblock][phase][ci][th][tw][NVEC] float8, bias and
  * slopes per lane [group][vblock][NVEC] float8 (zero past the group). */
+static void pack_posv(const cls_conv_plan *p, float *wts, float *bias, float *slope)
+{
+    const cls_conv_desc *d = &p->desc;
+    const axis_phases *ah = &p->convt->ah, *aw = &p->convt->aw;
+    int cg = p->cg, cog = d->out_channels / d->groups;
+    size_t at = 0;
+    for (int c = 0; c < d->out_channels; c++) {
+        bias[c] = p->bias ? p->bias[c] : 0.0f;
+        slope[c] = p->prelu ? p->prelu[c] : 0.0f;
+    }
+    for (int g = 0; g < d->groups; g++)
+        for (int ph = 0; ph < ah->s; ph++)
+            for (int pw = 0; pw < aw->s; pw++)
+                for (int ci = 0; ci < cg; ci++)
+                    for (int th = 0; th < ah->cnt[ph]; th++)
+                        for (int tw = 0; tw < aw->cnt[pw]; tw++)
+                            for (int co = 0; co < cog; co++) {
+                                int kh = ah->k[ah->first[ph] + th];
+                                int kw = aw->k[aw->first[pw] + tw];
+                                wts[at++] = p->weights[(((size_t)(g * cg + ci) * cog + co) *
+                                                            d->kernel_h + kh) * d->kernel_w + kw];
+                            }
+}
+
 static void pack(const cls_conv_plan *p, float *wts, float *bias, float *slope)
 {
+    if (p->convt->posv) {
+        pack_posv(p, wts, bias, slope);
+        return;
+    }
     const cls_conv_desc *d = &p->desc;
     const struct cls__convt *t = p->convt;
     const axis_phases *ah = &t->ah, *aw = &t->aw;
@@ -185,15 +215,20 @@ static int taps_lo(const axis_phases *a)
 static cls_status get_kernel(cls_conv_plan *p, int vstore, int spec, cl_kernel *k)
 {
     const struct cls__convt *t = p->convt;
-    char opts[200];
+    char opts[240], *o;
+    int n = 0;
+    if (t->posv)
+        n = snprintf(opts, sizeof opts, "-DPOSV=1 -DCO=%d -DTV=%d ",
+                     p->desc.out_channels / p->desc.groups, t->tv);
+    o = opts + n;
     if (spec)
-        snprintf(opts, sizeof opts,
+        snprintf(o, sizeof opts - (size_t)n,
                  "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d -DSPEC=1 -DTH_LO=%d -DTH_HI=%d "
                  "-DTW_LO=%d -DTW_HI=%d",
                  t->nvec, t->tw, p->desc.dtype == CLS_F16, vstore, taps_lo(&t->ah),
                  t->ah.cnt_max, taps_lo(&t->aw), t->aw.cnt_max);
     else
-        snprintf(opts, sizeof opts, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d", t->nvec,
+        snprintf(o, sizeof opts - (size_t)n, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d", t->nvec,
                  t->tw, p->desc.dtype == CLS_F16, vstore);
     return cls__kernel_get(p->ctx, "conv_transposed", opts, "conv_transposed", k);
 }
@@ -238,7 +273,8 @@ cls_status cls__convt_init(cls_conv_plan *p)
         (st = axis_split(&p->convt->aw, d->kernel_w, d->stride_w, d->pad_left, d->dilation_w)))
         return st;
     choose_blocking(p->convt, d->out_channels / d->groups);
-    lanes = (size_t)d->groups * p->convt->nvb * p->convt->nvec * VW;
+    lanes = p->convt->posv ? (size_t)d->out_channels
+                           : (size_t)d->groups * p->convt->nvb * p->convt->nvec * VW;
     nw = lanes * p->cg * d->kernel_h * d->kernel_w;
     wts = malloc(nw * sizeof(float));
     bias = malloc(lanes * sizeof(float));
@@ -283,7 +319,7 @@ static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, con
 /* Whole-vector stores: unit channel stride and every vector inside a group. */
 static int vstore_fits(const cls_conv_plan *p, const cls__conv_shape *s)
 {
-    return s->ds[1] == 1 && (p->desc.out_channels / p->desc.groups) % VW == 0;
+    return !p->convt->posv && s->ds[1] == 1 && (p->desc.out_channels / p->desc.groups) % VW == 0;
 }
 
 cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,

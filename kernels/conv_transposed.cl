@@ -32,6 +32,23 @@
 #ifndef VSTORE
 #define VSTORE 0
 #endif
+/* POSV = 1: for groups of at most 4 output channels, float8 lanes are 8
+ * consecutive positions q (the sub-pixel conv has stride 1, so a tap reads
+ * 8 consecutive src columns) and a work-item computes TV such vectors for
+ * all CO channels of its group; weights are packed [group][phase][ci][th]
+ * [tw][CO] floats and bias / slopes [group][CO]. */
+#ifndef POSV
+#define POSV 0
+#endif
+#if POSV
+#undef TW
+#define TW (8 * TV)
+#define W_T float
+#define ACC_ARG(name) vec_t name[CO][TV]
+#else
+#define W_T vec_t
+#define ACC_ARG(name) vec_t name[TW][NVEC]
+#endif
 /* SPEC = 1: the phases' tap counts are compile-time constants. An axis's
  * phases have 0, LO or HI taps (the floor and ceiling of K over the number
  * of phases a tap residue reaches), so four unrolled bodies serve every
@@ -56,11 +73,13 @@ typedef half io_t;
 #define LOADX(p, i) vload_half((i), (p))
 #define STOREX(p, i, v) vstore_half((v), (i), (p))
 #define STORE8(p, v) vstore_half8((v), 0, (p))
+#define LOAD8(p) vload_half8(0, (p))
 #else
 typedef float io_t;
 #define LOADX(p, i) ((p)[i])
 #define STOREX(p, i, v) ((p)[i] = (v))
 #define STORE8(p, v) vstore8((v), 0, (p))
+#define LOAD8(p) vload8(0, (p))
 #endif
 
 enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
@@ -81,6 +100,7 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
     }
 }
 
+#if !POSV
 /* The phase's taps over every input channel. sr0: src of (n, first channel
  * of the group); uh / uw: the phase's src offsets; nth / ntw: its taps.
  * checked != 0 reads positions outside the image as zero. */
@@ -153,6 +173,78 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
     }
 }
 
+#else
+/* The phase's taps over every input channel, 8 positions per vector. */
+static inline __attribute__((always_inline)) void
+accumulate(ACC_ARG(acc), const __global io_t *s, long4 ss, int2 hw, int qh, int q0, U_ARG(uh),
+           const int nth, U_ARG(uw), const int ntw, int cg, const __global float *w,
+           const int checked)
+{
+    const int taps = nth * ntw;
+    for (int ci = 0; ci < cg; ci++) {
+        const __global io_t *sc = s + ci * ss.s1;
+        const __global float *wc = w + ci * taps * CO;
+        UNROLL_TAPS
+        for (int th = 0; th < nth; th++) {
+            const int ih = qh + uh[th];
+            if (checked && (ih < 0 || ih >= hw.s0))
+                continue;
+            const __global io_t *sr = sc + ih * ss.s2;
+            UNROLL_TAPS
+            for (int tw = 0; tw < ntw; tw++) {
+                const int iw = q0 + uw[tw];
+                vec_t x[TV];
+                float wv[CO];
+#pragma unroll
+                for (int v = 0; v < TV; v++) {
+                    const int i0 = iw + v * VW;
+                    if (ss.s3 == 1 && (!checked || (i0 >= 0 && i0 + VW <= hw.s1))) {
+                        x[v] = LOAD8(sr + i0); /* 8 consecutive columns inside the row */
+                    } else {
+                        float xs[VW];
+#pragma unroll
+                        for (int l = 0; l < VW; l++) {
+                            xs[l] = 0.0f;
+                            if (!checked || (i0 + l >= 0 && i0 + l < hw.s1))
+                                xs[l] = LOADX(sr, (i0 + l) * ss.s3);
+                        }
+                        x[v] = vload8(0, xs);
+                    }
+                }
+#pragma unroll
+                for (int c = 0; c < CO; c++)
+                    wv[c] = wc[(th * ntw + tw) * CO + c];
+#pragma unroll
+                for (int c = 0; c < CO; c++)
+#pragma unroll
+                    for (int v = 0; v < TV; v++)
+                        acc[c][v] = fma(x[v], (vec_t)(wv[c]), acc[c][v]);
+            }
+        }
+    }
+}
+
+/* Bias, activation and the store of valid_t positions of CO channels. */
+static inline void store_tile(ACC_ARG(acc), __global io_t *d, long base, long cs, long step,
+                              int valid_t, int lanes, const __global float *bias,
+                              const __global float *slope, int act, float alpha)
+{
+#pragma unroll
+    for (int c = 0; c < CO; c++) {
+        const float b = bias[c];
+        const vec_t sl = (vec_t)(slope[c]);
+#pragma unroll
+        for (int v = 0; v < TV; v++) {
+            float vals[VW];
+            vstore8(activate(acc[c][v] + b, act, alpha, sl), 0, vals);
+            for (int l = 0; l < VW && v * VW + l < valid_t; l++)
+                STOREX(d, base + c * cs + (v * VW + l) * step, vals[l]);
+        }
+    }
+    (void)lanes;
+}
+#endif
+
 /* Work-groups along dim 0 hold all s_w column phases of the same m tiles
  * of TW positions (local size m * s_w; local id / m = the phase pw), so one
  * work-group writes whole dst rows segments, phases next to each other, and
@@ -163,8 +255,8 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
  * group). */
 __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, int2 hw,
                               __global io_t *dst, long dst_off, long4 ds, int2 ohw, int2 strd,
-                              int4 grp, const __global int *tab, const __global vec_t *wts,
-                              const __global vec_t *bias, const __global vec_t *slope, int act,
+                              int4 grp, const __global int *tab, const __global W_T *wts,
+                              const __global W_T *bias, const __global W_T *slope, int act,
                               float alpha)
 {
     const int m = (int)get_local_size(0) / strd.s1, xl = (int)get_local_id(0);
@@ -197,6 +289,16 @@ __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, 
     const __global io_t *s = src + src_off + n * ss.s0 + (long)g * cg * ss.s1;
     const long pk = (long)g * nvb + vb; /* packed vblock index */
     const int ktot = tab[4 * (strd.s0 + strd.s1) + nph]; /* KH * KW */
+#if POSV
+    const __global float *w = wts + (pk * ktot + before) * cg * CO;
+    vec_t acc[CO][TV];
+#pragma unroll
+    for (int c = 0; c < CO; c++)
+#pragma unroll
+        for (int v = 0; v < TV; v++)
+            acc[c][v] = (vec_t)(0.0f);
+#define WPER CO
+#else
     const __global vec_t *w = wts + (pk * ktot + before) * cg * NVEC;
     vec_t acc[TW][NVEC];
 #pragma unroll
@@ -204,6 +306,8 @@ __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, 
 #pragma unroll
         for (int k = 0; k < NVEC; k++)
             acc[t][k] = (vec_t)(0.0f);
+#define WPER NVEC
+#endif
 #define ACCUMULATE(nth, ntw)                                                     \
     do {                                                                         \
         if (interior)                                                            \
@@ -228,6 +332,6 @@ __kernel void conv_transposed(const __global io_t *src, long src_off, long4 ss, 
     store_tile(acc, dst,
                dst_off + n * ds.s0 + (long)(g * cog + c0) * ds.s1 + (long)oh * ds.s2 +
                    (long)pw * ds.s3 + (long)q0 * strd.s1 * ds.s3,
-               ds.s1, strd.s1 * ds.s3, min(TW, wq - q0), cog - c0, bias + pk * NVEC,
-               slope + pk * NVEC, act, alpha);
+               ds.s1, strd.s1 * ds.s3, min(TW, wq - q0), cog - c0, bias + pk * WPER,
+               slope + pk * WPER, act, alpha);
 }
