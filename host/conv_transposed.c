@@ -107,7 +107,7 @@ static void choose_blocking(struct cls__convt *t, int cog)
     }
     t->nvec = best, t->tw = tw_for[best], t->nvb = (need + best - 1) / best, t->local = 16;
     /* A group of <= 4 channels would leave most channel lanes idle: put 8
-     * positions in the lanes instead, about 8 accumulators. */
+     * positions in the lanes instead, 4 to 8 accumulators. */
     t->posv = cog <= 4;
     if (t->posv)
         t->tv = cog <= 2 ? 4 : 2, t->tw = VW * t->tv, t->nvb = 1, t->nvec = 1;
