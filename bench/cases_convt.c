@@ -32,10 +32,10 @@ enum { P_LAYER };
 typedef struct convt_job {
     bench *b;
     convt_layer l;
-    int kh;          /* 1 for 1-D layers */
-    int64_t ho, wo;  /* transposed output size */
-    cls_tensor src, dst, mid; /* mid: the plain conv's output (N, Cout, H, W) */
-    cls_tensor im;   /* the peer's NCHW output (dst itself when dst is NCHW) */
+    int kh;                          /* 1 for 1-D layers */
+    int64_t ho, wo;                  /* transposed output size */
+    cls_tensor src, dst, mid;        /* mid: the plain conv's output (N, Cout, H, W) */
+    cls_tensor im;                   /* the peer's NCHW output (dst itself when dst is NCHW) */
     float *src_host, *w, *wp, *bias; /* wp: the plain conv's weights [Cout][Cin][K][K] */
     cls_conv_plan *plan, *plain;
     cl_mem w_buf, col, bias_img; /* the peer: weights, column buffer, bias image */
@@ -51,7 +51,8 @@ static cls_tensor layer_tensor(const convt_layer *l, cl_mem m, int64_t c, int64_
                                int last)
 {
     if (l->one_d)
-        return last ? cls_tensor_nlc(m, 0, CLS_F32, 1, c, w) : cls_tensor_ncl(m, 0, CLS_F32, 1, c, w);
+        return last ? cls_tensor_nlc(m, 0, CLS_F32, 1, c, w)
+                    : cls_tensor_ncl(m, 0, CLS_F32, 1, c, w);
     return last ? cls_tensor_nhwc(m, 0, CLS_F32, 1, c, h, w)
                 : cls_tensor_nchw(m, 0, CLS_F32, 1, c, h, w);
 }
@@ -162,7 +163,8 @@ static int check(convt_job *j, const cls_tensor *out, int plain, char *note, siz
         return -1;
     }
     for (int64_t k = 0; ok && k < total; k++) {
-        int64_t x = k % o.sizes[3], y = k / o.sizes[3] % o.sizes[2], c = k / o.sizes[3] / o.sizes[2];
+        int64_t x = k % o.sizes[3], y = k / o.sizes[3] % o.sizes[2],
+                c = k / o.sizes[3] / o.sizes[2];
         uint32_t bits;
         memcpy(&bits, img + c * o.strides[1] + y * o.strides[2] + x * o.strides[3], 4);
         if (bits == 0xEEEEEEEEu) {
@@ -265,8 +267,8 @@ static int setup(bench *b, convt_job *j, const convt_layer *l)
             img[i] = j->bias[i / (size_t)(j->ho * j->wo)];
         j->bias_img = bench_buffer(b, im_n * 4, img);
         free(img);
-        j->src = layer_tensor(l, bench_buffer(b, n_src * 4, j->src_host), l->cin, l->h, l->w,
-                              l->last);
+        j->src =
+            layer_tensor(l, bench_buffer(b, n_src * 4, j->src_host), l->cin, l->h, l->w, l->last);
         j->dst = layer_tensor(l, bench_buffer(b, im_n * 4, NULL), l->cout, j->ho, j->wo, l->last);
         j->mid = layer_tensor(l, bench_buffer(b, (size_t)(l->cout * l->h * l->w) * 4, NULL),
                               l->cout, l->h, l->w, l->last);
@@ -283,7 +285,12 @@ static int setup(bench *b, convt_job *j, const convt_layer *l)
 
 static void job_free(convt_job *j)
 {
-    cl_mem bufs[7] = {j->src.buffer, j->dst.buffer, j->mid.buffer, j->w_buf, j->col, j->bias_img,
+    cl_mem bufs[7] = {j->src.buffer,
+                      j->dst.buffer,
+                      j->mid.buffer,
+                      j->w_buf,
+                      j->col,
+                      j->bias_img,
                       j->l.last ? j->im.buffer : NULL};
     cls_conv_plan_destroy(j->plan);
     cls_conv_plan_destroy(j->plain);

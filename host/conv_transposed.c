@@ -17,7 +17,7 @@ typedef struct axis_phases {
 struct cls__convt {
     axis_phases ah, aw;
     int nvec, tw, nvb, local;
-    int posv, tv; /* position vectors (groups of <= 4 channels): TV float8 of positions */
+    int posv, tv;           /* position vectors (groups of <= 4 channels): TV float8 of positions */
     cl_kernel kernel[2][2]; /* [vstore][spec], built on first use */
     cl_mem d_tab, d_wts, d_bias, d_slope;
 };
@@ -161,8 +161,11 @@ static void pack_posv(const cls_conv_plan *p, float *wts, float *bias, float *sl
                             for (int co = 0; co < cog; co++) {
                                 int kh = ah->k[ah->first[ph] + th];
                                 int kw = aw->k[aw->first[pw] + tw];
-                                wts[at++] = p->weights[(((size_t)(g * cg + ci) * cog + co) *
-                                                            d->kernel_h + kh) * d->kernel_w + kw];
+                                wts[at++] =
+                                    p->weights[(((size_t)(g * cg + ci) * cog + co) * d->kernel_h +
+                                                kh) *
+                                                   d->kernel_w +
+                                               kw];
                             }
 }
 
@@ -193,8 +196,10 @@ static void pack(const cls_conv_plan *p, float *wts, float *bias, float *slope)
                                     int co = vb * nv * VW + l;
                                     int kh = ah->k[ah->first[ph] + th];
                                     int kw = aw->k[aw->first[pw] + tw];
-                                    size_t src = (((size_t)(g * cg + ci) * cog + co) *
-                                                      d->kernel_h + kh) * d->kernel_w + kw;
+                                    size_t src =
+                                        (((size_t)(g * cg + ci) * cog + co) * d->kernel_h + kh) *
+                                            d->kernel_w +
+                                        kw;
                                     wts[at * VW + l] = co < cog ? p->weights[src] : 0.0f;
                                 }
         }
@@ -225,8 +230,8 @@ static cls_status get_kernel(cls_conv_plan *p, int vstore, int spec, cl_kernel *
         snprintf(o, sizeof opts - (size_t)n,
                  "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d -DSPEC=1 -DTH_LO=%d -DTH_HI=%d "
                  "-DTW_LO=%d -DTW_HI=%d",
-                 t->nvec, t->tw, p->desc.dtype == CLS_F16, vstore, taps_lo(&t->ah),
-                 t->ah.cnt_max, taps_lo(&t->aw), t->aw.cnt_max);
+                 t->nvec, t->tw, p->desc.dtype == CLS_F16, vstore, taps_lo(&t->ah), t->ah.cnt_max,
+                 taps_lo(&t->aw), t->aw.cnt_max);
     else
         snprintf(o, sizeof opts - (size_t)n, "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DVSTORE=%d", t->nvec,
                  t->tw, p->desc.dtype == CLS_F16, vstore);

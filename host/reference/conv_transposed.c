@@ -96,8 +96,7 @@ static void scatter(const unsigned char *img, const cls_tensor *src, const cls__
 }
 
 cls_status cls__ref_conv_transposed(const unsigned char *src_host, const cls_tensor *src,
-                                    unsigned char *dst_host, const cls_tensor *dst,
-                                    const void *arg)
+                                    unsigned char *dst_host, const cls_tensor *dst, const void *arg)
 {
     const cls__conv_ref_args *a = arg;
     int64_t dz[4], ds[4];

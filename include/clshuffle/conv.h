@@ -82,7 +82,7 @@ typedef struct cls_conv_phase_info {
 
 /** The effective sub-pixel conv of a transposed plan. */
 typedef struct cls_conv_transposed_info {
-    int block_h, block_w; /**< phases per axis: the stride (the depth-to-space block) */
+    int block_h, block_w;       /**< phases per axis: the stride (the depth-to-space block) */
     int max_taps_h, max_taps_w; /**< the largest phase extents */
     int taps_total;             /**< taps of all phases: kernel_h * kernel_w */
 } cls_conv_transposed_info;
