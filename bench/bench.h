@@ -12,6 +12,8 @@
 
 /* Operation families, selected with --ops. */
 enum { BENCH_OP_LAYOUT = 1, BENCH_OP_D2S = 2, BENCH_OP_CONV = 4, BENCH_OP_ALL = 7 };
+/* Transposed convs (--ops convt), not part of "all". */
+enum { BENCH_OP_CONVT = 8 };
 
 /* How much to run: --quick, the default, --full. */
 typedef enum bench_level { BENCH_QUICK, BENCH_DEFAULT, BENCH_FULL } bench_level;
@@ -272,6 +274,7 @@ void bench_strides_for_order(int ndim, const int64_t *sizes, const int *order, i
 int bench_plan_layout(bench *b);
 int bench_plan_d2s(bench *b);
 int bench_plan_conv(bench *b);
+int bench_plan_convt(bench *b);
 
 /* ---- roofline (roofline.c) ---- */
 /* Measure the roofline at every distinct byte count of the planned cases;

@@ -15,7 +15,8 @@ static const char usage[] =
     "  --list-devices     list OpenCL devices with their profiles and exit\n"
     "  --tier TIER        kernel tier: portable, cpu or auto (default: CLS_TIER, else\n"
     "                     the device profile's choice)\n"
-    "  --ops LIST         comma list of layout, d2s, conv (default: all)\n"
+    "  --ops LIST         comma list of layout, d2s, conv, convt (default: all = the\n"
+    "                     first three; convt: transposed convs)\n"
     "  --dtype LIST       comma list of f32, f16, u8, ... (default: f32, plus f16 and u8\n"
     "                     variants of the layout and depth-to-space cases)\n"
     "  --sizes LIST       MiB per tensor for layout and d2s cases (default 64; quick 8;\n"
@@ -63,6 +64,8 @@ static int parse_ops(const char *s, unsigned *ops)
             *ops |= BENCH_OP_D2S;
         else if (strcmp(t, "conv") == 0)
             *ops |= BENCH_OP_CONV;
+        else if (strcmp(t, "convt") == 0)
+            *ops |= BENCH_OP_CONVT;
         else if (strcmp(t, "all") == 0)
             *ops |= BENCH_OP_ALL;
         else

@@ -55,6 +55,7 @@ static cls_status check_desc(const cls_conv_desc *d)
                {"groups", d->groups},           {"block_h", d->block_h},
                {"block_w", d->block_w}};
     int v_all;
+    cls_status st;
     for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
         if (pos[k].value < 1)
             return cls__fail(CLS_ERR_INVALID_ARG, "desc: %s = %d must be positive", pos[k].name,
@@ -62,6 +63,8 @@ static cls_status check_desc(const cls_conv_desc *d)
     if (d->pad_top < 0 || d->pad_bottom < 0 || d->pad_left < 0 || d->pad_right < 0)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: padding (%d, %d, %d, %d) is negative",
                          d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
+    if ((st = cls__convt_check_desc(d)) != CLS_OK)
+        return st;
     if ((int64_t)d->out_channels * d->block_h * d->block_w > INT_MAX / 8 ||
         (int64_t)d->in_channels * d->kernel_h * d->kernel_w > INT_MAX / 8)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: channel or kernel counts are too large");
@@ -160,8 +163,10 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
     st = copy_host(p, weights, bias);
     if (st != CLS_OK)
         goto done;
-    p->path = choose_path(ctx, &p->desc);
-    if (p->path == CLS_CONV_PATH_GEMM) {
+    p->path = p->desc.transposed ? CLS_CONV_PATH_DIRECT : choose_path(ctx, &p->desc);
+    if (p->desc.transposed) {
+        st = cls__convt_init(p);
+    } else if (p->path == CLS_CONV_PATH_GEMM) {
         st = cls__conv_gemm_supported(ctx, &p->desc);
         if (st == CLS_OK)
             st = cls__conv_gemm_init(p);
@@ -192,6 +197,7 @@ void cls_conv_plan_destroy(cls_conv_plan *plan)
     cls__conv_direct_release(plan);
     cls__conv_w1x1_release(plan);
     cls__conv_gemm_release(plan);
+    cls__convt_release(plan);
     free(plan->weights);
     free(plan->bias);
     free(plan->prelu);

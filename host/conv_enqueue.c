@@ -6,6 +6,7 @@
 
 #include "conv_plan.h"
 #include "reference/conv_ref.h"
+#include "reference/conv_transposed_ref.h"
 
 /* Sizes and strides of t read as (N, C, H, W); 3-D (N, C, L) has H = 1. */
 static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
@@ -54,8 +55,21 @@ static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, cons
     dims4(src, sz, s->ss);
     dims4(dst, dz, s->ds);
     s->n = sz[0], s->h = sz[2], s->w = sz[3];
-    s->ho = out_size(s->h, d->pad_top, d->pad_bottom, d->dilation_h, d->kernel_h, d->stride_h);
-    s->wo = out_size(s->w, d->pad_left, d->pad_right, d->dilation_w, d->kernel_w, d->stride_w);
+    if (d->transposed) {
+        s->ho = cls__convt_out_size(s->h, d->stride_h, d->pad_top, d->pad_bottom, d->dilation_h,
+                                    d->kernel_h, d->output_padding_h);
+        s->wo = cls__convt_out_size(s->w, d->stride_w, d->pad_left, d->pad_right, d->dilation_w,
+                                    d->kernel_w, d->output_padding_w);
+        if (s->h < 1 || s->w < 1 || s->ho < 1 || s->wo < 1)
+            return cls__fail(CLS_ERR_INVALID_ARG,
+                             "the transposed conv of a %lldx%lld input gives a %lldx%lld output "
+                             "(padding (%d, %d, %d, %d) crops it all)",
+                             (long long)s->h, (long long)s->w, (long long)s->ho, (long long)s->wo,
+                             d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
+    } else {
+        s->ho = out_size(s->h, d->pad_top, d->pad_bottom, d->dilation_h, d->kernel_h, d->stride_h);
+        s->wo = out_size(s->w, d->pad_left, d->pad_right, d->dilation_w, d->kernel_w, d->stride_w);
+    }
     if (s->ho < 1 || s->wo < 1)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "the %dx%d kernel (dilation %dx%d) does not fit the padded %lldx%lld "
@@ -124,7 +138,9 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "conv: dst overlaps src (not in place)");
-    if (plan->path == CLS_CONV_PATH_GEMM)
+    if (plan->convt)
+        st = cls__convt_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
+    else if (plan->path == CLS_CONV_PATH_GEMM)
         st = cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
     else if (cls__conv_w1x1_fits(plan, &s) &&
              (st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, &ev)) !=
@@ -193,7 +209,8 @@ cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_t
     }
     memcpy(exp, d, hi);
     args.desc = p->desc, args.weights = p->weights, args.bias = p->bias, args.prelu = p->prelu;
-    st = cls__ref_conv(s, src, exp, dst, &args);
+    st = p->desc.transposed ? cls__ref_conv_transposed(s, src, exp, dst, &args)
+                            : cls__ref_conv(s, src, exp, dst, &args);
     if (st == CLS_OK)
         st = compare(exp, d, dst);
 done:

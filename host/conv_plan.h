@@ -33,6 +33,7 @@ struct cls_conv_plan {
     cl_mem g_b, g_bias, g_slope;
     cl_mem g_col, g_out; /* scratch, allocated lazily and grown */
     size_t g_col_bytes, g_out_bytes;
+    struct cls__convt *convt; /* transposed plans: phases, kernels (conv_transposed.c) */
 };
 
 /* Virtual channel v -> (c, i, j) of the shuffle, per the plan's mode. */
@@ -69,6 +70,21 @@ cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src, const
                                   const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
                                   cl_event *ev);
 void cls__conv_gemm_release(cls_conv_plan *p);
+
+/* Transposed conv (conv_transposed.c). Desc checks of the transposed fields
+ * (defaults applied; also rejects output padding on a plain conv). */
+cls_status cls__convt_check_desc(const cls_conv_desc *d);
+/* Output size of a transposed conv along one axis (may be < 1). */
+int64_t cls__convt_out_size(int64_t in, int stride, int pa, int pb, int dil, int k, int op);
+/* Phase tables, packed weights and the kernel; CLS_ERR_UNSUPPORTED for the GEMM path. */
+cls_status cls__convt_init(cls_conv_plan *p);
+cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
+                              const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
+                              cl_event *ev);
+void cls__convt_release(cls_conv_plan *p);
+/* Tests: force the kernel with compile-time tap counts (1), the generic one
+ * (0), or let the size decide (-1) for the calling thread's enqueues. */
+void cls__convt_force_spec(int spec);
 
 /* Verify mode: compare dst with the CPU reference after ev. */
 cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,

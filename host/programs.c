@@ -10,6 +10,7 @@ static const cls__program_def programs[] = {
     {"portable/transpose", CLS_TIER_PORTABLE, {"portable/common", "portable/transpose"}},
     {"portable/conv", CLS_TIER_PORTABLE, {"portable/conv"}},
     {"portable/conv_gemm", CLS_TIER_PORTABLE, {"portable/conv_gemm"}},
+    {"portable/conv_transposed", CLS_TIER_PORTABLE, {"portable/conv_transposed"}},
     /* CPU tier: clang, x86-64 with AVX2 (the profile's -D options). */
     {"cpu/copy", CLS_TIER_CPU, {"cpu/common", "cpu/copy"}},
     {"cpu/transpose",

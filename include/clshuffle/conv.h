@@ -35,6 +35,15 @@ typedef enum cls_conv_path {
  * whose results are stored at their depth-to-space positions: src (N, Cin, H,
  * W) -> dst (N, Cout, Ho*bh, Wo*bw), Ho/Wo the usual conv output size. block
  * 1x1 is a plain conv. Zero-initialise, then set the fields.
+ *
+ * With transposed != 0 the plan is a transposed convolution (PyTorch
+ * conv_transpose1d/2d, ONNX ConvTranspose): stride, padding, dilation and
+ * groups mean what they mean there, the block must be 1x1, and dst is
+ * (N, Cout, Ho, Wo) with Ho = (H - 1) * stride_h - pad_top - pad_bottom +
+ * dilation_h * (kernel_h - 1) + output_padding_h + 1 (likewise Wo). It runs
+ * as a sub-pixel convolution: each of the stride_h x stride_w output phases
+ * is a small stride-1 conv of src with only its own taps, written in place
+ * (no zero insertion, no col2im, no intermediate tensor).
  */
 typedef struct cls_conv_desc {
     int in_channels;  /**< Cin */
@@ -52,7 +61,31 @@ typedef struct cls_conv_desc {
     cls_dtype dtype;    /**< CLS_F32 (0 is read as F32), or CLS_F16: half storage with
                              float arithmetic (vload_half), on any device, direct path */
     cls_conv_path path; /**< force a path, or AUTO */
+    int transposed;     /**< nonzero: a transposed conv; weights [Cin][Cout/groups][KH][KW],
+                             bias Cout values, block 1x1 (CLS_ERR_UNSUPPORTED otherwise) */
+    int output_padding_h, output_padding_w; /**< transposed only: rows / columns added at the
+                                                 bottom / right, each < max(stride, dilation)
+                                                 on its axis */
 } cls_conv_desc;
+
+/**
+ * The sub-pixel conv that one output phase of a transposed conv runs, per
+ * axis: output row oh = stride_h * q + phase_h reads src rows q + head_h +
+ * t * step_h for t < taps_h (likewise columns). taps 0 means the phase gets
+ * the bias only (a kernel smaller than the stride).
+ */
+typedef struct cls_conv_phase_info {
+    int taps_h, taps_w; /**< the phase's kernel extent in taps (K') */
+    int step_h, step_w; /**< src distance between taps: dilation / gcd(stride, dilation) */
+    int head_h, head_w; /**< src offset of the first tap (a left pad of -head) */
+} cls_conv_phase_info;
+
+/** The effective sub-pixel conv of a transposed plan. */
+typedef struct cls_conv_transposed_info {
+    int block_h, block_w;       /**< phases per axis: the stride (the depth-to-space block) */
+    int max_taps_h, max_taps_w; /**< the largest phase extents */
+    int taps_total;             /**< taps of all phases: kernel_h * kernel_w */
+} cls_conv_transposed_info;
 
 typedef struct cls_conv_plan cls_conv_plan;
 
@@ -77,6 +110,23 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
  */
 cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
                                  cl_uint num_wait, const cl_event *wait, cl_event *done);
+
+/**
+ * The sub-pixel form of a transposed plan: its block and largest phases.
+ * @return CLS_ERR_INVALID_ARG when plan or info is NULL or the plan is not
+ *         transposed.
+ */
+cls_status cls_conv_plan_get_transposed_info(const cls_conv_plan *plan,
+                                             cls_conv_transposed_info *info);
+
+/**
+ * One output phase (phase_h < stride_h, phase_w < stride_w) of a transposed
+ * plan: its taps, tap step and head offset per axis.
+ * @return CLS_ERR_INVALID_ARG naming a NULL argument, a plan that is not
+ *         transposed or a phase out of range.
+ */
+cls_status cls_conv_plan_get_transposed_phase(const cls_conv_plan *plan, int phase_h, int phase_w,
+                                              cls_conv_phase_info *info);
 
 /** The path the plan runs (never AUTO). */
 cls_status cls_conv_plan_get_path(const cls_conv_plan *plan, cls_conv_path *path);
