@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "reference/conv_ref.h"
+#include "reference/conv_transposed_ref.h"
 #include "reference/d2s_ref.h"
 #include "reference/layout_ref.h"
 #include "reference/reference.h"
@@ -74,7 +75,8 @@ static void run(cls_context *ctx, const char *what, int op, cls_tensor s, cls_te
     free(sh), free(dh), free(out);
 }
 
-static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int one_d)
+static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int one_d,
+                 int transposed)
 {
     cls_conv_desc desc;
     cls_conv_plan *plan = NULL;
@@ -93,6 +95,13 @@ static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int
     desc.activation = CLS_ACT_RELU;
     desc.dtype = dt;
     desc.path = CLS_CONV_PATH_DIRECT;
+    if (transposed) { /* k3 s2 p1 output_padding 1: 2x the size, like the d2s */
+        desc.transposed = 1;
+        desc.block_h = desc.block_w = 1;
+        desc.stride_h = one_d ? 1 : 2, desc.stride_w = 2;
+        desc.output_padding_h = one_d ? 0 : 1, desc.output_padding_w = 1;
+        v = cout;
+    }
     for (int i = 0; i < v * cin * desc.kernel_h * k; i++)
         wts[i] = (float)((i * 37) % 17 - 8) / 8.0f;
     for (int i = 0; i < v; i++)
@@ -125,7 +134,10 @@ static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int
         int ok = 1;
         clEnqueueReadBuffer(ctx->queue, d.buffer, CL_TRUE, 0, db, out, 0, NULL, NULL);
         args.desc = desc, args.weights = wts, args.bias = bias, args.prelu = NULL;
-        cls__ref_conv(sh, &s, dh, &d, &args);
+        if (transposed)
+            cls__ref_conv_transposed(sh, &s, dh, &d, &args);
+        else
+            cls__ref_conv(sh, &s, dh, &d, &args);
         /* The fused conv's tolerance (host/conv_enqueue.c): float sums in
          * another order, and one half rounding for f16 storage. */
         for (uint64_t i = 0; i < db / (dt == CLS_F32 ? 4 : 2); i++) {
@@ -217,10 +229,13 @@ int main(int argc, char **argv)
             }
     }
     if (do_conv) {
-        conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0);
-        conv(ctx, "conv_direct 3x3 r=2 nhwc f32", CLS_F32, 1, 0);
-        conv(ctx, "conv_direct 3x3 r=2 nchw f16", CLS_F16, 0, 0);
-        conv(ctx, "conv_direct 1-D k=3 r=2 nlc f32", CLS_F32, 1, 1);
+        conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0, 0);
+        conv(ctx, "conv_direct 3x3 r=2 nhwc f32", CLS_F32, 1, 0, 0);
+        conv(ctx, "conv_direct 3x3 r=2 nchw f16", CLS_F16, 0, 0, 0);
+        conv(ctx, "conv_direct 1-D k=3 r=2 nlc f32", CLS_F32, 1, 1, 0);
+        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nchw f32", CLS_F32, 0, 0, 1);
+        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nhwc f16", CLS_F16, 1, 0, 1);
+        conv(ctx, "conv_transposed 1-D k3 s2 p1 op1 nlc f32", CLS_F32, 1, 1, 1);
     }
     cls_context_destroy(ctx);
     printf("oclgrind portable kernels: %d passed, %d failed\n", cases - failures, failures);
