@@ -170,15 +170,16 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
     uint64_t row_bytes = (uint64_t)p->sstr[p->b] * p->es, a_bytes = na * p->es;
     uint64_t bb = reg_block_b(p->es);
     *tile = 0;
-    if (nb > 256 && row_bytes < 4096 && a_bytes >= 64 && a_bytes <= 1024) {
+    if (nb > CLS_CPU_WALK_MIN_B && row_bytes < CLS_CPU_WALK_MAX_ROW_BYTES && a_bytes >= 64 &&
+        a_bytes <= CLS_CPU_WALK_MAX_A_BYTES) {
         *b_first = 0;
         /* Tiles of 512 dst bytes per row (256 for 4-byte elements, whose
          * wide blocks measured 0.79-0.89 of the copy at 256 against
          * 0.69-0.83 at 512), at most 64 KiB of src: a power of two of at
          * least one block, so every tile is whole lines. */
         *lena = (na + 7) / 8 * 8;
-        *tile = (p->es == 4 ? 256 : 512) / p->es;
-        while (*tile > bb && *tile * a_bytes > 65536)
+        *tile = (p->es == 4 ? CLS_CPU_WALK_TILE_BYTES_4 : CLS_CPU_WALK_TILE_BYTES) / p->es;
+        while (*tile > bb && *tile * a_bytes > CLS_CPU_WALK_TILE_MAX_SRC)
             *tile /= 2;
         /* 1- and 2-byte blocks read a src line in several passes (one per
          * A block of 16): with a few A blocks the tile must stay in the L1
@@ -188,14 +189,14 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
          * so did unaligned dst rows, whose tiles begin and end with partial
          * lines (fp16 C = 64 at 724 x 724: 0.57 at 256, 0.28 at 64). */
         while (p->es <= 2 && na <= 64 && (uint64_t)p->dstr[p->a] * p->es % 64 == 0 &&
-               *tile > bb && *tile * a_bytes > 8192)
+               *tile > bb && *tile * a_bytes > CLS_CPU_WALK_TILE_MAX_SRC_NARROW)
             *tile /= 2;
-        *lenb = 4096;
-        while (*lenb > *tile && ((nb + *lenb - 1) / *lenb) * batch < 64)
+        *lenb = CLS_CPU_WALK_ROWS;
+        while (*lenb > *tile && ((nb + *lenb - 1) / *lenb) * batch < CLS_CPU_MIN_WORK_ITEMS)
             *lenb /= 2;
         return;
     }
-    *b_first = nb <= 256 || row_bytes >= 4096;
+    *b_first = nb <= CLS_CPU_WALK_MIN_B || row_bytes >= CLS_CPU_WALK_MAX_ROW_BYTES;
     if (*b_first) {
         /* Bands of one dst line per row, or of 16 elements (narrow blocks)
          * when B is shorter than a line. 1-byte elements read a line-wide
@@ -209,11 +210,11 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
          * measured 0.37 against 0.58 direct). Bands of 256 rows
          * (each dst row's four lines in a row) measured slower at
          * 256 K x 256 bytes, 0.44 against 0.63. */
-        *lena = 1024, *lenb = nb >= bb ? bb : 16;
+        *lena = CLS_CPU_BAND_A, *lenb = nb >= bb ? bb : 16;
         return;
     }
     *lena = na <= 16 || p->es <= 2 ? 16 : 8;
-    *lenb = 1024;
+    *lenb = CLS_CPU_BAND_A;
 }
 
 /* The transposes: dim a (src stride 1), dim b (dst stride 1), batch dims. */

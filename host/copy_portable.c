@@ -88,6 +88,45 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
     return CLS__COPY_GENERIC;
 }
 
+/* The gather's dims: x is the dst-contiguous dim (ndim - 1) or, when that
+ * is short and the next one longer, the next one with the short one looped
+ * (each work-item stores a run: interleaves); otherwise the loop is the
+ * short dim (2..16) of smallest src stride below x's (each work-item reads
+ * a run: deinterleaves), else the next dim when short, else none. */
+static void gather_dims(const cls__copy_plan *p, int *x, int *l)
+{
+    int d0 = p->ndim - 1, d1 = p->ndim - 2;
+    *x = d0, *l = -1;
+    if (d1 >= 0 && p->sizes[d0] <= CLS_PORTABLE_GATHER_INNER_MAX && p->sizes[d1] >= p->sizes[d0]) {
+        *x = d1, *l = d0;
+        return;
+    }
+    for (int d = 0; d < d0; d++)
+        if (p->sizes[d] <= CLS_PORTABLE_GATHER_INNER_MAX && p->sstr[d] < p->sstr[d0] &&
+            (*l < 0 || p->sstr[d] < p->sstr[*l]))
+            *l = d;
+    if (*l < 0 && d1 >= 0 && p->sizes[d1] <= CLS_PORTABLE_GATHER_INNER_MAX)
+        *l = d1;
+}
+
+/* p with its dims reordered for the gather: the rows (the other dims, in
+ * order), then the looped dim l (if any), then x. */
+static void gather_view(const cls__copy_plan *p, int x, int l, cls__copy_plan *q)
+{
+    int n = 0;
+    *q = *p;
+    for (int d = 0; d < p->ndim; d++)
+        if (d != x && d != l) {
+            q->sizes[n] = p->sizes[d], q->sstr[n] = p->sstr[d], q->dstr[n] = p->dstr[d];
+            n++;
+        }
+    if (l >= 0) {
+        q->sizes[n] = p->sizes[l], q->sstr[n] = p->sstr[l], q->dstr[n] = p->dstr[l];
+        n++;
+    }
+    q->sizes[n] = p->sizes[x], q->sstr[n] = p->sstr[x], q->dstr[n] = p->dstr[x];
+}
+
 /* Rows of the run copy and the gather: dims 0 .. k-1 of p; the innermost
  * of them is get_global_id(1), the rest get_global_id(2). */
 static uint64_t row_y(const cls__copy_plan *p, int k)
@@ -158,26 +197,22 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         return;
     }
     {
-        /* The gather (and the zero fill): x over one of the two innermost
-         * dims, a constant loop over the other when it is short. */
-        int d0 = p->ndim - 1, d1 = p->ndim - 2;
+        /* The gather (and the zero fill): x over one dim, a constant loop
+         * over a short one (see gather_dims), rows the rest. */
+        cls__copy_plan q;
         uint64_t nx;
         size_t wg;
         g->kernel = "copy_gather";
-        g->xdim = d0, g->ldim = -1, g->inner = 1;
-        if (d1 >= 0 && p->sizes[d0] <= CLS_PORTABLE_GATHER_INNER_MAX)
-            g->xdim = d1, g->ldim = d0;
-        else if (d1 >= 0 && p->sizes[d1] <= CLS_PORTABLE_GATHER_INNER_MAX)
-            g->ldim = d1;
-        if (g->ldim >= 0)
-            g->inner = (int)p->sizes[g->ldim];
+        gather_dims(p, &g->xdim, &g->ldim);
+        gather_view(p, g->xdim, g->ldim, &q);
+        g->inner = g->ldim >= 0 ? (int)p->sizes[g->ldim] : 1;
         nx = (uint64_t)p->sizes[g->xdim];
         snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
         wg = cls__portable_wg(prof, nx);
         g->per = 1;
         g->local[0] = wg;
         g->global[0] = (size_t)(ceil_div(nx, wg) * wg);
-        set_rows(prof, p, p->ndim - (g->ldim >= 0 ? 2 : 1), g);
+        set_rows(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), g);
     }
 }
 
@@ -263,12 +298,14 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
         arg_row_split(&a, p, nd - 1);
     } else {
         int l = g.ldim;
+        cls__copy_plan q;
+        gather_view(p, g.xdim, l, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
         cls__arg_idx(&a, (uint64_t)p->sstr[g.xdim]);
         cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->sstr[l] : 0);
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
-        arg_row_split(&a, p, nd - (l >= 0 ? 2 : 1));
+        arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
     cls__arg(&a, sizeof per, &per);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
@@ -298,7 +335,11 @@ cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, co
     cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
     cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
     cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
-    arg_row_split(&a, p, p->ndim - (l >= 0 ? 2 : 1));
+    {
+        cls__copy_plan v;
+        gather_view(p, g.xdim, l, &v);
+        arg_row_split(&a, &v, p->ndim - (l >= 0 ? 2 : 1));
+    }
     cls__arg(&a, sizeof per, &per);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }

@@ -19,10 +19,9 @@
  * work-item (a compile-time count), so that consecutive work-items store
  * consecutive runs of it (interleaves) or consecutive elements of the other. */
 #define CLS_PORTABLE_GATHER_INNER_MAX 16
-/* Rows at least this many bytes long go to the run copy; shorter ones to
- * the gather, whose x dim spans two dims (short rows would leave most of a
- * run copy's work-group idle). */
-#define CLS_PORTABLE_RUN_MIN_BYTES 256
+/* Runs contiguous on both sides of at least one 16-byte unit go to the run
+ * copy (work-groups fill up with rows); shorter ones to the gather. */
+#define CLS_PORTABLE_RUN_MIN_BYTES 16
 /* Local-memory tile: work-group TX x TY (each work-item moves TW / TY rows
  * each way), TW = TX x U elements a side, U = 4 / element size (4-byte
  * units); TX halves when the tile would take more than half the local
