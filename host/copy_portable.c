@@ -263,9 +263,10 @@ static void batch_dims(const cls__copy_plan *p, cls__copy_plan *q)
     q->ndim = n;
 }
 
-cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
-                                      const cls_tensor *src, const cls_tensor *dst,
-                                      cl_uint num_wait, const cl_event *wait, cl_event *ev)
+/* Enqueue plan p; src NULL: the zero fill of dst (a GENERIC plan). */
+static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *src,
+                          const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                          cl_event *ev)
 {
     cls__launch_geom g;
     cls__args a;
@@ -274,13 +275,17 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
     cls_status st;
     int nd = p->ndim;
     cls__copy_portable_geometry(&ctx->profile, p, &g);
+    if (!src)
+        g.kernel = "fill_zero";
     memset(&a, 0, sizeof a);
     a.idx64 = p->idx64;
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
         return st;
     per = (cl_uint)g.per;
-    cls__arg(&a, sizeof(cl_mem), &src->buffer);
-    cls__arg(&a, sizeof soff, &soff);
+    if (src) {
+        cls__arg(&a, sizeof(cl_mem), &src->buffer);
+        cls__arg(&a, sizeof soff, &soff);
+    }
     cls__arg(&a, sizeof(cl_mem), &dst->buffer);
     cls__arg(&a, sizeof doff, &doff);
     if (p->kernel == CLS__COPY_TILE) {
@@ -301,9 +306,11 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
         cls__copy_plan q;
         gather_view(p, g.xdim, l, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
-        cls__arg_idx(&a, (uint64_t)p->sstr[g.xdim]);
+        if (src)
+            cls__arg_idx(&a, (uint64_t)p->sstr[g.xdim]);
         cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
-        cls__arg_idx(&a, l >= 0 ? (uint64_t)p->sstr[l] : 0);
+        if (src)
+            cls__arg_idx(&a, l >= 0 ? (uint64_t)p->sstr[l] : 0);
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
         arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
@@ -311,35 +318,17 @@ cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 
+cls_status cls__copy_portable_enqueue(cls_context *ctx, const cls__copy_plan *p,
+                                      const cls_tensor *src, const cls_tensor *dst,
+                                      cl_uint num_wait, const cl_event *wait, cl_event *ev)
+{
+    return enqueue(ctx, p, src, dst, num_wait, wait, ev);
+}
+
 cls_status cls__fill_zero_portable(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *dst,
                                    cl_uint num_wait, const cl_event *wait, cl_event *ev)
 {
     cls__copy_plan q = *p;
-    cls__launch_geom g;
-    cls__args a;
-    cl_ulong doff = p->doff;
-    cl_uint per;
-    cls_status st;
-    int l;
     q.kernel = CLS__COPY_GENERIC;
-    cls__copy_portable_geometry(&ctx->profile, &q, &g);
-    g.kernel = "fill_zero";
-    l = g.ldim;
-    memset(&a, 0, sizeof a);
-    a.idx64 = p->idx64;
-    if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
-        return st;
-    per = (cl_uint)g.per;
-    cls__arg(&a, sizeof(cl_mem), &dst->buffer);
-    cls__arg(&a, sizeof doff, &doff);
-    cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
-    cls__arg_idx(&a, (uint64_t)p->dstr[g.xdim]);
-    cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
-    {
-        cls__copy_plan v;
-        gather_view(p, g.xdim, l, &v);
-        arg_row_split(&a, &v, p->ndim - (l >= 0 ? 2 : 1));
-    }
-    cls__arg(&a, sizeof per, &per);
-    return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
+    return enqueue(ctx, &q, NULL, dst, num_wait, wait, ev);
 }

@@ -8,9 +8,11 @@ static const cls__program_def programs[] = {
     /* Portable tier: OpenCL C 1.2, no extensions, coalesced stores. */
     {"portable/copy", CLS_TIER_PORTABLE, {"portable/common", "portable/copy"}},
     {"portable/transpose", CLS_TIER_PORTABLE, {"portable/common", "portable/transpose"}},
-    {"portable/conv", CLS_TIER_PORTABLE, {"portable/conv"}},
+    {"portable/conv", CLS_TIER_PORTABLE, {"portable/conv_common", "portable/conv"}},
     {"portable/conv_gemm", CLS_TIER_PORTABLE, {"portable/conv_gemm"}},
-    {"portable/conv_transposed", CLS_TIER_PORTABLE, {"portable/conv_transposed"}},
+    {"portable/conv_transposed",
+     CLS_TIER_PORTABLE,
+     {"portable/conv_common", "portable/conv_transposed"}},
     /* CPU tier: clang, x86-64 with AVX2 (the profile's -D options). */
     {"cpu/copy", CLS_TIER_CPU, {"cpu/common", "cpu/copy"}},
     {"cpu/transpose",

@@ -275,14 +275,27 @@ static void run_layout(cls_context *ctx, const char *what, const cls_tensor *s0,
     free(sh), free(dh), free(out);
 }
 
+/* What stderr (redirected to path, open as fd) received; removes the file. */
+static void read_log(const char *path, int fd, char *log, size_t size)
+{
+    FILE *f;
+    size_t n;
+    fflush(stderr);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    n = fread(log, 1, size - 1, f);
+    log[n] = '\0';
+    fclose(f);
+    close(fd);
+    unlink(path);
+}
+
 START_TEST(cpu_kernel_that_fails_to_build_falls_back)
 {
     char dir[256], path[] = "/tmp/cls_fallback_XXXXXX", log[4096];
     cls_context *ctx = NULL;
     cls_context_options o;
     int fd = mkstemp(path);
-    size_t n;
-    FILE *f;
     broken_cpu_kernels(dir, sizeof dir);
     memset(&o, 0, sizeof o);
     o.disable_disk_cache = 1;
@@ -304,14 +317,7 @@ START_TEST(cpu_kernel_that_fails_to_build_falls_back)
         s = t4(CLS_F32, 2, 12, 9, 13, 0), d = t4(CLS_F32, 2, 3, 18, 26, 0);
         run_layout(ctx, "d2s r=2", &s, &d, 2);
     }
-    fflush(stderr);
-    f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    n = fread(log, 1, sizeof log - 1, f);
-    log[n] = '\0';
-    fclose(f);
-    close(fd);
-    unlink(path);
+    read_log(path, fd, log, sizeof log);
     ck_assert_msg(strstr(log, "fallback tier=portable") != NULL, "log: %s", log);
     ck_assert_msg(strstr(log, "deliberately broken") != NULL, "log: %s", log);
     ck_assert_msg(strstr(log, "launch tier=portable kernel=") != NULL, "log: %s", log);
@@ -324,8 +330,6 @@ START_TEST(log_line_names_tier_and_kernel)
 {
     char path[] = "/tmp/cls_tierlog_XXXXXX", log[2048];
     int fd = mkstemp(path);
-    size_t n;
-    FILE *f;
     cls_context *ctx = tu_context();
     cls_tensor s = t4(CLS_F32, 1, 64, 16, 16, 0), d = t4(CLS_F32, 1, 64, 16, 16, 1);
     char want[64];
@@ -333,14 +337,7 @@ START_TEST(log_line_names_tier_and_kernel)
     setenv("CLS_LOG", "1", 1);
     ck_assert_ptr_nonnull(freopen(path, "w", stderr));
     run_layout(ctx, "nchw->nhwc", &s, &d, 0);
-    fflush(stderr);
-    f = fopen(path, "r");
-    ck_assert_ptr_nonnull(f);
-    n = fread(log, 1, sizeof log - 1, f);
-    log[n] = '\0';
-    fclose(f);
-    close(fd);
-    unlink(path);
+    read_log(path, fd, log, sizeof log);
     snprintf(want, sizeof want, "launch tier=%s kernel=", cls__tier_name(ctx->profile.tier));
     ck_assert_msg(strstr(log, want) != NULL, "log: %s", log);
     cls_context_destroy(ctx);

@@ -32,7 +32,6 @@
 #define VSTORE 0 /* 1: lanes are 8 consecutive channels at unit dst stride (f32) */
 #endif
 #define VW 8
-typedef float8 vec_t;
 
 #if CONV_F16
 typedef half io_t;
@@ -43,8 +42,6 @@ typedef float io_t;
 #define LOADX(p, i) ((p)[i])
 #define STOREX(p, i, v) ((p)[i] = (v))
 #endif
-
-enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
 
 /* Tap loops are unrolled when the kernel size is a compile-time constant. */
 #if KW_C
@@ -101,22 +98,6 @@ accumulate(vec_t acc[TW][NVEC], const __global io_t *s, long4 ss, int2 hw, int i
                         acc[t][k] = fma((vec_t)(x[t]), wv[k], acc[t][k]);
             }
         }
-    }
-}
-
-static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
-{
-    switch (act) {
-    case ACT_RELU:
-        return fmax(x, (vec_t)(0.0f));
-    case ACT_LEAKY:
-        return select(x, x * alpha, isless(x, (vec_t)(0.0f)));
-    case ACT_PRELU:
-        return select(x, x * slope, isless(x, (vec_t)(0.0f)));
-    case ACT_SIGMOID:
-        return 1.0f / (1.0f + exp(-x));
-    default:
-        return x;
     }
 }
 

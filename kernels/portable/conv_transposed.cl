@@ -66,7 +66,6 @@
 #define UNROLL_TAPS
 #endif
 #define VW 8
-typedef float8 vec_t;
 
 #if CONV_F16
 typedef half io_t;
@@ -81,24 +80,6 @@ typedef float io_t;
 #define STORE8(p, v) vstore8((v), 0, (p))
 #define LOAD8(p) vload8(0, (p))
 #endif
-
-enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
-
-static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
-{
-    switch (act) {
-    case ACT_RELU:
-        return fmax(x, (vec_t)(0.0f));
-    case ACT_LEAKY:
-        return select(x, x * alpha, isless(x, (vec_t)(0.0f)));
-    case ACT_PRELU:
-        return select(x, x * slope, isless(x, (vec_t)(0.0f)));
-    case ACT_SIGMOID:
-        return 1.0f / (1.0f + exp(-x));
-    default:
-        return x;
-    }
-}
 
 #if !POSV
 /* The phase's taps over every input channel. sr0: src of (n, first channel
