@@ -343,7 +343,7 @@ cls_status cls_list_devices(char *buf, size_t size)
     st = enumerate(&list);
     if (st != CLS_OK)
         return st;
-    for (int i = 0; i < list.count && used < size; i++) {
+    for (int i = 0; i < list.count; i++) {
         char name[256], pname[256] = "";
         cl_device_type t = 0;
         cl_platform_id plat = NULL;
@@ -352,11 +352,19 @@ cls_status cls_list_devices(char *buf, size_t size)
         clGetDeviceInfo(list.ids[i], CL_DEVICE_PLATFORM, sizeof plat, &plat, NULL);
         clGetPlatformInfo(plat, CL_PLATFORM_NAME, sizeof pname, pname, NULL);
         pname[sizeof pname - 1] = '\0';
-        int n = snprintf(buf + used, size - used, "%d:%d  %-5s %s  (%s)\n", list.platform[i],
-                         list.index[i], type_name(t), name, pname);
+        /* Past the end of buf, snprintf only counts (the list is cut at a
+         * line's end or inside the last line that fits, always terminated). */
+        int n = snprintf(used < size ? buf + used : NULL, used < size ? size - used : 0,
+                         "%d:%d  %-5s %s  (%s)\n", list.platform[i], list.index[i],
+                         type_name(t), name, pname);
         if (n < 0)
-            break;
+            return cls__fail(CLS_ERR_INVALID_ARG, "cls_list_devices: formatting failed");
         used += (size_t)n;
     }
+    if (used >= size)
+        return cls__fail(CLS_ERR_BUFFER_TOO_SMALL,
+                         "cls_list_devices: the list of %d devices needs %zu bytes but buf_size "
+                         "is %zu; buf holds it truncated",
+                         list.count, used + 1, size);
     return CLS_OK;
 }

@@ -388,7 +388,7 @@ cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *d
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = cls__tensors_same_shape(src, dst)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "cls_copy: dst overlaps src in the same buffer");

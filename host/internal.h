@@ -20,6 +20,24 @@ cls_status cls__fail_cl(cl_int err, const char *call);
 /* Clear the thread-local message. */
 void cls__clear_error(void);
 
+/* ---- checked size arithmetic (checked.c) ---- */
+
+/* a * b and a + b in int64; return -1 (out unspecified) on overflow, else 0. */
+int cls__mul_i64(int64_t a, int64_t b, int64_t *out);
+int cls__add_i64(int64_t a, int64_t b, int64_t *out);
+int cls__mul3_i64(int64_t a, int64_t b, int64_t c, int64_t *out);
+/* a * b, or INT64_MAX when it overflows (descriptor constructors). */
+int64_t cls__sat_mul_i64(int64_t a, int64_t b);
+/* ceil(a / b) for a >= 0, b > 0, without forming a + b - 1. */
+int64_t cls__ceil_div_i64(int64_t a, int64_t b);
+/* Product of ndim sizes into out (0 when any is 0); -1 when ndim is out of
+ * range, a size is negative, or the product of the non-zero sizes exceeds
+ * INT64_MAX. */
+int cls__numel_checked(int ndim, const int64_t *sizes, int64_t *out);
+/* Conv output size along one axis, (in + pa + pb - dil*(k-1) - 1)/stride + 1,
+ * 0 when the kernel does not fit; -1 on overflow. */
+int cls__conv_out_size(int64_t in, int pa, int pb, int dil, int k, int stride, int64_t *out);
+
 /* ---- context (context.c) ---- */
 
 typedef struct cls__program_entry {
@@ -96,6 +114,19 @@ cls_status cls__enqueue_noop(cls_context *ctx, cl_uint num_wait, const cl_event 
 cls_status cls__check_wait_list(cl_uint num_wait, const cl_event *wait);
 /* "[2, 3, 5]" into buf. */
 const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
+
+/* ---- op entry checks (op_entry.c) ---- */
+
+/* The checks every op makes on its objects after validating both views:
+ * src's and dst's buffers belong to ctx's cl_context, dst does not overlap
+ * itself, and the wait list is well formed (cls__check_events). */
+cls_status cls__op_check(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                         cl_uint num_wait, const cl_event *wait);
+/* num_wait and wait agree, and every event is non-NULL and of ctx's cl_context. */
+cls_status cls__check_events(const cls_context *ctx, cl_uint num_wait, const cl_event *wait);
+/* CLS_ERR_INVALID_ARG when two elements of a validated view t can share an
+ * address (a zero stride on a dim of size > 1, interleaved strides). */
+cls_status cls__check_self_overlap(const cls_tensor *t, const char *what);
 
 /* ---- copy engine (copy.c) ---- */
 

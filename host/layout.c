@@ -95,7 +95,7 @@ cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int
         return t;
     }
     b[0] = sizes[0];
-    b[1] = sizes[1] > 0 ? (sizes[1] + block - 1) / block : sizes[1];
+    b[1] = sizes[1] > 0 ? cls__ceil_div_i64(sizes[1], block) : sizes[1];
     for (int d = 2; d < ndim; d++)
         b[d] = sizes[d];
     b[ndim] = block;
@@ -120,11 +120,11 @@ static cls_status check_blocked(const char *op, const cls_tensor *plain,
     if (blocked->sizes[k] != block)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: blocked.sizes[%d] = %lld is not the block %d",
                          op, k, (long long)blocked->sizes[k], block);
-    if (blocked->sizes[1] != (plain->sizes[1] + block - 1) / block)
+    if (blocked->sizes[1] != cls__ceil_div_i64(plain->sizes[1], block))
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: blocked.sizes[1] = %lld but C = %lld needs %lld blocks of %d", op,
                          (long long)blocked->sizes[1], (long long)plain->sizes[1],
-                         (long long)((plain->sizes[1] + block - 1) / block), block);
+                         (long long)cls__ceil_div_i64(plain->sizes[1], block), block);
     for (int d = 0; d < k; d++)
         if (d != 1 && blocked->sizes[d] != plain->sizes[d])
             return cls__fail(CLS_ERR_INVALID_ARG,
@@ -150,7 +150,8 @@ static void block_views(const cls_tensor *plain, const cls_tensor *blocked, int 
     pv->buffer = plain->buffer;
     pv->offset = plain->offset + (size_t)((q0 * block + lane0) * plain->strides[1]) * es;
     pv->strides[0] = plain->strides[0];
-    pv->strides[1] = plain->strides[1] * block;
+    /* Saturates only where nq is 1 (the stride then never multiplies an index). */
+    pv->strides[1] = cls__sat_mul_i64(plain->strides[1], block);
     for (int d = 2; d < k; d++)
         pv->strides[d] = plain->strides[d];
     pv->strides[k] = plain->strides[1];
@@ -215,7 +216,7 @@ static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = check_blocked(op, plain, blocked, block)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);

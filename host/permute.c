@@ -51,7 +51,7 @@ cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = check_perm(src, perm, dst)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "cls_permute: dst overlaps src in the same buffer");

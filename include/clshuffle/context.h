@@ -91,8 +91,11 @@ cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
 /** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
 cls_status cls_context_set_verify(cls_context *ctx, int verify);
 
-/** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf.
- *  @return CLS_ERR_NO_DEVICE when there is no platform. */
+/** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf,
+ *  always NUL-terminated.
+ *  @return CLS_OK; CLS_ERR_BUFFER_TOO_SMALL when the list did not fit (buf
+ *          holds it truncated; the message says how many bytes it needs);
+ *          CLS_ERR_NO_DEVICE when there is no platform. */
 cls_status cls_list_devices(char *buf, size_t buf_size);
 
 #ifdef __cplusplus

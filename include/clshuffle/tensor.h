@@ -66,7 +66,9 @@ cls_tensor cls_tensor_ncl(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t
 cls_tensor cls_tensor_nlc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                           int64_t l);
 
-/** Number of elements (product of sizes); 0 when any size is 0. */
+/** Number of elements (product of sizes); 0 when any size is 0 or the
+ *  descriptor is malformed, -1 when the product of the sizes overflows int64
+ *  (every op rejects such a descriptor). */
 int64_t cls_tensor_numel(const cls_tensor *t);
 
 /**
