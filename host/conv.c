@@ -170,6 +170,7 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
     p = calloc(1, sizeof *p);
     if (!p)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+    cls__lock(ctx);
     p->ctx = ctx;
     p->desc = *desc;
     apply_defaults(&p->desc);
@@ -193,6 +194,7 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
         st = cls__conv_direct_init(p);
     }
 done:
+    cls__unlock(ctx);
     if (st != CLS_OK)
         cls_conv_plan_destroy(p);
     else

@@ -103,8 +103,9 @@ cl_int cls__conv_set_io_args(cl_kernel k, const cls_tensor *src, const cls_tenso
     return err;
 }
 
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
-                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
+static cls_status enqueue_unlocked(cls_conv_plan *plan, const cls_tensor *src,
+                                   const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                   cl_event *done)
 {
     cls__conv_shape s;
     cl_event ev = NULL;
@@ -137,6 +138,20 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+/* Under the context's lock: a plan's lazily built kernels and scratch, and
+ * the shared kernels' arguments, belong to one enqueue at a time. */
+cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
+                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!plan)
+        return enqueue_unlocked(plan, src, dst, num_wait, wait, done);
+    cls__lock(plan->ctx);
+    st = enqueue_unlocked(plan, src, dst, num_wait, wait, done);
+    cls__unlock(plan->ctx);
     return st;
 }
 

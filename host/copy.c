@@ -118,6 +118,10 @@ static void grid(const uint64_t *n, size_t *global, size_t *local)
         global[i] = round_up(n[i] ? n[i] : 1, local[i]);
 }
 
+/* Non-zero on a thread inside cls__copy_prepare: launches get their kernel
+ * and arguments but enqueue nothing. */
+static _Thread_local int prepare_only = 0;
+
 /* Check the arguments and enqueue a 3-D range. */
 static cls_status finish(cls_context *ctx, launch *l, const char *name, const size_t *global,
                          const size_t *local, cl_uint num_wait, const cl_event *wait,
@@ -127,6 +131,8 @@ static cls_status finish(cls_context *ctx, launch *l, const char *name, const si
     if (err != CL_SUCCESS)
         return cls__fail(cls__fail_cl(err, "clSetKernelArg"), "clSetKernelArg (%s) failed: %s",
                          name, cls_cl_error_name(err));
+    if (prepare_only)
+        return CLS_OK;
     err = clEnqueueNDRangeKernel(ctx->queue, l->k, 3, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS)
         return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"),
@@ -376,8 +382,19 @@ cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_
     }
 }
 
-cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                    cl_uint num_wait, const cl_event *wait, cl_event *done)
+cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             int fill_zero)
+{
+    cls_status st;
+    prepare_only = 1;
+    st = fill_zero ? cls__copy_fill_zero(ctx, dst, 0, NULL, NULL)
+                   : cls__copy_enqueue(ctx, src, dst, 0, NULL, NULL);
+    prepare_only = 0;
+    return st;
+}
+
+static cls_status copy_op(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                          cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     cl_event ev = NULL;
     cls_status st;
@@ -401,5 +418,17 @@ cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *d
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                    cl_uint num_wait, const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return copy_op(ctx, src, dst, num_wait, wait, done);
+    cls__lock(ctx);
+    st = copy_op(ctx, src, dst, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }

@@ -146,7 +146,7 @@ static void make_views(const cls_tensor *deep, const cls_tensor *space, int bh, 
 }
 
 /* Both directions: check, lower, enqueue, verify. */
-static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
+static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
                       int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
                       cl_event *done)
 {
@@ -179,6 +179,20 @@ static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor 
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+/* run_unlocked under the context's lock. */
+static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
+                      int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
+                      cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
+    cls__lock(ctx);
+    st = run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }
 

@@ -2,6 +2,7 @@
 #ifndef CLS_INTERNAL_H
 #define CLS_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -51,6 +52,10 @@ typedef struct cls__kernel_entry {
 } cls__kernel_entry;
 
 struct cls_context {
+    /* Recursive; held by every op from its checks to its last enqueue (the
+     * kernel objects in the cache are shared, and clSetKernelArg + enqueue
+     * on one cl_kernel must not interleave), and by the caches. */
+    pthread_mutex_t lock;
     cl_context cl_ctx;
     cl_device_id device;
     cl_command_queue queue;
@@ -69,6 +74,10 @@ struct cls_context {
     int builds_from_disk;
     double last_build_seconds;
 };
+
+/* Take and release ctx's lock (recursive). */
+void cls__lock(cls_context *ctx);
+void cls__unlock(cls_context *ctx);
 
 /* ---- programs (program.c) ---- */
 
@@ -186,6 +195,11 @@ const char *cls__copy_kernel_name(cls__copy_kernel kernel);
 void cls__copy_force_idx64(int on);
 /* Canonicalise only (kernel GENERIC, no choice, no log). */
 void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__copy_plan *plan);
+/* Build what cls__copy_enqueue (fill_zero: cls__copy_fill_zero on dst) would
+ * run for the pair, enqueueing nothing: multi-kernel ops get every kernel
+ * before they enqueue their first. */
+cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             int fill_zero);
 /* Enqueue zeros into every element of a validated, non-empty view (the
  * padding of blocked formats). ev may be NULL. */
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,

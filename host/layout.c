@@ -169,6 +169,21 @@ static cls_status enqueue_blocked(cls_context *ctx, int pack, const cls_tensor *
     int n = 0;
     cl_int err;
     cls_status st = CLS_OK;
+    /* Every kernel first: a build failure must not leave parts running. */
+    if (full > 0) {
+        block_views(plain, blocked, block, 0, full, 0, block, &pv, &bv);
+        st = pack ? cls__copy_prepare(ctx, &pv, &bv, 0) : cls__copy_prepare(ctx, &bv, &pv, 0);
+    }
+    if (st == CLS_OK && rem > 0) {
+        block_views(plain, blocked, block, full, 1, 0, rem, &pv, &bv);
+        st = pack ? cls__copy_prepare(ctx, &pv, &bv, 0) : cls__copy_prepare(ctx, &bv, &pv, 0);
+    }
+    if (st == CLS_OK && rem > 0 && pack) {
+        block_views(plain, blocked, block, full, 1, rem, block - rem, &pv, &bv);
+        st = cls__copy_prepare(ctx, NULL, &bv, 1);
+    }
+    if (st != CLS_OK)
+        return st;
     if (full > 0) {
         block_views(plain, blocked, block, 0, full, 0, block, &pv, &bv);
         st = pack ? cls__copy_enqueue(ctx, &pv, &bv, num_wait, wait, &parts[n])
@@ -195,13 +210,16 @@ static cls_status enqueue_blocked(cls_context *ctx, int pack, const cls_tensor *
         if (err != CL_SUCCESS)
             st = cls__fail_cl(err, "clEnqueueMarkerWithWaitList (blocked)");
     }
+    /* Failed half-way: the caller may free its buffers once we return. */
+    if (st != CLS_OK && n > 0)
+        clWaitForEvents((cl_uint)n, parts);
     for (int i = 0; i < n; i++)
         clReleaseEvent(parts[i]);
     return st;
 }
 
 /* Shared body of pack (plain -> blocked) and unpack (blocked -> plain). */
-static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
+static cls_status blocked_unlocked(cls_context *ctx, int pack, const cls_tensor *src,
                              const cls_tensor *dst, int block, cl_uint num_wait,
                              const cl_event *wait, cl_event *done)
 {
@@ -230,6 +248,20 @@ static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+/* blocked_unlocked under the context's lock. */
+static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
+                             const cls_tensor *dst, int block, cl_uint num_wait,
+                             const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
+    cls__lock(ctx);
+    st = blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }
 

@@ -37,9 +37,9 @@ static cls_status check_perm(const cls_tensor *src, const int *perm, const cls_t
     return CLS_OK;
 }
 
-cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
-                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                       cl_event *done)
+static cls_status permute_op(cls_context *ctx, const cls_tensor *src, const int *perm,
+                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                             cl_event *done)
 {
     cls_tensor view;
     cl_event ev = NULL;
@@ -70,5 +70,18 @@ cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
+                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                       cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return permute_op(ctx, src, perm, dst, num_wait, wait, done);
+    cls__lock(ctx);
+    st = permute_op(ctx, src, perm, dst, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }

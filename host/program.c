@@ -176,8 +176,8 @@ static cls_status build_from_source(cls_context *ctx, const char *text, size_t l
     return CLS_OK;
 }
 
-cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
-                                   size_t size, const char *options, cl_program *out)
+static cls_status program_get_source(cls_context *ctx, const char *tag, const char *source,
+                                     size_t size, const char *options, cl_program *out)
 {
     uint64_t key;
     cl_program prog = NULL;
@@ -215,6 +215,17 @@ cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char
     ctx->num_programs++;
     *out = prog;
     return CLS_OK;
+}
+
+/* The caches are the context's: every lookup and insertion holds its lock. */
+cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
+                                   size_t size, const char *options, cl_program *out)
+{
+    cls_status st;
+    cls__lock(ctx);
+    st = program_get_source(ctx, tag, source, size, options, out);
+    cls__unlock(ctx);
+    return st;
 }
 
 /* Read a whole file; NULL when it cannot be read. */
@@ -299,8 +310,8 @@ cls_status cls__program_get(cls_context *ctx, const char *name, const char *opti
     return st;
 }
 
-cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *options,
-                           const char *kernel_name, cl_kernel *out)
+static cls_status kernel_get(cls_context *ctx, const char *name, const char *options,
+                             const char *kernel_name, cl_kernel *out)
 {
     cl_program prog;
     cl_int err;
@@ -330,4 +341,14 @@ cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *optio
     ctx->num_kernels++;
     *out = k;
     return CLS_OK;
+}
+
+cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *options,
+                           const char *kernel_name, cl_kernel *out)
+{
+    cls_status st;
+    cls__lock(ctx);
+    st = kernel_get(ctx, name, options, kernel_name, out);
+    cls__unlock(ctx);
+    return st;
 }
