@@ -39,6 +39,17 @@ static int64_t rsize(void)
     return 1 + pick(6);
 }
 
+/* v + 1 and a * b, saturating at INT64_MAX (the driver's own arithmetic). */
+static int64_t inc(int64_t v)
+{
+    return v < INT64_MAX ? v + 1 : v;
+}
+
+static int64_t mul(int64_t a, int64_t b)
+{
+    return cls__sat_mul_i64(a, b);
+}
+
 /* Strides for t's sizes: a random dim order, dense or with gaps, sometimes
  * one stride replaced by 0, a small number or a huge one. */
 static void rstrides(cls_tensor *t)
@@ -54,7 +65,8 @@ static void rstrides(cls_tensor *t)
     for (int i = t->ndim - 1; i >= 0; i--) {
         int d = order[i];
         t->strides[d] = s;
-        s = cls__sat_mul_i64(s, (t->sizes[d] > 0 ? t->sizes[d] : 1) + (pick(4) == 0));
+        int64_t m = t->sizes[d] > 0 ? t->sizes[d] : 1;
+        s = cls__sat_mul_i64(s, pick(4) == 0 ? inc(m) : m);
     }
     if (pick(8) == 0) {
         int64_t r = pick(3);
@@ -102,7 +114,7 @@ static cl_mem middle(cl_mem parent)
 static void rig_make(rig *r)
 {
     cls_conv_desc d = {0};
-    static float w[64];
+    static float w[128]; /* plan 1: 4 x 2 x 3 x 3 weights */
     memset(r, 0, sizeof *r);
     r->ctx = tu_context_verify();
     cls_context_get_cl(r->ctx, NULL, NULL, &r->q);
@@ -110,7 +122,7 @@ static void rig_make(rig *r)
     r->s = middle(r->sp), r->d = middle(r->dp);
     r->sh = malloc(3 * B), r->dh = malloc(3 * B), r->after = malloc(3 * B);
     r->mark = malloc(3 * B);
-    for (int i = 0; i < 64; i++)
+    for (int i = 0; i < 128; i++)
         w[i] = (float)(i % 7) - 3.0f;
     d.in_channels = 2, d.out_channels = 2, d.kernel_h = d.kernel_w = 1;
     ck_assert_int_eq(cls_conv_plan_create(r->ctx, &d, w, NULL, &r->plans[0]), CLS_OK);
@@ -140,17 +152,17 @@ static cls_status one_call(rig *r, int op, cls_tensor *dst_out)
         for (int i = 0; i < nd; i++)
             dz[i] = op == 0 ? sz[i] : sz[perm[i] < nd && perm[i] >= 0 ? perm[i] : 0];
         if (pick(20) == 0)
-            dz[pick(nd)]++;
+            dz[pick(nd)] = inc(dz[pick(nd)]);
         s = rtensor(sbuf, dt, nd, sz), d = rtensor(r->d, pick(30) ? dt : rdtype(), nd, dz);
         *dst_out = d;
         return op == 0 ? cls_copy(r->ctx, &s, &d, 0, NULL, NULL)
                        : cls_permute(r->ctx, &s, perm, &d, 0, NULL, NULL);
     }
     if (op == 2 || op == 3) { /* depth-to-space, space-to-depth */
-        int64_t deep[4] = {n, c * b * b, h, w}, space[4] = {n, c, h * b, w * b};
+        int64_t deep[4] = {n, mul(c, b * b), h, w}, space[4] = {n, c, mul(h, b), mul(w, b)};
         cls_d2s_mode mode = pick(2) ? CLS_DCR : CLS_CRD;
         if (pick(10) == 0)
-            deep[pick(4)] += 1;
+            deep[1] = inc(deep[1]);
         if (pick(40) == 0)
             b = -b;
         s = rtensor(sbuf, dt, 4, op == 2 ? deep : space);
@@ -174,9 +186,9 @@ static cls_status one_call(rig *r, int op, cls_tensor *dst_out)
     }
     { /* conv: plan 0 (1x1, 2 -> 2) or plan 1 (3x3 pad 1, 2 -> 1, block 2) */
         int k = (int)pick(2);
-        int64_t ss[4] = {n, 2, h, w}, ds[4] = {n, 2 - k, h * (1 + k), w * (1 + k)};
+        int64_t ss[4] = {n, 2, h, w}, ds[4] = {n, 2 - k, mul(h, 1 + k), mul(w, 1 + k)};
         if (pick(10) == 0)
-            ds[pick(4)] += 1;
+            ds[3] = inc(ds[3]);
         s = rtensor(sbuf, pick(10) ? CLS_F32 : dt, 4, ss);
         d = rtensor(r->d, pick(10) ? CLS_F32 : dt, 4, ds);
         *dst_out = d;
