@@ -85,6 +85,20 @@ cls_status cls_tensor_extent(const cls_tensor *t, uint64_t *bytes);
  */
 cls_status cls_tensor_validate(const cls_tensor *t);
 
+/*
+ * Checks every op makes before it enqueues anything (each failure is
+ * CLS_ERR_INVALID_ARG naming the argument, with nothing enqueued): both
+ * descriptors as cls_tensor_validate() (element counts and extents computed
+ * with overflow checks), each cl_mem a buffer (not an image) of the
+ * context's cl_context, a destination view whose elements have distinct
+ * addresses (no zero stride on a dim of size > 1, no colliding interleaved
+ * strides), and a wait list whose events are non-NULL and of the context's
+ * cl_context. Views of one buffer, of a buffer and its sub-buffers, or of
+ * CL_MEM_USE_HOST_PTR buffers over overlapping host memory that overlap give
+ * CLS_ERR_OVERLAP. An op that fails after enqueueing part of its work waits
+ * for that part before it returns.
+ */
+
 /**
  * Copy between two views of the same logical sizes and dtype, any strides.
  * Not in place: overlapping views give CLS_ERR_OVERLAP.
