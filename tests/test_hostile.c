@@ -129,9 +129,10 @@ START_TEST(conv_desc_products_are_argument_errors)
     desc.out_channels = INT_MAX, desc.block_h = desc.block_w = 1 << 15;
     expect(cls_conv_plan_create(ctx, &desc, &w, NULL, &plan), CLS_ERR_INVALID_ARG,
            "out_channels * block");
-    /* Products that fit int but not one device allocation. */
-    desc.out_channels = 1 << 12, desc.block_h = desc.block_w = 1;
-    desc.in_channels = 1 << 12, desc.kernel_h = desc.kernel_w = 8;
+    /* Products that fit int but not one device allocation (2^46 weights,
+     * 256 TiB). */
+    desc.out_channels = 1 << 20, desc.block_h = desc.block_w = 1;
+    desc.in_channels = 1 << 20, desc.kernel_h = desc.kernel_w = 8;
     expect(cls_conv_plan_create(ctx, &desc, &w, NULL, &plan), CLS_ERR_INVALID_ARG,
            "largest allocation");
     cls_context_destroy(ctx);
