@@ -20,8 +20,8 @@ cls_status cls__check_events(const cls_context *ctx, cl_uint num_wait, const cl_
         cl_context ec = NULL;
         cl_int err;
         if (!wait[k])
-            return cls__fail(CLS_ERR_INVALID_ARG, "wait list: wait[%u] is NULL (num_wait = %u)",
-                             k, num_wait);
+            return cls__fail(CLS_ERR_INVALID_ARG, "wait list: wait[%u] is NULL (num_wait = %u)", k,
+                             num_wait);
         err = clGetEventInfo(wait[k], CL_EVENT_CONTEXT, sizeof ec, &ec, NULL);
         if (err != CL_SUCCESS)
             return cls__fail(CLS_ERR_INVALID_ARG, "wait list: wait[%u] is not a valid event (%s)",
@@ -110,8 +110,7 @@ cls_status cls__check_self_overlap(const cls_tensor *t, const char *what)
                              "dims with smaller strides (%lld elements), so elements %s share "
                              "addresses; a destination must not overlap itself",
                              what, d, (long long)t->sizes[d], (long long)t->strides[d],
-                             (long long)reach + 1,
-                             numel <= EXACT_MAX ? "do" : "may");
+                             (long long)reach + 1, numel <= EXACT_MAX ? "do" : "may");
         }
         reach += (t->sizes[d] - 1) * t->strides[d];
     }

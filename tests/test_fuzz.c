@@ -175,8 +175,8 @@ static cls_status one_call(rig *r, int op, cls_tensor *dst_out)
         int64_t plain[4] = {n, c, h, w};
         int blk = (int)(1 + pick(8));
         cls_tensor p = rtensor(op == 4 ? sbuf : r->d, dt, 4, plain);
-        cls_tensor q = cls_tensor_blocked(op == 4 ? r->d : sbuf, 0, dt, 4, plain,
-                                          pick(10) ? blk : blk + 1);
+        cls_tensor q =
+            cls_tensor_blocked(op == 4 ? r->d : sbuf, 0, dt, 4, plain, pick(10) ? blk : blk + 1);
         if (pick(3) == 0)
             rstrides(&q);
         s = op == 4 ? p : q, d = op == 4 ? q : p;
@@ -224,8 +224,8 @@ START_TEST(random_calls_touch_only_their_destination)
                          CL_SUCCESS);
         st = one_call(&r, op, &d);
         ck_assert_int_eq(clFinish(r.q), CL_SUCCESS);
-        ck_assert_int_eq(
-            clEnqueueReadBuffer(r.q, r.dp, CL_TRUE, 0, 3 * B, r.after, 0, NULL, NULL), CL_SUCCESS);
+        ck_assert_int_eq(clEnqueueReadBuffer(r.q, r.dp, CL_TRUE, 0, 3 * B, r.after, 0, NULL, NULL),
+                         CL_SUCCESS);
         memset(r.mark, 0, 3 * B);
         if (st == CLS_OK) {
             int64_t idx[CLS_MAX_DIMS] = {0};
@@ -243,8 +243,8 @@ START_TEST(random_calls_touch_only_their_destination)
         }
         for (size_t i = 0; i < 3 * B; i++)
             ck_assert_msg(r.mark[i] || r.after[i] == r.dh[i],
-                          "call %ld (%s: %s): byte %zd outside the destination view changed",
-                          calls, cls_status_name(st), cls_last_error(), (ssize_t)i - B);
+                          "call %ld (%s: %s): byte %zd outside the destination view changed", calls,
+                          cls_status_name(st), cls_last_error(), (ssize_t)i - B);
         calls++;
         clock_gettime(CLOCK_MONOTONIC, &t1);
     } while ((double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec) < limit);

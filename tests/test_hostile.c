@@ -96,8 +96,8 @@ START_TEST(space_to_depth_channel_product_wraps)
     cls_tensor dst = cls_tensor_nchw(d, 0, CLS_U8, 1, 4, 1, 1);
     src.sizes[1] = ((int64_t)1 << 62) + 1, src.strides[1] = 0;
     /* The element count (C * H * W >= C * block) is the product that wraps. */
-    expect(cls_space_to_depth(ctx, &src, &dst, 2, 2, CLS_DCR, 0, NULL, NULL),
-           CLS_ERR_INVALID_ARG, "multiply past 2^63");
+    expect(cls_space_to_depth(ctx, &src, &dst, 2, 2, CLS_DCR, 0, NULL, NULL), CLS_ERR_INVALID_ARG,
+           "multiply past 2^63");
     untouched(ctx, d, 64);
     clReleaseMemObject(s), clReleaseMemObject(d);
     cls_context_destroy(ctx);
@@ -256,8 +256,7 @@ START_TEST(null_event_in_wait_list)
     ck_assert_int_eq(err, CL_SUCCESS);
     wait[1] = NULL;
     clSetUserEventStatus(wait[0], CL_COMPLETE);
-    expect(cls_copy(p.ctx, &p.src, &p.dst, 2, wait, NULL), CLS_ERR_INVALID_ARG,
-           "wait[1] is NULL");
+    expect(cls_copy(p.ctx, &p.src, &p.dst, 2, wait, NULL), CLS_ERR_INVALID_ARG, "wait[1] is NULL");
     untouched(p.ctx, p.d, 64);
     clReleaseEvent(wait[0]);
     pair_free(&p);
@@ -315,8 +314,8 @@ START_TEST(use_host_ptr_buffers_alias)
         cl_command_queue q;
         cls_context_get_cl(ctx, NULL, NULL, &q);
         clFinish(q);
-        float *m = clEnqueueMapBuffer(q, far, CL_TRUE, CL_MAP_READ, 0, 256 * 4, 0, NULL, NULL,
-                                      &err);
+        float *m =
+            clEnqueueMapBuffer(q, far, CL_TRUE, CL_MAP_READ, 0, 256 * 4, 0, NULL, NULL, &err);
         ck_assert_int_eq(err, CL_SUCCESS);
         for (int i = 0; i < 128; i++)
             ck_assert_msg(m[i] == (float)i, "far[%d] = %g", i, (double)m[i]);
@@ -351,8 +350,7 @@ START_TEST(self_overlapping_dst_views)
     p.src = cls_tensor_nchw(p.s, 0, CLS_U8, 1, 1, 3, 3);
     p.dst = p.src, p.dst.buffer = p.d, p.dst.strides[2] = 2, p.dst.strides[3] = 3;
     ck_assert_int_eq(cls_context_set_verify(p.ctx, 1), CLS_OK);
-    ck_assert_msg(cls_copy(p.ctx, &p.src, &p.dst, 0, NULL, NULL) == CLS_OK, "%s",
-                  cls_last_error());
+    ck_assert_msg(cls_copy(p.ctx, &p.src, &p.dst, 0, NULL, NULL) == CLS_OK, "%s", cls_last_error());
     pair_free(&p);
 }
 END_TEST

@@ -25,8 +25,7 @@ static void *create_many(void *arg)
         cls_context *ctx = NULL;
         cls_status st = cls_context_create(&ctx, NULL);
         if (st != CLS_OK)
-            snprintf(err, 256, "cls_context_create: %s: %s", cls_status_name(st),
-                     cls_last_error());
+            snprintf(err, 256, "cls_context_create: %s: %s", cls_status_name(st), cls_last_error());
         else if ((st = cls_list_devices(list, sizeof list)) != CLS_OK)
             snprintf(err, 256, "cls_list_devices: %s", cls_last_error());
         cls_context_destroy(ctx);
@@ -62,8 +61,18 @@ static uint32_t rnd(uint32_t *s)
     return *s;
 }
 
-enum { OP_COPY, OP_PERMUTE, OP_D2S, OP_S2D, OP_SHUFFLE, OP_PACK, OP_UNPACK, OP_NHWC, OP_CONV,
-       OP_COUNT };
+enum {
+    OP_COPY,
+    OP_PERMUTE,
+    OP_D2S,
+    OP_S2D,
+    OP_SHUFFLE,
+    OP_PACK,
+    OP_UNPACK,
+    OP_NHWC,
+    OP_CONV,
+    OP_COUNT
+};
 
 /* Upload src bytes, run the op, read dst back and compare it with ref applied
  * to host images (every byte of dst's buffer: the rest must stay as it was). */
@@ -94,8 +103,8 @@ static cls_status run_op(worker *w, job *j, cls_conv_plan *plan, cl_event *ev)
         return cls_blocked_unpack(c, &j->src, &j->dst, j->block, 0, NULL, ev);
     case OP_NHWC:
         return cls_nchw_to_nhwc(c, j->src.buffer, 0, j->dst.buffer, 0, j->src.dtype,
-                                j->src.sizes[0], j->src.sizes[1], j->src.sizes[2],
-                                j->src.sizes[3], 0, NULL, ev);
+                                j->src.sizes[0], j->src.sizes[1], j->src.sizes[2], j->src.sizes[3],
+                                0, NULL, ev);
     default:
         return cls_conv_plan_enqueue(plan, &j->src, &j->dst, 0, NULL, ev);
     }
@@ -179,10 +188,10 @@ static int one_job(worker *w, job *j, const cls_conv_desc *desc, const float *wt
         for (size_t i = 0; j->kind == OP_CONV && i < j->sbytes / 4; i++)
             ((float *)sh)[i] = (float)(sh[i * 4] % 17) / 8.0f - 1.0f;
     memset(exp, 0xEE, j->dbytes);
-    j->src.buffer = clCreateBuffer(c, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, j->sbytes, sh,
-                                   &err);
-    j->dst.buffer = clCreateBuffer(c, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, j->dbytes, exp,
-                                   &err);
+    j->src.buffer =
+        clCreateBuffer(c, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, j->sbytes, sh, &err);
+    j->dst.buffer =
+        clCreateBuffer(c, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, j->dbytes, exp, &err);
     if (j->kind == OP_CONV)
         st = cls_conv_plan_create(w->ctx, desc, wts, NULL, &plan);
     if (st == CLS_OK)
