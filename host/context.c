@@ -9,6 +9,38 @@
 #define MAX_PLATFORMS 16
 #define MAX_DEVICES 64
 
+/* Device discovery and context creation, serialised process-wide: some
+ * drivers (PoCL 3) race when several threads make their first device
+ * queries at once. */
+static pthread_mutex_t discovery = PTHREAD_MUTEX_INITIALIZER;
+
+void cls__lock(cls_context *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+}
+
+void cls__unlock(cls_context *ctx)
+{
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* A zeroed context with its recursive lock; NULL when out of memory. */
+static cls_context *context_alloc(void)
+{
+    pthread_mutexattr_t attr;
+    cls_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    if (pthread_mutex_init(&ctx->lock, &attr) != 0) {
+        free(ctx);
+        ctx = NULL;
+    }
+    pthread_mutexattr_destroy(&attr);
+    return ctx;
+}
+
 static const char install_hint[] =
     "no OpenCL platform found; install an OpenCL driver, for example PoCL's CPU "
     "device: apt-get install -y pocl-opencl-icd ocl-icd-opencl-dev";
@@ -215,12 +247,17 @@ cls_status cls_context_create(cls_context **out, const cls_context_options *opts
     *out = NULL;
     if (!spec)
         spec = getenv("CLS_DEVICE");
+    pthread_mutex_lock(&discovery);
     st = pick_device(spec, &dev);
-    if (st != CLS_OK)
+    if (st != CLS_OK) {
+        pthread_mutex_unlock(&discovery);
         return st;
-    ctx = calloc(1, sizeof *ctx);
-    if (!ctx)
+    }
+    ctx = context_alloc();
+    if (!ctx) {
+        pthread_mutex_unlock(&discovery);
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_context_create: out of host memory");
+    }
     ctx->device = dev;
     ctx->cl_ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
     if (err != CL_SUCCESS) {
@@ -236,12 +273,14 @@ cls_status cls_context_create(cls_context **out, const cls_context_options *opts
         goto done;
     }
     read_info(ctx);
+    pthread_mutex_unlock(&discovery);
     apply_options(ctx, opts);
     if ((st = cls__profile_read(ctx, opts)) != CLS_OK)
         goto done;
     *out = ctx;
     return CLS_OK;
 done:
+    pthread_mutex_unlock(&discovery);
     cls_context_destroy(ctx);
     return st;
 }
@@ -267,7 +306,7 @@ cls_status cls_context_wrap_opts(cls_context **out, cl_context cl_ctx, cl_device
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "cls_context_wrap: the queue belongs to another %s",
                          qctx != cl_ctx ? "context" : "device");
-    ctx = calloc(1, sizeof *ctx);
+    ctx = context_alloc();
     if (!ctx)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_context_wrap: out of host memory");
     clRetainContext(cl_ctx);
@@ -275,7 +314,9 @@ cls_status cls_context_wrap_opts(cls_context **out, cl_context cl_ctx, cl_device
     ctx->cl_ctx = cl_ctx;
     ctx->device = device;
     ctx->queue = queue;
+    pthread_mutex_lock(&discovery);
     read_info(ctx);
+    pthread_mutex_unlock(&discovery);
     apply_options(ctx, opts);
     {
         cls_status st = cls__profile_read(ctx, opts);
@@ -308,6 +349,7 @@ void cls_context_destroy(cls_context *ctx)
         clReleaseCommandQueue(ctx->queue);
     if (ctx->cl_ctx)
         clReleaseContext(ctx->cl_ctx);
+    pthread_mutex_destroy(&ctx->lock);
     free(ctx);
 }
 
@@ -337,7 +379,9 @@ cls_status cls_context_set_verify(cls_context *ctx, int verify)
 {
     if (!ctx)
         return cls__fail(CLS_ERR_INVALID_ARG, "ctx is NULL");
+    cls__lock(ctx);
     ctx->verify = verify != 0;
+    cls__unlock(ctx);
     return CLS_OK;
 }
 
@@ -349,10 +393,13 @@ cls_status cls_list_devices(char *buf, size_t size)
     if (!buf || size == 0)
         return cls__fail(CLS_ERR_INVALID_ARG, "buf is NULL or empty");
     buf[0] = '\0';
+    pthread_mutex_lock(&discovery);
     st = enumerate(&list);
-    if (st != CLS_OK)
+    if (st != CLS_OK) {
+        pthread_mutex_unlock(&discovery);
         return st;
-    for (int i = 0; i < list.count && used < size; i++) {
+    }
+    for (int i = 0; i < list.count; i++) {
         char name[256], pname[256] = "";
         cl_device_type t = 0;
         cl_platform_id plat = NULL;
@@ -361,11 +408,20 @@ cls_status cls_list_devices(char *buf, size_t size)
         clGetDeviceInfo(list.ids[i], CL_DEVICE_PLATFORM, sizeof plat, &plat, NULL);
         clGetPlatformInfo(plat, CL_PLATFORM_NAME, sizeof pname, pname, NULL);
         pname[sizeof pname - 1] = '\0';
-        int n = snprintf(buf + used, size - used, "%d:%d  %-5s %s  (%s)\n", list.platform[i],
-                         list.index[i], type_name(t), name, pname);
+        /* Past the end of buf, snprintf only counts (the list is cut at a
+         * line's end or inside the last line that fits, always terminated). */
+        int n = snprintf(used < size ? buf + used : NULL, used < size ? size - used : 0,
+                         "%d:%d  %-5s %s  (%s)\n", list.platform[i], list.index[i],
+                         type_name(t), name, pname);
         if (n < 0)
-            break;
+            n = 0;
         used += (size_t)n;
     }
+    pthread_mutex_unlock(&discovery);
+    if (used >= size)
+        return cls__fail(CLS_ERR_BUFFER_TOO_SMALL,
+                         "cls_list_devices: the list of %d devices needs %zu bytes but buf_size "
+                         "is %zu; buf holds it truncated",
+                         list.count, used + 1, size);
     return CLS_OK;
 }

@@ -54,6 +54,7 @@ static cls_status check_desc(const cls_conv_desc *d)
                {"dilation_h", d->dilation_h},   {"dilation_w", d->dilation_w},
                {"groups", d->groups},           {"block_h", d->block_h},
                {"block_w", d->block_w}};
+    int64_t v64, k64;
     int v_all;
     cls_status st;
     for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
@@ -65,9 +66,13 @@ static cls_status check_desc(const cls_conv_desc *d)
                          d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
     if ((st = cls__convt_check_desc(d)) != CLS_OK)
         return st;
-    if ((int64_t)d->out_channels * d->block_h * d->block_w > INT_MAX / 8 ||
-        (int64_t)d->in_channels * d->kernel_h * d->kernel_w > INT_MAX / 8)
-        return cls__fail(CLS_ERR_INVALID_ARG, "desc: channel or kernel counts are too large");
+    if (cls__mul3_i64(d->out_channels, d->block_h, d->block_w, &v64) || v64 > INT_MAX / 8 ||
+        cls__mul3_i64(d->in_channels, d->kernel_h, d->kernel_w, &k64) || k64 > INT_MAX / 8)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: out_channels * block (%d * %d x %d) or in_channels * kernel "
+                         "(%d * %d x %d) exceeds %d",
+                         d->out_channels, d->block_h, d->block_w, d->in_channels, d->kernel_h,
+                         d->kernel_w, INT_MAX / 8);
     v_all = d->out_channels * d->block_h * d->block_w;
     if (d->in_channels % d->groups)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: groups = %d does not divide in_channels = %d",
@@ -125,6 +130,23 @@ static cls_status copy_host(cls_conv_plan *p, const float *weights, const float 
     return CLS_OK;
 }
 
+/* The weights must fit one device allocation (the packed copies are about
+ * as large); a count past that is an argument error, not an allocation one. */
+static cls_status check_weight_count(const cls_context *ctx, const cls_conv_plan *p)
+{
+    const cls_conv_desc *d = &p->desc;
+    int64_t n = 0, bytes = 0;
+    if (cls__mul3_i64(p->v_all, p->cg, d->kernel_h, &n) || cls__mul_i64(n, d->kernel_w, &n) ||
+        cls__mul_i64(n, (int64_t)sizeof(float), &bytes) ||
+        (uint64_t)bytes > ctx->info.max_alloc_size)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "desc: %d x %d x %d x %d weights exceed the device's largest "
+                         "allocation (%llu bytes)",
+                         p->v_all, p->cg, d->kernel_h, d->kernel_w,
+                         (unsigned long long)ctx->info.max_alloc_size);
+    return CLS_OK;
+}
+
 /* AUTO: GEMM only where it wins (see cls__conv_gemm_wins), else direct. */
 static cls_conv_path choose_path(const cls_context *ctx, const cls_conv_desc *d)
 {
@@ -151,6 +173,7 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
     p = calloc(1, sizeof *p);
     if (!p)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+    cls__lock(ctx);
     p->ctx = ctx;
     p->desc = *desc;
     apply_defaults(&p->desc);
@@ -160,7 +183,9 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
     p->v_all = p->desc.out_channels * p->desc.block_h * p->desc.block_w;
     p->vg = p->v_all / p->desc.groups;
     p->cg = p->desc.in_channels / p->desc.groups;
-    st = copy_host(p, weights, bias);
+    st = check_weight_count(ctx, p);
+    if (st == CLS_OK)
+        st = copy_host(p, weights, bias);
     if (st != CLS_OK)
         goto done;
     p->path = p->desc.transposed ? CLS_CONV_PATH_DIRECT : choose_path(ctx, &p->desc);
@@ -174,6 +199,7 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
         st = cls__conv_direct_init(p);
     }
 done:
+    cls__unlock(ctx);
     if (st != CLS_OK)
         cls_conv_plan_destroy(p);
     else

@@ -40,17 +40,10 @@ static cls_status check_pair(const cls_conv_desc *d, const cls_tensor *src, cons
     return CLS_OK;
 }
 
-/* Output size of the conv along one axis; < 1 when the kernel does not fit. */
-static int64_t out_size(int64_t in, int pa, int pb, int dil, int k, int stride)
-{
-    int64_t span = in + pa + pb - (int64_t)dil * (k - 1);
-    return span < 1 ? 0 : (span - 1) / stride + 1;
-}
-
 static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, const cls_tensor *dst,
                              cls__conv_shape *s)
 {
-    int64_t sz[4], dz[4];
+    int64_t sz[4], dz[4], oh = 0, ow = 0;
     char got[96], exp[96];
     dims4(src, sz, s->ss);
     dims4(dst, dz, s->ds);
@@ -66,27 +59,37 @@ static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, cons
                              "(padding (%d, %d, %d, %d) crops it all)",
                              (long long)s->h, (long long)s->w, (long long)s->ho, (long long)s->wo,
                              d->pad_top, d->pad_bottom, d->pad_left, d->pad_right);
-    } else {
-        s->ho = out_size(s->h, d->pad_top, d->pad_bottom, d->dilation_h, d->kernel_h, d->stride_h);
-        s->wo = out_size(s->w, d->pad_left, d->pad_right, d->dilation_w, d->kernel_w, d->stride_w);
+    } else if (cls__conv_out_size(s->h, d->pad_top, d->pad_bottom, d->dilation_h, d->kernel_h,
+                                  d->stride_h, &s->ho) ||
+               cls__conv_out_size(s->w, d->pad_left, d->pad_right, d->dilation_w, d->kernel_w,
+                                  d->stride_w, &s->wo)) {
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "src spatial size %lld x %lld with padding: the output size overflows "
+                         "64 bits",
+                         (long long)s->h, (long long)s->w);
     }
+    if (cls__mul_i64(s->ho, d->block_h, &oh) || cls__mul_i64(s->wo, d->block_w, &ow))
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "src spatial size %lld x %lld with padding, block %dx%d: the output "
+                         "size overflows 64 bits",
+                         (long long)s->h, (long long)s->w, d->block_h, d->block_w);
     if (s->ho < 1 || s->wo < 1)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "the %dx%d kernel (dilation %dx%d) does not fit the padded %lldx%lld "
                          "input",
                          d->kernel_h, d->kernel_w, d->dilation_h, d->dilation_w,
-                         (long long)(s->h + d->pad_top + d->pad_bottom),
-                         (long long)(s->w + d->pad_left + d->pad_right));
-    if (src->ndim == 3 && s->ho * d->block_h != 1)
+                         (long long)s->h + d->pad_top + d->pad_bottom,
+                         (long long)s->w + d->pad_left + d->pad_right);
+    if (src->ndim == 3 && oh != 1)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "3-D tensors need an output height of 1 (kernel_h "
                          "1, no top/bottom padding, block_h 1), got %lld",
-                         (long long)(s->ho * d->block_h));
-    if (dz[1] != d->out_channels || dz[2] != s->ho * d->block_h || dz[3] != s->wo * d->block_w) {
+                         (long long)oh);
+    if (dz[1] != d->out_channels || dz[2] != oh || dz[3] != ow) {
         snprintf(got, sizeof got, "[%lld, %lld, %lld, %lld]", (long long)dz[0], (long long)dz[1],
                  (long long)dz[2], (long long)dz[3]);
         snprintf(exp, sizeof exp, "[%lld, %d, %lld, %lld]", (long long)s->n, d->out_channels,
-                 (long long)(s->ho * d->block_h), (long long)(s->wo * d->block_w));
+                 (long long)oh, (long long)ow);
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "dst (N, C, H, W) is %s but the conv with block "
                          "%dx%d gives %s",
@@ -117,8 +120,9 @@ cl_int cls__conv_set_io_args(cl_kernel k, const cls_tensor *src, const cls_tenso
     return err;
 }
 
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
-                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
+static cls_status enqueue_unlocked(cls_conv_plan *plan, const cls_tensor *src,
+                                   const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                   cl_event *done)
 {
     cls__conv_shape s;
     cl_event ev = NULL;
@@ -130,7 +134,8 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
     if ((st = cls__check_wait_list(num_wait, wait)) != CLS_OK ||
         (st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_pair(&plan->desc, src, dst)) != CLS_OK)
+        (st = check_pair(&plan->desc, src, dst)) != CLS_OK ||
+        (st = cls__op_check(plan->ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (src->sizes[0] == 0)
         return cls__enqueue_noop(plan->ctx, num_wait, wait, done);
@@ -162,6 +167,20 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
     return st;
 }
 
+/* Under the context's lock: a plan's lazily built kernels and scratch, and
+ * the shared kernels' arguments, belong to one enqueue at a time. */
+cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
+                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!plan)
+        return enqueue_unlocked(plan, src, dst, num_wait, wait, done);
+    cls__lock(plan->ctx);
+    st = enqueue_unlocked(plan, src, dst, num_wait, wait, done);
+    cls__unlock(plan->ctx);
+    return st;
+}
+
 /* fp32: sums of up to Cin*K*K products of O(1) values, accumulated in another
  * order than the reference's double sum: the error is a few float ulps of the
  * sum's magnitude, far below 1e-4 * (1 + |b|). fp16 adds one rounding of the
@@ -180,7 +199,9 @@ static cls_status compare(const unsigned char *exp, const unsigned char *got, co
         } else {
             memcpy(&a, got + off, 4), memcpy(&b, exp + off, 4);
         }
-        if (!(fabs((double)a - b) <= tol * (1.0 + fabs((double)b))))
+        /* Equal infinities and NaN for NaN (from such inputs) agree too. */
+        if (!(a == b || (isnan(a) && isnan(b)) ||
+              fabs((double)a - b) <= tol * (1.0 + fabs((double)b))))
             return cls__fail(CLS_ERR_VERIFY,
                              "verify: conv dst[%lld, %lld, %lld, %lld] = %g but "
                              "the CPU reference gives %g",

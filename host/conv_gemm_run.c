@@ -198,13 +198,17 @@ cls_status cls__conv_gemm_enqueue(cls_conv_plan *p, const cls_tensor *src, const
         if (err != CL_SUCCESS)
             return cls__fail_cl(err, "clEnqueueMarkerWithWaitList (conv GEMM)");
     }
-    if ((st = make_a(p, src, s, &g, &a_img)) != CLS_OK)
-        return st;
-    st = into_dst ? gemm_into_dst(p, dst, s, g, a_img) : gemm_into_scratch(p, s, g, a_img);
+    st = make_a(p, src, s, &g, &a_img);
+    if (st == CLS_OK)
+        st = into_dst ? gemm_into_dst(p, dst, s, g, a_img) : gemm_into_scratch(p, s, g, a_img);
     if (st == CLS_OK && (!into_dst || p->bias || d->activation != CLS_ACT_NONE))
         st = epilogue(p, dst, s, !into_dst);
-    if (st != CLS_OK)
+    if (st != CLS_OK) {
+        /* Failed half-way: wait for what was enqueued (the queue is in
+         * order), so the caller may free its buffers once we return. */
+        clFinish(p->ctx->queue);
         return st;
+    }
     err = clEnqueueMarkerWithWaitList(p->ctx->queue, 0, NULL, ev);
     return err == CL_SUCCESS ? CLS_OK
                              : cls__fail_cl(err, "clEnqueueMarkerWithWaitList (conv GEMM)");

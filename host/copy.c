@@ -358,8 +358,19 @@ cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_
     return cls__copy_portable_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
 }
 
-cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                    cl_uint num_wait, const cl_event *wait, cl_event *done)
+cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             int fill_zero)
+{
+    cls_status st;
+    cls__launch_prepare_only(1);
+    st = fill_zero ? cls__copy_fill_zero(ctx, dst, 0, NULL, NULL)
+                   : cls__copy_enqueue(ctx, src, dst, 0, NULL, NULL);
+    cls__launch_prepare_only(0);
+    return st;
+}
+
+static cls_status copy_op(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                          cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     cl_event ev = NULL;
     cls_status st;
@@ -370,7 +381,7 @@ cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *d
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = cls__tensors_same_shape(src, dst)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "cls_copy: dst overlaps src in the same buffer");
@@ -383,5 +394,17 @@ cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *d
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                    cl_uint num_wait, const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return copy_op(ctx, src, dst, num_wait, wait, done);
+    cls__lock(ctx);
+    st = copy_op(ctx, src, dst, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }

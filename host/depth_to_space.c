@@ -79,10 +79,20 @@ static cls_status check_sizes(const char *op, const cls_tensor *deep, const cls_
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: src spatial size %lld x %lld is not divisible by block %d x %d", op,
                          (long long)s.h, (long long)s.w, bh, bw);
-    if (s2d)
-        want = (shape4){s.n, s.c * bb, s.h / bh, s.w / bw};
-    else
-        want = (shape4){d.n, d.c / bb, d.h * bh, d.w * bw};
+    if (s2d) {
+        want = (shape4){s.n, 0, s.h / bh, s.w / bw};
+        if (cls__mul_i64(s.c, bb, &want.c))
+            return cls__fail(CLS_ERR_INVALID_ARG,
+                             "%s: src channels %lld times block %d x %d overflow 64 bits", op,
+                             (long long)s.c, bh, bw);
+    } else {
+        want = (shape4){d.n, d.c / bb, 0, 0};
+        if (cls__mul_i64(d.h, bh, &want.h) || cls__mul_i64(d.w, bw, &want.w))
+            return cls__fail(CLS_ERR_INVALID_ARG,
+                             "%s: src spatial size %lld x %lld times block %d x %d overflows "
+                             "64 bits",
+                             op, (long long)d.h, (long long)d.w, bh, bw);
+    }
     if (s2d ? (d.n != want.n || d.c != want.c || d.h != want.h || d.w != want.w)
             : (s.n != want.n || s.c != want.c || s.h != want.h || s.w != want.w))
         return cls__fail(CLS_ERR_INVALID_ARG,
@@ -111,9 +121,18 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
     strides4(deep, ds);
     strides4(space, ss);
     {
-        int64_t dsv[6] = {ds[0], crd ? ds[1] * bh * bw : ds[1], ds[2],
-                          crd ? ds[1] * bw : ds[1] * bw * C, ds[3], crd ? ds[1] : ds[1] * C};
-        int64_t ssv[6] = {ss[0], ss[1], ss[2] * bh, ss[2], ss[3] * bw, ss[3]};
+        /* The products saturate only on axes of size 1 (an axis of size > 1
+         * keeps its step inside the validated extent), where no index
+         * multiplies them. */
+        int64_t bb = (int64_t)bh * bw;
+        int64_t dsv[6] = {ds[0],
+                          crd ? cls__sat_mul_i64(ds[1], bb) : ds[1],
+                          ds[2],
+                          crd ? cls__sat_mul_i64(ds[1], bw) : cls__sat_mul_i64(ds[1], bw * C),
+                          ds[3],
+                          crd ? ds[1] : cls__sat_mul_i64(ds[1], C)};
+        int64_t ssv[6] = {ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2],
+                          cls__sat_mul_i64(ss[3], bw), ss[3]};
         *vdeep = *deep;
         *vspace = *space;
         vdeep->ndim = vspace->ndim = 6;
@@ -126,7 +145,7 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
 }
 
 /* Both directions: check, lower, enqueue, verify. */
-static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
+static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
                       int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
                       cl_event *done)
 {
@@ -144,7 +163,7 @@ static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor 
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = check_form(op, src, dst, bh, bw, mode)) != CLS_OK ||
         (st = check_sizes(op, deep, space, bh, bw, s2d)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);
@@ -159,6 +178,20 @@ static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor 
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+/* run_unlocked under the context's lock. */
+static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
+                      int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
+                      cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
+    cls__lock(ctx);
+    st = run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }
 

@@ -2,6 +2,7 @@
 #ifndef CLS_INTERNAL_H
 #define CLS_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,6 +21,24 @@ cls_status cls__fail_cl(cl_int err, const char *call);
 /* Clear the thread-local message. */
 void cls__clear_error(void);
 
+/* ---- checked size arithmetic (checked.c) ---- */
+
+/* a * b and a + b in int64; return -1 (out unspecified) on overflow, else 0. */
+int cls__mul_i64(int64_t a, int64_t b, int64_t *out);
+int cls__add_i64(int64_t a, int64_t b, int64_t *out);
+int cls__mul3_i64(int64_t a, int64_t b, int64_t c, int64_t *out);
+/* a * b, or INT64_MAX when it overflows (descriptor constructors). */
+int64_t cls__sat_mul_i64(int64_t a, int64_t b);
+/* ceil(a / b) for a >= 0, b > 0, without forming a + b - 1. */
+int64_t cls__ceil_div_i64(int64_t a, int64_t b);
+/* Product of ndim sizes into out (0 when any is 0); -1 when ndim is out of
+ * range, a size is negative, or the product of the non-zero sizes exceeds
+ * INT64_MAX. */
+int cls__numel_checked(int ndim, const int64_t *sizes, int64_t *out);
+/* Conv output size along one axis, (in + pa + pb - dil*(k-1) - 1)/stride + 1,
+ * 0 when the kernel does not fit; -1 on overflow. */
+int cls__conv_out_size(int64_t in, int pa, int pb, int dil, int k, int stride, int64_t *out);
+
 /* ---- context (context.c) ---- */
 
 typedef struct cls__program_entry {
@@ -33,6 +52,10 @@ typedef struct cls__kernel_entry {
 } cls__kernel_entry;
 
 struct cls_context {
+    /* Recursive; held by every op from its checks to its last enqueue (the
+     * kernel objects in the cache are shared, and clSetKernelArg + enqueue
+     * on one cl_kernel must not interleave), and by the caches. */
+    pthread_mutex_t lock;
     cl_context cl_ctx;
     cl_device_id device;
     cl_command_queue queue;
@@ -64,6 +87,12 @@ void cls__profile_finish(cls_device_profile *p, cls_tier want);
 int cls__cpu_tier_fits(const cls_device_profile *p);
 /* "portable", "cpu" ("auto" for AUTO). */
 const char *cls__tier_name(cls_tier tier);
+
+/* ---- context lock (context.c) ---- */
+
+/* Take and release ctx's lock (recursive). */
+void cls__lock(cls_context *ctx);
+void cls__unlock(cls_context *ctx);
 
 /* ---- programs (program.c) ---- */
 
@@ -122,6 +151,9 @@ int cls__log_enabled(void);
 /* One CLS_LOG line: tier, kernel, program and geometry. */
 void cls__log_launch(const char *program, const char *kernel, cl_uint dims, const size_t *global,
                      const size_t *local);
+/* Non-zero: cls__launch checks and returns without enqueuing (the calling
+ * thread's later launches; blocked formats get every kernel first). */
+void cls__launch_prepare_only(int on);
 /* Log (CLS_LOG=1) that a specialised program failed to build, with its
  * build log (the thread's last error), and that the portable kernel runs. */
 void cls__log_fallback(const char *program);
@@ -159,6 +191,19 @@ cls_status cls__enqueue_noop(cls_context *ctx, cl_uint num_wait, const cl_event 
 cls_status cls__check_wait_list(cl_uint num_wait, const cl_event *wait);
 /* "[2, 3, 5]" into buf. */
 const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
+
+/* ---- op entry checks (op_entry.c) ---- */
+
+/* The checks every op makes on its objects after validating both views:
+ * src's and dst's buffers belong to ctx's cl_context, dst does not overlap
+ * itself, and the wait list is well formed (cls__check_events). */
+cls_status cls__op_check(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                         cl_uint num_wait, const cl_event *wait);
+/* num_wait and wait agree, and every event is non-NULL and of ctx's cl_context. */
+cls_status cls__check_events(const cls_context *ctx, cl_uint num_wait, const cl_event *wait);
+/* CLS_ERR_INVALID_ARG when two elements of a validated view t can share an
+ * address (a zero stride on a dim of size > 1, interleaved strides). */
+cls_status cls__check_self_overlap(const cls_tensor *t, const char *what);
 
 /* ---- copy engine (copy.c) ---- */
 
@@ -223,6 +268,11 @@ const char *cls__copy_kernel_name(cls__copy_kernel kernel);
 void cls__copy_force_idx64(int on);
 /* Canonicalise only (kernel GENERIC, no choice, no log). */
 void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__copy_plan *plan);
+/* Build what cls__copy_enqueue (fill_zero: cls__copy_fill_zero on dst) would
+ * run for the pair, enqueueing nothing: multi-kernel ops get every kernel
+ * before they enqueue their first. */
+cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             int fill_zero);
 /* Enqueue zeros into every element of a validated, non-empty view (the
  * padding of blocked formats). ev may be NULL. */
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,

@@ -53,6 +53,15 @@ void cls__log_launch(const char *program, const char *kernel, cl_uint dims, cons
             dims > 1 ? local[1] : 1, dims > 2 ? local[2] : 1);
 }
 
+/* Non-zero on a thread inside cls__copy_prepare: launches get their kernel
+ * and arguments but enqueue nothing. */
+static _Thread_local int prepare_only = 0;
+
+void cls__launch_prepare_only(int on)
+{
+    prepare_only = on != 0;
+}
+
 cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program,
                        const char *kernel, cl_uint dims, const size_t *global, const size_t *local,
                        cl_uint num_wait, const cl_event *wait, cl_event *ev)
@@ -62,6 +71,8 @@ cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program
         return cls__fail(cls__fail_cl(err, "clSetKernelArg"), "clSetKernelArg (%s, argument %u) failed: %s (%d)",
                          kernel, a->failed, cls_cl_error_name(err), (int)err);
     }
+    if (prepare_only)
+        return CLS_OK;
     cls__log_launch(program, kernel, dims, global, local);
     err = clEnqueueNDRangeKernel(ctx->queue, a->k, dims, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS) {

@@ -95,7 +95,7 @@ cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int
         return t;
     }
     b[0] = sizes[0];
-    b[1] = sizes[1] > 0 ? (sizes[1] + block - 1) / block : sizes[1];
+    b[1] = sizes[1] > 0 ? cls__ceil_div_i64(sizes[1], block) : sizes[1];
     for (int d = 2; d < ndim; d++)
         b[d] = sizes[d];
     b[ndim] = block;
@@ -120,11 +120,11 @@ static cls_status check_blocked(const char *op, const cls_tensor *plain,
     if (blocked->sizes[k] != block)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: blocked.sizes[%d] = %lld is not the block %d",
                          op, k, (long long)blocked->sizes[k], block);
-    if (blocked->sizes[1] != (plain->sizes[1] + block - 1) / block)
+    if (blocked->sizes[1] != cls__ceil_div_i64(plain->sizes[1], block))
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: blocked.sizes[1] = %lld but C = %lld needs %lld blocks of %d", op,
                          (long long)blocked->sizes[1], (long long)plain->sizes[1],
-                         (long long)((plain->sizes[1] + block - 1) / block), block);
+                         (long long)cls__ceil_div_i64(plain->sizes[1], block), block);
     for (int d = 0; d < k; d++)
         if (d != 1 && blocked->sizes[d] != plain->sizes[d])
             return cls__fail(CLS_ERR_INVALID_ARG,
@@ -150,7 +150,8 @@ static void block_views(const cls_tensor *plain, const cls_tensor *blocked, int 
     pv->buffer = plain->buffer;
     pv->offset = plain->offset + (size_t)((q0 * block + lane0) * plain->strides[1]) * es;
     pv->strides[0] = plain->strides[0];
-    pv->strides[1] = plain->strides[1] * block;
+    /* Saturates only where nq is 1 (the stride then never multiplies an index). */
+    pv->strides[1] = cls__sat_mul_i64(plain->strides[1], block);
     for (int d = 2; d < k; d++)
         pv->strides[d] = plain->strides[d];
     pv->strides[k] = plain->strides[1];
@@ -168,6 +169,21 @@ static cls_status enqueue_blocked(cls_context *ctx, int pack, const cls_tensor *
     int n = 0;
     cl_int err;
     cls_status st = CLS_OK;
+    /* Every kernel first: a build failure must not leave parts running. */
+    if (full > 0) {
+        block_views(plain, blocked, block, 0, full, 0, block, &pv, &bv);
+        st = pack ? cls__copy_prepare(ctx, &pv, &bv, 0) : cls__copy_prepare(ctx, &bv, &pv, 0);
+    }
+    if (st == CLS_OK && rem > 0) {
+        block_views(plain, blocked, block, full, 1, 0, rem, &pv, &bv);
+        st = pack ? cls__copy_prepare(ctx, &pv, &bv, 0) : cls__copy_prepare(ctx, &bv, &pv, 0);
+    }
+    if (st == CLS_OK && rem > 0 && pack) {
+        block_views(plain, blocked, block, full, 1, rem, block - rem, &pv, &bv);
+        st = cls__copy_prepare(ctx, NULL, &bv, 1);
+    }
+    if (st != CLS_OK)
+        return st;
     if (full > 0) {
         block_views(plain, blocked, block, 0, full, 0, block, &pv, &bv);
         st = pack ? cls__copy_enqueue(ctx, &pv, &bv, num_wait, wait, &parts[n])
@@ -194,13 +210,16 @@ static cls_status enqueue_blocked(cls_context *ctx, int pack, const cls_tensor *
         if (err != CL_SUCCESS)
             st = cls__fail_cl(err, "clEnqueueMarkerWithWaitList (blocked)");
     }
+    /* Failed half-way: the caller may free its buffers once we return. */
+    if (st != CLS_OK && n > 0)
+        clWaitForEvents((cl_uint)n, parts);
     for (int i = 0; i < n; i++)
         clReleaseEvent(parts[i]);
     return st;
 }
 
 /* Shared body of pack (plain -> blocked) and unpack (blocked -> plain). */
-static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
+static cls_status blocked_unlocked(cls_context *ctx, int pack, const cls_tensor *src,
                              const cls_tensor *dst, int block, cl_uint num_wait,
                              const cl_event *wait, cl_event *done)
 {
@@ -215,7 +234,7 @@ static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = check_blocked(op, plain, blocked, block)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);
@@ -229,6 +248,20 @@ static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+/* blocked_unlocked under the context's lock. */
+static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
+                             const cls_tensor *dst, int block, cl_uint num_wait,
+                             const cl_event *wait, cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
+    cls__lock(ctx);
+    st = blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }
 

@@ -37,9 +37,9 @@ static cls_status check_perm(const cls_tensor *src, const int *perm, const cls_t
     return CLS_OK;
 }
 
-cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
-                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                       cl_event *done)
+static cls_status permute_op(cls_context *ctx, const cls_tensor *src, const int *perm,
+                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                             cl_event *done)
 {
     cls_tensor view;
     cl_event ev = NULL;
@@ -51,7 +51,7 @@ cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (st = check_perm(src, perm, dst)) != CLS_OK ||
-        (st = cls__check_wait_list(num_wait, wait)) != CLS_OK)
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "cls_permute: dst overlaps src in the same buffer");
@@ -70,5 +70,18 @@ cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
         *done = ev;
     else if (ev)
         clReleaseEvent(ev);
+    return st;
+}
+
+cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
+                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                       cl_event *done)
+{
+    cls_status st;
+    if (!ctx)
+        return permute_op(ctx, src, perm, dst, num_wait, wait, done);
+    cls__lock(ctx);
+    st = permute_op(ctx, src, perm, dst, num_wait, wait, done);
+    cls__unlock(ctx);
     return st;
 }

@@ -1,5 +1,6 @@
 /* Programs: built once per context, kept; on-disk binary cache written atomically. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,7 +69,23 @@ int cls__mkdir_p(const char *path)
             *p = '/';
         }
     }
-    return (mkdir(tmp, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+    /* The cache directory itself is private (parents keep the umask's mode). */
+    return (mkdir(tmp, 0700) == 0 || errno == EEXIST) ? 0 : -1;
+}
+
+/* Non-zero when st is owned by this user and not writable by group or
+ * others (as ssh treats its keys): only then is a cache entry or the cache
+ * directory trusted. */
+static int private_to_user(const struct stat *st)
+{
+    return st->st_uid == geteuid() && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/* Non-zero when the cache directory exists, is a directory and is private. */
+static int cache_dir_private(const cls_context *ctx)
+{
+    struct stat st;
+    return stat(ctx->cache_dir, &st) == 0 && S_ISDIR(st.st_mode) && private_to_user(&st);
 }
 
 static void cache_path(const cls_context *ctx, uint64_t key, char *buf, size_t size)
@@ -85,13 +102,25 @@ static cl_program load_cached(cls_context *ctx, uint64_t key)
     uint64_t fkey = 0, fsize = 0, fhash = 0;
     cl_program prog = NULL;
     FILE *f;
-    cache_path(ctx, key, path, sizeof path);
-    f = fopen(path, "rb");
-    if (!f)
+    struct stat st;
+    int fd;
+    if (!cache_dir_private(ctx))
         return NULL;
+    cache_path(ctx, key, path, sizeof path);
+    /* Entries that are links, not regular files, not the user's or writable
+     * by others are ignored (and rebuilt and replaced). */
+    fd = open(path, O_RDONLY | O_NOFOLLOW);
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || !private_to_user(&st) ||
+        !(f = fdopen(fd, "rb"))) {
+        close(fd);
+        return NULL;
+    }
     if (fread(magic, 1, 8, f) != 8 || memcmp(magic, CACHE_MAGIC, 8) != 0 ||
         fread(&fkey, 8, 1, f) != 1 || fread(&fsize, 8, 1, f) != 1 ||
-        fread(&fhash, 8, 1, f) != 1 || fkey != key || fsize == 0 || fsize > (1ull << 30))
+        fread(&fhash, 8, 1, f) != 1 || fkey != key || fsize == 0 || fsize > (1ull << 30) ||
+        (uint64_t)st.st_size != 32 + fsize)
         goto done;
     bin = malloc(fsize);
     if (!bin || fread(bin, 1, fsize, f) != fsize || cls__hash(0, bin, fsize) != fhash)
@@ -135,13 +164,21 @@ static void store_cached(cls_context *ctx, uint64_t key, cl_program prog)
         if (clGetProgramInfo(prog, CL_PROGRAM_BINARIES, sizeof bins, bins, NULL) != CL_SUCCESS)
             goto done;
     }
-    if (cls__mkdir_p(ctx->cache_dir) != 0)
+    if (cls__mkdir_p(ctx->cache_dir) != 0 || !cache_dir_private(ctx))
         goto done;
     cache_path(ctx, key, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%ld", path, (long)getpid(), (long)clock());
-    f = fopen(tmp, "wb");
-    if (!f)
-        goto done;
+    {
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            goto done;
+        f = fdopen(fd, "wb");
+        if (!f) {
+            close(fd);
+            remove(tmp);
+            goto done;
+        }
+    }
     {
         uint64_t s = size, h = cls__hash(0, bin, size);
         int ok = fwrite(CACHE_MAGIC, 1, 8, f) == 8 && fwrite(&key, 8, 1, f) == 1 &&
@@ -176,8 +213,8 @@ static cls_status build_from_source(cls_context *ctx, const char *text, size_t l
     return CLS_OK;
 }
 
-cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
-                                   size_t size, const char *options, cl_program *out)
+static cls_status program_get_source(cls_context *ctx, const char *tag, const char *source,
+                                     size_t size, const char *options, cl_program *out)
 {
     uint64_t key;
     cl_program prog = NULL;
@@ -215,6 +252,17 @@ cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char
     ctx->num_programs++;
     *out = prog;
     return CLS_OK;
+}
+
+/* The caches are the context's: every lookup and insertion holds its lock. */
+cls_status cls__program_get_source(cls_context *ctx, const char *tag, const char *source,
+                                   size_t size, const char *options, cl_program *out)
+{
+    cls_status st;
+    cls__lock(ctx);
+    st = program_get_source(ctx, tag, source, size, options, out);
+    cls__unlock(ctx);
+    return st;
 }
 
 /* Read a whole file; NULL when it cannot be read. */
@@ -302,8 +350,8 @@ cls_status cls__program_get(cls_context *ctx, const char *name, const char *opti
     return st;
 }
 
-cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *options,
-                           const char *kernel_name, cl_kernel *out)
+static cls_status kernel_get(cls_context *ctx, const char *name, const char *options,
+                             const char *kernel_name, cl_kernel *out)
 {
     cl_program prog;
     cl_int err;
@@ -333,4 +381,14 @@ cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *optio
     ctx->num_kernels++;
     *out = k;
     return CLS_OK;
+}
+
+cls_status cls__kernel_get(cls_context *ctx, const char *name, const char *options,
+                           const char *kernel_name, cl_kernel *out)
+{
+    cls_status st;
+    cls__lock(ctx);
+    st = kernel_get(ctx, name, options, kernel_name, out);
+    cls__unlock(ctx);
+    return st;
 }

@@ -36,7 +36,9 @@ cls_tensor cls_tensor_contiguous(cl_mem buffer, size_t offset, cls_dtype dtype, 
     for (int i = t.ndim - 1; i >= 0; i--) {
         t.sizes[i] = sizes ? sizes[i] : 0;
         t.strides[i] = stride;
-        stride *= t.sizes[i] > 0 ? t.sizes[i] : 1;
+        /* Saturates: a descriptor too large for int64 is then rejected by
+         * every op ("extent overflows"), never wrapped. */
+        stride = cls__sat_mul_i64(stride, t.sizes[i] > 0 ? t.sizes[i] : 1);
     }
     return t;
 }
@@ -55,8 +57,8 @@ cls_tensor cls_tensor_nhwc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_
     int64_t cc = c > 0 ? c : 1, ww = w > 0 ? w : 1, hh = h > 0 ? h : 1;
     t.strides[1] = 1;
     t.strides[3] = cc;
-    t.strides[2] = cc * ww;
-    t.strides[0] = cc * ww * hh;
+    t.strides[2] = cls__sat_mul_i64(cc, ww);
+    t.strides[0] = cls__sat_mul_i64(t.strides[2], hh);
     return t;
 }
 
@@ -74,21 +76,19 @@ cls_tensor cls_tensor_nlc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t
     int64_t cc = c > 0 ? c : 1, ll = l > 0 ? l : 1;
     t.strides[1] = 1;
     t.strides[2] = cc;
-    t.strides[0] = cc * ll;
+    t.strides[0] = cls__sat_mul_i64(cc, ll);
     return t;
 }
 
 int64_t cls_tensor_numel(const cls_tensor *t)
 {
-    int64_t n = 1;
+    int64_t n = 0;
     if (!t || t->ndim < 1 || t->ndim > CLS_MAX_DIMS)
         return 0;
-    for (int i = 0; i < t->ndim; i++) {
-        if (t->sizes[i] <= 0)
+    for (int i = 0; i < t->ndim; i++)
+        if (t->sizes[i] < 0)
             return 0;
-        n *= t->sizes[i];
-    }
-    return n;
+    return cls__numel_checked(t->ndim, t->sizes, &n) == 0 ? n : -1;
 }
 
 /* Extent in bytes with overflow checks; names the problem on failure. */
@@ -96,6 +96,7 @@ static cls_status extent(const cls_tensor *t, const char *what, uint64_t *bytes)
 {
     size_t es;
     uint64_t last = 0;
+    int64_t numel;
     *bytes = 0;
     if (!t)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: tensor pointer is NULL", what);
@@ -117,7 +118,14 @@ static cls_status extent(const cls_tensor *t, const char *what, uint64_t *bytes)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: offset %zu bytes is not a multiple of the %zu-byte element", what,
                          t->offset, es);
-    if (cls_tensor_numel(t) == 0)
+    if (cls__numel_checked(t->ndim, t->sizes, &numel) != 0) {
+        char shape[160];
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "%s: sizes %s multiply past 2^63 elements (the element count "
+                         "overflows 64 bits)",
+                         what, cls__shape_str(t, shape, sizeof shape));
+    }
+    if (numel == 0)
         return CLS_OK;
     for (int i = 0; i < t->ndim; i++) {
         uint64_t step;
@@ -145,12 +153,21 @@ cls_status cls__tensor_check(const cls_tensor *t, const char *what)
 {
     uint64_t bytes;
     size_t memsize = 0;
+    cl_mem_object_type type = 0;
     cl_int err;
     cls_status st = extent(t, what, &bytes);
     if (st != CLS_OK)
         return st;
     if (!t->buffer)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: buffer is NULL", what);
+    err = clGetMemObjectInfo(t->buffer, CL_MEM_TYPE, sizeof type, &type, NULL);
+    if (err != CL_SUCCESS)
+        return cls__fail(CLS_ERR_INVALID_ARG, "%s: buffer is not a valid cl_mem (%s)", what,
+                         cls_cl_error_name(err));
+    if (type != CL_MEM_OBJECT_BUFFER)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "%s: the cl_mem is not a buffer (CL_MEM_TYPE 0x%x: an image or pipe)",
+                         what, (unsigned)type);
     err = clGetMemObjectInfo(t->buffer, CL_MEM_SIZE, sizeof memsize, &memsize, NULL);
     if (err != CL_SUCCESS)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: buffer is not a valid cl_mem (%s)", what,
@@ -175,10 +192,16 @@ void cls__tensor_range(const cls_tensor *t, uint64_t *lo, uint64_t *hi)
     *hi = bytes > t->offset ? bytes : t->offset;
 }
 
-/* Resolve a sub-buffer to its parent and the byte offset inside it. */
-static cl_mem base_buffer(cl_mem m, uint64_t *origin)
+/* The memory a buffer's bytes live in and where its byte 0 is inside it: the
+ * parent of a sub-buffer at the sub-buffer's offset, and for a
+ * CL_MEM_USE_HOST_PTR buffer the host memory itself at the host address (two
+ * such buffers over overlapping host memory alias each other). */
+static const void *base_buffer(cl_mem m, uint64_t *origin)
 {
+    static const char host_memory = 0;
     cl_mem parent = NULL;
+    cl_mem_flags flags = 0;
+    void *host = NULL;
     size_t off = 0;
     *origin = 0;
     if (clGetMemObjectInfo(m, CL_MEM_ASSOCIATED_MEMOBJECT, sizeof parent, &parent, NULL) ==
@@ -186,7 +209,13 @@ static cl_mem base_buffer(cl_mem m, uint64_t *origin)
         parent) {
         clGetMemObjectInfo(m, CL_MEM_OFFSET, sizeof off, &off, NULL);
         *origin = off;
-        return parent;
+        m = parent;
+    }
+    if (clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof flags, &flags, NULL) == CL_SUCCESS &&
+        (flags & CL_MEM_USE_HOST_PTR) &&
+        clGetMemObjectInfo(m, CL_MEM_HOST_PTR, sizeof host, &host, NULL) == CL_SUCCESS && host) {
+        *origin += (uint64_t)(uintptr_t)host;
+        return &host_memory;
     }
     return m;
 }
@@ -194,7 +223,7 @@ static cl_mem base_buffer(cl_mem m, uint64_t *origin)
 int cls__tensors_overlap(const cls_tensor *a, const cls_tensor *b)
 {
     uint64_t alo, ahi, blo, bhi, aorg, borg;
-    cl_mem ab = base_buffer(a->buffer, &aorg), bb = base_buffer(b->buffer, &borg);
+    const void *ab = base_buffer(a->buffer, &aorg), *bb = base_buffer(b->buffer, &borg);
     if (ab != bb || cls_tensor_numel(a) == 0 || cls_tensor_numel(b) == 0)
         return 0;
     cls__tensor_range(a, &alo, &ahi);

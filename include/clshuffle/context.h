@@ -13,9 +13,22 @@ extern "C" {
 #endif
 
 /**
- * An OpenCL device, its queue and the kernels built for it. A context is used
- * by one thread at a time (like a command queue); distinct contexts are
- * independent.
+ * An OpenCL device, its queue and the kernels built for it.
+ *
+ * Threads: a context is thread-safe. Many threads may call ops, create and
+ * destroy conv plans on one context at once: the context holds a lock from an
+ * op's checks to its last enqueue, because its kernel objects are shared and
+ * OpenCL's one non-thread-safe call, clSetKernelArg on one cl_kernel, must
+ * not interleave with another thread's arguments; the program and kernel
+ * caches are under the same lock. Ops on one context therefore queue their
+ * host-side work one after another (the device work stays asynchronous);
+ * use one context per thread for parallel host-side enqueueing. Contexts may
+ * be created and destroyed from several threads at once (device discovery is
+ * serialised process-wide, since some drivers race on their first device
+ * queries). Not safe: destroying a context or a plan while another thread
+ * still uses it, and using one conv plan's result ordering across threads
+ * without events (the queue is in-order, but which thread enqueues first is
+ * up to the threads). cls_last_error() is per thread.
  */
 typedef struct cls_context cls_context;
 
@@ -136,8 +149,11 @@ cls_status cls_profile_describe(const cls_device_profile *profile, char *buf, si
 /** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
 cls_status cls_context_set_verify(cls_context *ctx, int verify);
 
-/** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf.
- *  @return CLS_ERR_NO_DEVICE when there is no platform. */
+/** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf,
+ *  always NUL-terminated.
+ *  @return CLS_OK; CLS_ERR_BUFFER_TOO_SMALL when the list did not fit (buf
+ *          holds it truncated; the message says how many bytes it needs);
+ *          CLS_ERR_NO_DEVICE when there is no platform. */
 cls_status cls_list_devices(char *buf, size_t buf_size);
 
 #ifdef __cplusplus

@@ -66,7 +66,9 @@ cls_tensor cls_tensor_ncl(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t
 cls_tensor cls_tensor_nlc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                           int64_t l);
 
-/** Number of elements (product of sizes); 0 when any size is 0. */
+/** Number of elements (product of sizes); 0 when any size is 0 or the
+ *  descriptor is malformed, -1 when the product of the sizes overflows int64
+ *  (every op rejects such a descriptor). */
 int64_t cls_tensor_numel(const cls_tensor *t);
 
 /**
@@ -82,6 +84,20 @@ cls_status cls_tensor_extent(const cls_tensor *t, uint64_t *bytes);
  * @return CLS_OK, CLS_ERR_INVALID_ARG, CLS_ERR_BUFFER_TOO_SMALL.
  */
 cls_status cls_tensor_validate(const cls_tensor *t);
+
+/*
+ * Checks every op makes before it enqueues anything (each failure is
+ * CLS_ERR_INVALID_ARG naming the argument, with nothing enqueued): both
+ * descriptors as cls_tensor_validate() (element counts and extents computed
+ * with overflow checks), each cl_mem a buffer (not an image) of the
+ * context's cl_context, a destination view whose elements have distinct
+ * addresses (no zero stride on a dim of size > 1, no colliding interleaved
+ * strides), and a wait list whose events are non-NULL and of the context's
+ * cl_context. Views of one buffer, of a buffer and its sub-buffers, or of
+ * CL_MEM_USE_HOST_PTR buffers over overlapping host memory that overlap give
+ * CLS_ERR_OVERLAP. An op that fails after enqueueing part of its work waits
+ * for that part before it returns.
+ */
 
 /**
  * Copy between two views of the same logical sizes and dtype, any strides.
