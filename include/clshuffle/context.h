@@ -2,7 +2,9 @@
 #ifndef CLSHUFFLE_CONTEXT_H
 #define CLSHUFFLE_CONTEXT_H
 
+#ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 300
+#endif
 #include <CL/cl.h>
 #include <stddef.h>
 
