@@ -2,6 +2,8 @@
 #ifndef CLSHUFFLE_CONTEXT_H
 #define CLSHUFFLE_CONTEXT_H
 
+#include "export.h"
+
 #ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 300
 #endif
@@ -118,45 +120,45 @@ typedef struct cls_device_profile {
  *         message says how to install PoCL), CLS_ERR_INVALID_ARG (a malformed
  *         device string), CLS_ERR_OPENCL.
  */
-cls_status cls_context_create(cls_context **ctx, const cls_context_options *opts);
+CLS_API cls_status cls_context_create(cls_context **ctx, const cls_context_options *opts);
 
 /**
  * Adopt an engine's own OpenCL objects. They are retained here and released
  * exactly once by cls_context_destroy(); the caller keeps its own references.
  */
-cls_status cls_context_wrap(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
+CLS_API cls_status cls_context_wrap(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
                             cl_command_queue queue);
 
 /** Same as cls_context_wrap() with options (cache, verify, kernel_dir). */
-cls_status cls_context_wrap_opts(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
+CLS_API cls_status cls_context_wrap_opts(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
                                  cl_command_queue queue, const cls_context_options *opts);
 
 /** Release everything the context holds; NULL is a no-op. */
-void cls_context_destroy(cls_context *ctx);
+CLS_API void cls_context_destroy(cls_context *ctx);
 
 /** The context's OpenCL objects (not retained for the caller); any out pointer may be NULL. */
-cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx, cl_device_id *device,
+CLS_API cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx, cl_device_id *device,
                               cl_command_queue *queue);
 
 /** The device facts read when the context was made. */
-cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
+CLS_API cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
 
 /** The device profile computed when the context was made. */
-cls_status cls_context_get_profile(const cls_context *ctx, cls_device_profile *profile);
+CLS_API cls_status cls_context_get_profile(const cls_context *ctx, cls_device_profile *profile);
 
 /** One line describing a profile ("tier=cpu type=cpu compute_units=2 ...").
  *  @return CLS_ERR_INVALID_ARG when buf is too small (nothing truncated silently). */
-cls_status cls_profile_describe(const cls_device_profile *profile, char *buf, size_t size);
+CLS_API cls_status cls_profile_describe(const cls_device_profile *profile, char *buf, size_t size);
 
 /** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
-cls_status cls_context_set_verify(cls_context *ctx, int verify);
+CLS_API cls_status cls_context_set_verify(cls_context *ctx, int verify);
 
 /** Print one line per OpenCL device ("P:D  type  name  (platform)") into buf,
  *  always NUL-terminated.
  *  @return CLS_OK; CLS_ERR_BUFFER_TOO_SMALL when the list did not fit (buf
  *          holds it truncated; the message says how many bytes it needs);
  *          CLS_ERR_NO_DEVICE when there is no platform. */
-cls_status cls_list_devices(char *buf, size_t buf_size);
+CLS_API cls_status cls_list_devices(char *buf, size_t buf_size);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef CLSHUFFLE_CONV_H
 #define CLSHUFFLE_CONV_H
 
+#include "export.h"
+
 #include "d2s.h"
 
 #ifdef __cplusplus
@@ -97,7 +99,7 @@ typedef struct cls_conv_plan cls_conv_plan;
  * @param bias    Cout*bh*bw values, or NULL.
  * @return CLS_ERR_INVALID_ARG naming the mismatch.
  */
-cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, const float *weights,
+CLS_API cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, const float *weights,
                                 const float *bias, cls_conv_plan **plan);
 
 /**
@@ -108,7 +110,7 @@ cls_status cls_conv_plan_create(cls_context *ctx, const cls_conv_desc *desc, con
  *             On the GEMM path it is a marker that completes after the
  *             whole sequence (im2col, GEMMs, epilogue).
  */
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
                                  cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /**
@@ -116,7 +118,7 @@ cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, con
  * @return CLS_ERR_INVALID_ARG when plan or info is NULL or the plan is not
  *         transposed.
  */
-cls_status cls_conv_plan_get_transposed_info(const cls_conv_plan *plan,
+CLS_API cls_status cls_conv_plan_get_transposed_info(const cls_conv_plan *plan,
                                              cls_conv_transposed_info *info);
 
 /**
@@ -125,14 +127,14 @@ cls_status cls_conv_plan_get_transposed_info(const cls_conv_plan *plan,
  * @return CLS_ERR_INVALID_ARG naming a NULL argument, a plan that is not
  *         transposed or a phase out of range.
  */
-cls_status cls_conv_plan_get_transposed_phase(const cls_conv_plan *plan, int phase_h, int phase_w,
+CLS_API cls_status cls_conv_plan_get_transposed_phase(const cls_conv_plan *plan, int phase_h, int phase_w,
                                               cls_conv_phase_info *info);
 
 /** The path the plan runs (never AUTO). */
-cls_status cls_conv_plan_get_path(const cls_conv_plan *plan, cls_conv_path *path);
+CLS_API cls_status cls_conv_plan_get_path(const cls_conv_plan *plan, cls_conv_path *path);
 
 /** Release the plan's device buffers and kernels; NULL is a no-op. */
-void cls_conv_plan_destroy(cls_conv_plan *plan);
+CLS_API void cls_conv_plan_destroy(cls_conv_plan *plan);
 
 #ifdef __cplusplus
 }

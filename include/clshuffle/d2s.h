@@ -34,7 +34,7 @@ typedef enum cls_d2s_mode {
  *         1-D with block_h != 1, dtypes, ranks, mode); CLS_ERR_OVERLAP when
  *         dst overlaps src; CLS_ERR_BUFFER_TOO_SMALL; CLS_ERR_OPENCL.
  */
-cls_status cls_depth_to_space(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_depth_to_space(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                               int block_h, int block_w, cls_d2s_mode mode, cl_uint num_wait,
                               const cl_event *wait, cl_event *done);
 
@@ -42,16 +42,16 @@ cls_status cls_depth_to_space(cls_context *ctx, const cls_tensor *src, const cls
  *  block and mode: src (N, C, H*bh, W*bw) -> dst (N, C*bh*bw, H, W); the
  *  src spatial sizes must divide by the block. Arguments, events and errors
  *  as for cls_depth_to_space(). */
-cls_status cls_space_to_depth(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_space_to_depth(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                               int block_h, int block_w, cls_d2s_mode mode, cl_uint num_wait,
                               const cl_event *wait, cl_event *done);
 
 /** PyTorch pixel_shuffle: depth-to-space in CRD mode with an r x r block. */
-cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                              int r, cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /** PyTorch pixel_unshuffle: space-to-depth in CRD mode with an r x r block. */
-cls_status cls_pixel_unshuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_pixel_unshuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                                int r, cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 #ifdef __cplusplus

@@ -2,6 +2,8 @@
 #ifndef CLSHUFFLE_LAYOUT_H
 #define CLSHUFFLE_LAYOUT_H
 
+#include "export.h"
+
 #include "tensor.h"
 
 #ifdef __cplusplus
@@ -18,7 +20,7 @@ extern "C" {
  *         or repeated, a size mismatch, different dtypes), CLS_ERR_OVERLAP,
  *         CLS_ERR_BUFFER_TOO_SMALL.
  */
-cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
+CLS_API cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
                        const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                        cl_event *done);
 
@@ -28,33 +30,33 @@ cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
  * (N, H, W, C) row-major at dst_offset bytes. Same return values and
  * ownership as cls_permute(); done may be NULL.
  */
-cls_status cls_nchw_to_nhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_nchw_to_nhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                             size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t h,
                             int64_t w, cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /** Channels-last to channels-first: src (N, H, W, C) -> dst (N, C, H, W), packed. */
-cls_status cls_nhwc_to_nchw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_nhwc_to_nchw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                             size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t h,
                             int64_t w, cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /** 1-D channels-first to channels-last: src (N, C, L) -> dst (N, L, C), packed. */
-cls_status cls_ncl_to_nlc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_ncl_to_nlc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                           size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t l,
                           cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /** 1-D channels-last to channels-first: src (N, L, C) -> dst (N, C, L), packed. */
-cls_status cls_nlc_to_ncl(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_nlc_to_ncl(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                           size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t l,
                           cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /** 3-D channels-first to channels-last: src (N, C, D, H, W) -> dst (N, D, H, W, C). */
-cls_status cls_ncdhw_to_ndhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_ncdhw_to_ndhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                               size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c,
                               int64_t d, int64_t h, int64_t w, cl_uint num_wait,
                               const cl_event *wait, cl_event *done);
 
 /** 3-D channels-last to channels-first: src (N, D, H, W, C) -> dst (N, C, D, H, W). */
-cls_status cls_ndhwc_to_ncdhw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
+CLS_API cls_status cls_ndhwc_to_ncdhw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
                               size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c,
                               int64_t d, int64_t h, int64_t w, cl_uint num_wait,
                               const cl_event *wait, cl_event *done);
@@ -69,7 +71,7 @@ cls_status cls_ndhwc_to_ncdhw(cls_context *ctx, cl_mem src, size_t src_offset, c
  * @return the view; ndim 0 (rejected by every op) when ndim or block is out
  *         of range or sizes is NULL. The library does not own the buffer.
  */
-cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int ndim,
+CLS_API cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int ndim,
                               const int64_t *sizes, int block);
 
 /**
@@ -80,14 +82,14 @@ cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int
  * cls_tensor_blocked(). Not in place; done may be NULL.
  * @return CLS_ERR_INVALID_ARG naming a shape or block mismatch.
  */
-cls_status cls_blocked_pack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_blocked_pack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                             int block, cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 /**
  * Blocked to plain, the inverse of cls_blocked_pack(): dst[n][c][s...] =
  * src[n][c/block][s...][c%block]; the padding lanes are not read.
  */
-cls_status cls_blocked_unpack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_blocked_unpack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                               int block, cl_uint num_wait, const cl_event *wait,
                               cl_event *done);
 

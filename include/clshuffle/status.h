@@ -2,6 +2,8 @@
 #ifndef CLSHUFFLE_STATUS_H
 #define CLSHUFFLE_STATUS_H
 
+#include "export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,13 +33,13 @@ typedef enum cls_status {
  * Short fixed description of a status code.
  * @return a static string; "unknown status" for values outside the table.
  */
-const char *cls_status_string(cls_status status);
+CLS_API const char *cls_status_string(cls_status status);
 
 /**
  * Name of a status code ("CLS_ERR_INVALID_ARG").
  * @return a static string; "CLS_UNKNOWN" for values outside the table.
  */
-const char *cls_status_name(cls_status status);
+CLS_API const char *cls_status_name(cls_status status);
 
 /**
  * Detail about the last failure on the calling thread: the offending argument
@@ -45,10 +47,10 @@ const char *cls_status_name(cls_status status);
  * @return a thread-local string, valid until the next clshuffle call on this
  *         thread; "" when nothing failed yet.
  */
-const char *cls_last_error(void);
+CLS_API const char *cls_last_error(void);
 
 /** Name of an OpenCL error code ("CL_INVALID_VALUE"), or "CL_UNKNOWN_ERROR". */
-const char *cls_cl_error_name(int cl_error);
+CLS_API const char *cls_cl_error_name(int cl_error);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef CLSHUFFLE_TENSOR_H
 #define CLSHUFFLE_TENSOR_H
 
+#include "export.h"
+
 #include <stdint.h>
 
 #include "context.h"
@@ -45,45 +47,45 @@ typedef struct cls_tensor {
 } cls_tensor;
 
 /** Bytes per element; 0 for an invalid dtype. */
-size_t cls_dtype_size(cls_dtype dtype);
+CLS_API size_t cls_dtype_size(cls_dtype dtype);
 
 /** Name of a dtype ("f32"); "invalid" for values outside the enum. */
-const char *cls_dtype_name(cls_dtype dtype);
+CLS_API const char *cls_dtype_name(cls_dtype dtype);
 
 /** Row-major contiguous tensor of ndim dims (ndim is clamped to 0..8). */
-cls_tensor cls_tensor_contiguous(cl_mem buffer, size_t offset, cls_dtype dtype, int ndim,
+CLS_API cls_tensor cls_tensor_contiguous(cl_mem buffer, size_t offset, cls_dtype dtype, int ndim,
                                  const int64_t *sizes);
 /** Logical (N, C, H, W), channels-first storage. */
-cls_tensor cls_tensor_nchw(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
+CLS_API cls_tensor cls_tensor_nchw(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                            int64_t h, int64_t w);
 /** Logical (N, C, H, W), channels-last storage (NHWC). */
-cls_tensor cls_tensor_nhwc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
+CLS_API cls_tensor cls_tensor_nhwc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                            int64_t h, int64_t w);
 /** Logical (N, C, L), channels-first storage. */
-cls_tensor cls_tensor_ncl(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
+CLS_API cls_tensor cls_tensor_ncl(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                           int64_t l);
 /** Logical (N, C, L), channels-last storage (NLC). */
-cls_tensor cls_tensor_nlc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
+CLS_API cls_tensor cls_tensor_nlc(cl_mem buffer, size_t offset, cls_dtype dtype, int64_t n, int64_t c,
                           int64_t l);
 
 /** Number of elements (product of sizes); 0 when any size is 0 or the
  *  descriptor is malformed, -1 when the product of the sizes overflows int64
  *  (every op rejects such a descriptor). */
-int64_t cls_tensor_numel(const cls_tensor *t);
+CLS_API int64_t cls_tensor_numel(const cls_tensor *t);
 
 /**
  * Bytes from the start of the buffer needed to hold every element of the view
  * (offset + last element + 1 element); 0 for an empty view.
  * @return CLS_ERR_INVALID_ARG when the descriptor is malformed or overflows.
  */
-cls_status cls_tensor_extent(const cls_tensor *t, uint64_t *bytes);
+CLS_API cls_status cls_tensor_extent(const cls_tensor *t, uint64_t *bytes);
 
 /**
  * Check a descriptor as every op does: dtype and ndim valid, sizes and strides
  * non-negative, no overflow, extent inside the buffer (CL_MEM_SIZE).
  * @return CLS_OK, CLS_ERR_INVALID_ARG, CLS_ERR_BUFFER_TOO_SMALL.
  */
-cls_status cls_tensor_validate(const cls_tensor *t);
+CLS_API cls_status cls_tensor_validate(const cls_tensor *t);
 
 /*
  * Checks every op makes before it enqueues anything (each failure is
@@ -104,7 +106,7 @@ cls_status cls_tensor_validate(const cls_tensor *t);
  * Not in place: overlapping views give CLS_ERR_OVERLAP.
  * @param done receives an event for the copy (the caller releases it); may be NULL.
  */
-cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+CLS_API cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                     cl_uint num_wait, const cl_event *wait, cl_event *done);
 
 #ifdef __cplusplus
