@@ -8,13 +8,9 @@
 
 #define NT_MIN_BYTES CLS_CPU_NT_MIN_BYTES
 
-typedef cls__args launch;
-#define arg cls__arg
-#define arg_idx cls__arg_idx
-
 /* Sizes and strides of the dims in keep[] as long8 arguments (count, sizes,
  * src strides, dst strides); unused lanes are size 1, stride 0. */
-static void arg_dims(launch *l, const cls__copy_plan *p, const int *keep, int n)
+static void arg_dims(cls__args *l, const cls__copy_plan *p, const int *keep, int n)
 {
     cl_long8 sz, ss, ds;
     cl_int count = n;
@@ -23,14 +19,14 @@ static void arg_dims(launch *l, const cls__copy_plan *p, const int *keep, int n)
         ss.s[i] = i < n ? p->sstr[keep[i]] : 0;
         ds.s[i] = i < n ? p->dstr[keep[i]] : 0;
     }
-    arg(l, sizeof count, &count);
-    arg(l, sizeof sz, &sz);
-    arg(l, sizeof ss, &ss);
-    arg(l, sizeof ds, &ds);
+    cls__arg(l, sizeof count, &count);
+    cls__arg(l, sizeof sz, &sz);
+    cls__arg(l, sizeof ss, &ss);
+    cls__arg(l, sizeof ds, &ds);
 }
 
 /* Like arg_dims with only the dst strides (fill_zero). */
-static void arg_dims_dst(launch *l, const cls__copy_plan *p, const int *keep, int n)
+static void arg_dims_dst(cls__args *l, const cls__copy_plan *p, const int *keep, int n)
 {
     cl_long8 sz, ds;
     cl_int count = n;
@@ -38,22 +34,22 @@ static void arg_dims_dst(launch *l, const cls__copy_plan *p, const int *keep, in
         sz.s[i] = i < n ? p->sizes[keep[i]] : 1;
         ds.s[i] = i < n ? p->dstr[keep[i]] : 0;
     }
-    arg(l, sizeof count, &count);
-    arg(l, sizeof sz, &sz);
-    arg(l, sizeof ds, &ds);
+    cls__arg(l, sizeof count, &count);
+    cls__arg(l, sizeof sz, &sz);
+    cls__arg(l, sizeof ds, &ds);
 }
 
 /* Fetch the kernel from its (cached) program and set the buffer arguments. */
 static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *file,
-                        const char *name, int tile, const cls_tensor *src,
-                        const cls_tensor *dst, launch *l)
+                        const char *name, int tile, const cls_tensor *src, const cls_tensor *dst,
+                        cls__args *l)
 {
     char opts[96];
     cl_ulong soff = p->soff, doff = p->doff;
     int nt = p->bytes >= NT_MIN_BYTES;
     cls_status st;
-    int len = snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es,
-                       p->idx64, nt);
+    int len =
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es, p->idx64, nt);
     if (tile > 0)
         snprintf(opts + len, sizeof opts - (size_t)len, " -DTILE=%d", tile);
     memset(l, 0, sizeof *l);
@@ -61,10 +57,10 @@ static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *f
     st = cls__kernel_get(ctx, file, opts, name, &l->k);
     if (st != CLS_OK)
         return st;
-    arg(l, sizeof(cl_mem), &src->buffer);
-    arg(l, sizeof soff, &soff);
-    arg(l, sizeof(cl_mem), &dst->buffer);
-    arg(l, sizeof doff, &doff);
+    cls__arg(l, sizeof(cl_mem), &src->buffer);
+    cls__arg(l, sizeof soff, &soff);
+    cls__arg(l, sizeof(cl_mem), &dst->buffer);
+    cls__arg(l, sizeof doff, &doff);
     return CLS_OK;
 }
 
@@ -95,20 +91,11 @@ static void grid(const uint64_t *n, size_t *global, size_t *local)
         global[i] = round_up(n[i] ? n[i] : 1, local[i]);
 }
 
-/* Check the arguments, log and enqueue a 3-D range. */
-static cls_status finish(cls_context *ctx, launch *l, const char *program, const char *name,
-                         const size_t *global, const size_t *local, cl_uint num_wait,
-                         const cl_event *wait, cl_event *ev)
-{
-    return cls__launch(ctx, l, program, name, 3, global, local, num_wait, wait, ev);
-}
-
 /* GENERIC, RUN and RUN_PACKED: strips along the loop dim `inner` (the last
  * dim; for RUN_PACKED the one outside the contiguous run), the dims outside
  * it are rows. */
-static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
-                                 const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
-                                 const cl_event *w, cl_event *ev)
+static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *src,
+                                 const cls_tensor *dst, cl_uint nw, const cl_event *w, cl_event *ev)
 {
     static const char *const names[] = {[CLS__COPY_GENERIC] = "copy_generic",
                                         [CLS__COPY_RUN] = "copy_run",
@@ -118,7 +105,7 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
     uint64_t run = packed ? (uint64_t)p->sizes[p->ndim - 1] : 1, rows = 1, n[3], len;
     uint64_t ni = inner >= 0 ? (uint64_t)p->sizes[inner] : 1;
     size_t global[3], local[3];
-    launch l;
+    cls__args l;
     cls_status st = begin(ctx, p, "cpu/copy", names[p->kernel], 0, src, dst, &l);
     if (st != CLS_OK)
         return st;
@@ -127,17 +114,17 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p,
         rows *= (uint64_t)p->sizes[d];
     }
     len = strip_len(run * p->es, p->kernel == CLS__COPY_RUN ? 16 : 1);
-    arg_idx(&l, ni);
-    arg_idx(&l, inner >= 0 ? (uint64_t)p->sstr[inner] : 0);
-    arg_idx(&l, inner >= 0 ? (uint64_t)p->dstr[inner] : 0);
-    arg_idx(&l, len);
-    arg_idx(&l, rows);
+    cls__arg_idx(&l, ni);
+    cls__arg_idx(&l, inner >= 0 ? (uint64_t)p->sstr[inner] : 0);
+    cls__arg_idx(&l, inner >= 0 ? (uint64_t)p->dstr[inner] : 0);
+    cls__arg_idx(&l, len);
+    cls__arg_idx(&l, rows);
     arg_dims(&l, p, keep, nouter);
     if (packed)
-        arg_idx(&l, run);
+        cls__arg_idx(&l, run);
     n[0] = (ni + len - 1) / len, n[1] = rows, n[2] = 1;
     grid(n, global, local);
-    return finish(ctx, &l, "cpu/copy", names[p->kernel], global, local, nw, w, ev);
+    return cls__launch(ctx, &l, "cpu/copy", names[p->kernel], 3, global, local, nw, w, ev);
 }
 
 /* Elements of B per register block of transpose_reg: one 64-byte dst line
@@ -188,8 +175,8 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
          * 256); with many (C = 256) the larger tiles measured better, and
          * so did unaligned dst rows, whose tiles begin and end with partial
          * lines (fp16 C = 64 at 724 x 724: 0.57 at 256, 0.28 at 64). */
-        while (p->es <= 2 && na <= 64 && (uint64_t)p->dstr[p->a] * p->es % 64 == 0 &&
-               *tile > bb && *tile * a_bytes > CLS_CPU_WALK_TILE_MAX_SRC_NARROW)
+        while (p->es <= 2 && na <= 64 && (uint64_t)p->dstr[p->a] * p->es % 64 == 0 && *tile > bb &&
+               *tile * a_bytes > CLS_CPU_WALK_TILE_MAX_SRC_NARROW)
             *tile /= 2;
         *lenb = CLS_CPU_WALK_ROWS;
         while (*lenb > *tile && ((nb + *lenb - 1) / *lenb) * batch < CLS_CPU_MIN_WORK_ITEMS)
@@ -230,7 +217,7 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
     uint64_t lena = 8, walk = 0;
     int keep[CLS_MAX_DIMS], nkeep = 0, tile = 0, b_first = 0;
     size_t local[3], global[3];
-    launch l;
+    cls__args l;
     cls_status st;
     if (p->kernel == CLS__COPY_INTERLEAVE)
         tile = (int)nb;
@@ -259,25 +246,25 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
         len = strip_len((p->kernel == CLS__COPY_INTERLEAVE ? (size_t)tile : 1) * p->es, 16);
     if (p->kernel == CLS__COPY_DEINTERLEAVE && tile <= 4 && len > 1024)
         len = 1024;
-    arg_idx(&l, na);
-    arg_idx(&l, nb);
-    arg_idx(&l, (uint64_t)p->dstr[p->a]);
-    arg_idx(&l, (uint64_t)p->sstr[p->b]);
-    arg_idx(&l, len);
+    cls__arg_idx(&l, na);
+    cls__arg_idx(&l, nb);
+    cls__arg_idx(&l, (uint64_t)p->dstr[p->a]);
+    cls__arg_idx(&l, (uint64_t)p->sstr[p->b]);
+    cls__arg_idx(&l, len);
     arg_dims(&l, p, keep, nkeep);
     n[2] = batch;
     if (p->kernel == CLS__COPY_REG) {
         uint64_t blocks_a = (na + lena - 1) / lena, blocks_b = (nb + len - 1) / len;
         int by_b = b_first && !walk;
-        arg_idx(&l, lena);
-        arg(&l, sizeof(cl_int), &(cl_int){b_first});
-        arg_idx(&l, walk);
+        cls__arg_idx(&l, lena);
+        cls__arg(&l, sizeof(cl_int), &(cl_int){b_first});
+        cls__arg_idx(&l, walk);
         n[0] = by_b ? blocks_b : blocks_a, n[1] = by_b ? blocks_a : blocks_b;
     } else {
         n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
     }
     grid(n, global, local);
-    return finish(ctx, &l, program, name, global, local, nw, w, ev);
+    return cls__launch(ctx, &l, program, name, 3, global, local, nw, w, ev);
 }
 
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
@@ -289,7 +276,7 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
     uint64_t rows = 1, len, n[3];
     size_t global[3], local[3];
     cl_ulong doff;
-    launch l;
+    cls__args l;
     cls_status st;
     cls__copy_plan_make_raw(dst, dst, &p);
     if (ctx->profile.tier != CLS_TIER_CPU)
@@ -311,16 +298,16 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
         rows *= (uint64_t)p.sizes[d];
     }
     len = strip_len(p.es, 1);
-    arg(&l, sizeof(cl_mem), &dst->buffer);
-    arg(&l, sizeof doff, &doff);
-    arg_idx(&l, (uint64_t)p.sizes[inner]);
-    arg_idx(&l, (uint64_t)p.dstr[inner]);
-    arg_idx(&l, len);
-    arg_idx(&l, rows);
+    cls__arg(&l, sizeof(cl_mem), &dst->buffer);
+    cls__arg(&l, sizeof doff, &doff);
+    cls__arg_idx(&l, (uint64_t)p.sizes[inner]);
+    cls__arg_idx(&l, (uint64_t)p.dstr[inner]);
+    cls__arg_idx(&l, len);
+    cls__arg_idx(&l, rows);
     arg_dims_dst(&l, &p, keep, inner);
     n[0] = ((uint64_t)p.sizes[inner] + len - 1) / len, n[1] = rows, n[2] = 1;
     grid(n, global, local);
-    return finish(ctx, &l, "cpu/copy", "fill_zero", global, local, num_wait, wait, ev);
+    return cls__launch(ctx, &l, "cpu/copy", "fill_zero", 3, global, local, num_wait, wait, ev);
 }
 
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

@@ -65,12 +65,12 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
         else
             *tx /= 2;
     }
-    while (*ty > 1 && ((size_t)*ty > limit_y || (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
+    while (*ty > 1 &&
+           ((size_t)*ty > limit_y || (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
         *ty /= 2;
 }
 
-cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
-                                           const cls__copy_plan *p)
+cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
 {
     if (cls__copy_applies(p, CLS__COPY_RUN) &&
         (p->ndim == 1 || (uint64_t)p->sizes[p->b] * p->es >= CLS_PORTABLE_RUN_MIN_BYTES))
@@ -209,7 +209,6 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         nx = (uint64_t)p->sizes[g->xdim];
         snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
         wg = cls__portable_wg(prof, nx);
-        g->per = 1;
         g->local[0] = wg;
         g->global[0] = (size_t)(ceil_div(nx, wg) * wg);
         set_rows(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), g);
@@ -245,8 +244,8 @@ static void arg_rows(cls__args *a, const cls__copy_plan *p, int first, int n)
     }
     cls__arg(a, sizeof count, &count);
     for (int k = 0; k < 3; k++)
-        cls__arg(a, a->idx64 ? sizeof s64[k] : sizeof s32[k], a->idx64 ? (void *)&s64[k]
-                                                                         : (void *)&s32[k]);
+        cls__arg(a, a->idx64 ? sizeof s64[k] : sizeof s32[k],
+                 a->idx64 ? (void *)&s64[k] : (void *)&s32[k]);
 }
 
 /* The batch dims of a transpose (all but a and b) packed to the front of a
@@ -314,7 +313,8 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
         arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
-    cls__arg(&a, sizeof per, &per);
+    if (p->kernel == CLS__COPY_RUN)
+        cls__arg(&a, sizeof per, &per);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 

@@ -49,8 +49,8 @@ void cls__log_launch(const char *program, const char *kernel, cl_uint dims, cons
             "clshuffle: launch tier=%s kernel=%s program=%s global=%zux%zux%zu "
             "local=%zux%zux%zu\n",
             tier == CLS_TIER_AUTO ? "bench" : cls__tier_name(tier), kernel, program, global[0],
-            dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1, local[0],
-            dims > 1 ? local[1] : 1, dims > 2 ? local[2] : 1);
+            dims > 1 ? global[1] : 1, dims > 2 ? global[2] : 1, local[0], dims > 1 ? local[1] : 1,
+            dims > 2 ? local[2] : 1);
 }
 
 /* Non-zero on a thread inside cls__copy_prepare: launches get their kernel
@@ -68,15 +68,17 @@ cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program
 {
     cl_int err = a->err;
     if (err != CL_SUCCESS) {
-        return cls__fail(cls__fail_cl(err, "clSetKernelArg"), "clSetKernelArg (%s, argument %u) failed: %s (%d)",
-                         kernel, a->failed, cls_cl_error_name(err), (int)err);
+        return cls__fail(cls__fail_cl(err, "clSetKernelArg"),
+                         "clSetKernelArg (%s, argument %u) failed: %s (%d)", kernel, a->failed,
+                         cls_cl_error_name(err), (int)err);
     }
     if (prepare_only)
         return CLS_OK;
     cls__log_launch(program, kernel, dims, global, local);
     err = clEnqueueNDRangeKernel(ctx->queue, a->k, dims, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS) {
-        return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"), "clEnqueueNDRangeKernel (%s) failed: %s (%d)", kernel,
+        return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"),
+                         "clEnqueueNDRangeKernel (%s) failed: %s (%d)", kernel,
                          cls_cl_error_name(err), (int)err);
     }
     return CLS_OK;
@@ -85,7 +87,6 @@ cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program
 void cls__log_fallback(const char *program)
 {
     if (cls__log_enabled())
-        fprintf(stderr,
-                "clshuffle: fallback tier=portable: program %s failed to build: %s\n", program,
-                cls_last_error());
+        fprintf(stderr, "clshuffle: fallback tier=portable: program %s failed to build: %s\n",
+                program, cls_last_error());
 }

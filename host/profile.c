@@ -64,8 +64,7 @@ static int probe_load(const cls_context *ctx, cls_device_profile *p)
     probe_path(ctx, path, sizeof path);
     if (!(fp = fopen(path, "r")))
         return 0;
-    ok = fscanf(fp, "CLSPROBE1 %d %d %d %d %d %llu", &f[0], &f[1], &f[2], &f[3], &f[4], &mult) ==
-         6;
+    ok = fscanf(fp, "CLSPROBE1 %d %d %d %d %d %llu", &f[0], &f[1], &f[2], &f[3], &f[4], &mult) == 6;
     fclose(fp);
     if (!ok || mult == 0)
         return 0;
@@ -152,7 +151,7 @@ int cls__cpu_tier_fits(const cls_device_profile *p)
 
 void cls__profile_finish(cls_device_profile *p, cls_tier want)
 {
-    p->tier = want == CLS_TIER_PORTABLE                         ? CLS_TIER_PORTABLE
+    p->tier = want == CLS_TIER_PORTABLE                       ? CLS_TIER_PORTABLE
               : want == CLS_TIER_CPU || cls__cpu_tier_fits(p) ? CLS_TIER_CPU
                                                               : CLS_TIER_PORTABLE;
     if (p->tier == CLS_TIER_CPU && !cls__cpu_tier_fits(p))
@@ -206,8 +205,8 @@ cls_status cls__profile_read(cls_context *ctx, const cls_context_options *opts)
     clGetDeviceInfo(ctx->device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof p->local_mem_size,
                     &p->local_mem_size, NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_LOCAL_MEM_TYPE, sizeof lt, &lt, NULL);
-    clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE,
-                    sizeof p->global_cache_line, &p->global_cache_line, NULL);
+    clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE, sizeof p->global_cache_line,
+                    &p->global_cache_line, NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_EXTENSIONS, sizeof ext - 1, ext, NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_PROFILE, sizeof prof - 1, prof, NULL);
     p->local_mem_is_local = lt == CL_LOCAL;
@@ -233,10 +232,10 @@ cls_status cls_context_get_profile(const cls_context *ctx, cls_device_profile *p
 
 cls_status cls_profile_describe(const cls_device_profile *p, char *buf, size_t size)
 {
-    const char *type = (p && (p->type & CL_DEVICE_TYPE_GPU))  ? "gpu"
-                       : (p && (p->type & CL_DEVICE_TYPE_CPU)) ? "cpu"
+    const char *type = (p && (p->type & CL_DEVICE_TYPE_GPU))           ? "gpu"
+                       : (p && (p->type & CL_DEVICE_TYPE_CPU))         ? "cpu"
                        : (p && (p->type & CL_DEVICE_TYPE_ACCELERATOR)) ? "accelerator"
-                                                                        : "other";
+                                                                       : "other";
     int n;
     if (!p || !buf || size == 0)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s is NULL or empty", !p ? "profile" : "buf");
@@ -246,8 +245,8 @@ cls_status cls_profile_describe(const cls_device_profile *p, char *buf, size_t s
                  "nt_store=%d shufflevector=%d",
                  cls__tier_name(p->tier), type,
                  (p->type & CL_DEVICE_TYPE_CPU) && (p->type & CL_DEVICE_TYPE_GPU) ? "+cpu" : "",
-                 (p->type & CL_DEVICE_TYPE_ACCELERATOR) && (p->type & ~CL_DEVICE_TYPE_ACCELERATOR &
-                                                            ~CL_DEVICE_TYPE_DEFAULT)
+                 (p->type & CL_DEVICE_TYPE_ACCELERATOR) &&
+                         (p->type & ~CL_DEVICE_TYPE_ACCELERATOR & ~CL_DEVICE_TYPE_DEFAULT)
                      ? "+accelerator"
                      : "",
                  p->compute_units, p->max_work_group_size, p->wg_multiple,

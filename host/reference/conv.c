@@ -41,8 +41,7 @@ uint16_t cls__float_to_half(float f)
     }
 }
 
-/* Dimension d of a 3-D or 4-D tensor read as (N, C, H, W); 3-D has H = 1. */
-static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
+void cls__ref_dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
 {
     if (t->ndim == 3) {
         int64_t s[4] = {t->sizes[0], t->sizes[1], 1, t->sizes[2]};
@@ -55,7 +54,7 @@ static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
     }
 }
 
-static float load(const unsigned char *img, const cls_tensor *t, int64_t e)
+float cls__ref_load(const unsigned char *img, const cls_tensor *t, int64_t e)
 {
     const unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
     if (t->dtype == CLS_F16) {
@@ -70,7 +69,7 @@ static float load(const unsigned char *img, const cls_tensor *t, int64_t e)
     }
 }
 
-static void store(unsigned char *img, const cls_tensor *t, int64_t e, float v)
+void cls__ref_store(unsigned char *img, const cls_tensor *t, int64_t e, float v)
 {
     unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
     if (t->dtype == CLS_F16) {
@@ -81,7 +80,7 @@ static void store(unsigned char *img, const cls_tensor *t, int64_t e, float v)
     }
 }
 
-static int def1(int v)
+int cls__ref_def1(int v)
 {
     return v > 0 ? v : 1;
 }
@@ -92,11 +91,12 @@ static void conv2d(const unsigned char *img, const cls_tensor *src, const cls__c
 {
     const cls_conv_desc *d = &a->desc;
     int64_t sz[4], st[4];
-    int sh = def1(d->stride_h), sw = def1(d->stride_w), dh = def1(d->dilation_h);
-    int dw = def1(d->dilation_w), g = def1(d->groups);
-    int v_all = d->out_channels * def1(d->block_h) * def1(d->block_w);
+    int sh = cls__ref_def1(d->stride_h), sw = cls__ref_def1(d->stride_w),
+        dh = cls__ref_def1(d->dilation_h);
+    int dw = cls__ref_def1(d->dilation_w), g = cls__ref_def1(d->groups);
+    int v_all = d->out_channels * cls__ref_def1(d->block_h) * cls__ref_def1(d->block_w);
     int cg = d->in_channels / g, vg = v_all / g;
-    dims4(src, sz, st);
+    cls__ref_dims4(src, sz, st);
     for (int64_t n = 0; n < sz[0]; n++)
         for (int v = 0; v < v_all; v++)
             for (int64_t y = 0; y < ho; y++)
@@ -114,13 +114,14 @@ static void conv2d(const unsigned char *img, const cls_tensor *src, const cls__c
                                     (double)a
                                         ->weights[((v * cg + ci) * d->kernel_h + kh) * d->kernel_w +
                                                   kw] *
-                                    load(img, src, n * st[0] + c * st[1] + iy * st[2] + ix * st[3]);
+                                    cls__ref_load(img, src,
+                                                  n * st[0] + c * st[1] + iy * st[2] + ix * st[3]);
                             }
                     out[((n * v_all + v) * ho + y) * wo + x] = (float)acc;
                 }
 }
 
-static float activate(const cls__conv_ref_args *a, int c, float x)
+float cls__ref_activate(const cls__conv_ref_args *a, int c, float x)
 {
     switch (a->desc.activation) {
     case CLS_ACT_RELU:
@@ -141,9 +142,9 @@ static void d2s_act(const float *conv, const cls__conv_ref_args *a, int64_t n_al
                     int64_t wo, unsigned char *img, const cls_tensor *dst)
 {
     const cls_conv_desc *d = &a->desc;
-    int bh = def1(d->block_h), bw = def1(d->block_w), cout = d->out_channels;
+    int bh = cls__ref_def1(d->block_h), bw = cls__ref_def1(d->block_w), cout = d->out_channels;
     int64_t sz[4], st[4];
-    dims4(dst, sz, st);
+    cls__ref_dims4(dst, sz, st);
     for (int64_t n = 0; n < n_all; n++)
         for (int c = 0; c < cout; c++)
             for (int64_t y = 0; y < ho * bh; y++)
@@ -151,8 +152,8 @@ static void d2s_act(const float *conv, const cls__conv_ref_args *a, int64_t n_al
                     int i = (int)(y % bh), j = (int)(x % bw);
                     int v = d->mode == CLS_CRD ? c * bh * bw + i * bw + j : (i * bw + j) * cout + c;
                     float val = conv[((n * cout * bh * bw + v) * ho + y / bh) * wo + x / bw];
-                    store(img, dst, n * st[0] + c * st[1] + y * st[2] + x * st[3],
-                          activate(a, c, val));
+                    cls__ref_store(img, dst, n * st[0] + c * st[1] + y * st[2] + x * st[3],
+                                   cls__ref_activate(a, c, val));
                 }
 }
 
@@ -164,16 +165,17 @@ cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
     int64_t sz[4], st[4], ho, wo;
     size_t count;
     float *conv;
-    dims4(src, sz, st);
-    ho = (sz[2] + d->pad_top + d->pad_bottom - (int64_t)def1(d->dilation_h) * (d->kernel_h - 1) -
-          1) /
-             def1(d->stride_h) +
+    cls__ref_dims4(src, sz, st);
+    ho = (sz[2] + d->pad_top + d->pad_bottom -
+          (int64_t)cls__ref_def1(d->dilation_h) * (d->kernel_h - 1) - 1) /
+             cls__ref_def1(d->stride_h) +
          1;
-    wo = (sz[3] + d->pad_left + d->pad_right - (int64_t)def1(d->dilation_w) * (d->kernel_w - 1) -
-          1) /
-             def1(d->stride_w) +
+    wo = (sz[3] + d->pad_left + d->pad_right -
+          (int64_t)cls__ref_def1(d->dilation_w) * (d->kernel_w - 1) - 1) /
+             cls__ref_def1(d->stride_w) +
          1;
-    count = (size_t)(sz[0] * d->out_channels * def1(d->block_h) * def1(d->block_w) * ho * wo);
+    count = (size_t)(sz[0] * d->out_channels * cls__ref_def1(d->block_h) *
+                     cls__ref_def1(d->block_w) * ho * wo);
     conv = malloc((count ? count : 1) * sizeof *conv);
     if (!conv)
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "conv reference: out of host memory");

@@ -21,6 +21,17 @@ typedef struct cls__conv_ref_args {
 cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
                          unsigned char *dst_host, const cls_tensor *dst, const void *arg);
 
+/* Shared by the conv references (conv.c, conv_transposed.c): a 3-D or 4-D
+ * tensor's sizes and strides read as (N, C, H, W) (3-D: H = 1); element e
+ * (offset in elements) of a host image loaded or stored as float (f16 or
+ * f32); the desc's activation applied to x of output channel c; v, or 1
+ * when v <= 0 (the desc's defaults). */
+void cls__ref_dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4]);
+float cls__ref_load(const unsigned char *img, const cls_tensor *t, int64_t e);
+void cls__ref_store(unsigned char *img, const cls_tensor *t, int64_t e, float v);
+float cls__ref_activate(const cls__conv_ref_args *a, int c, float x);
+int cls__ref_def1(int v);
+
 /* IEEE half <-> float conversions (round to nearest even) for host images. */
 float cls__half_to_float(uint16_t h);
 uint16_t cls__float_to_half(float f);

@@ -8,77 +8,23 @@
 #include "../internal.h"
 #include "conv_transposed_ref.h"
 
-static int def1(int v)
-{
-    return v > 0 ? v : 1;
-}
-
-/* Size and stride of t read as (N, C, H, W); 3-D has H = 1. */
-static void dims4(const cls_tensor *t, int64_t size[4], int64_t stride[4])
-{
-    for (int d = 0, k = 0; d < 4; d++) {
-        int h = t->ndim == 3 && d == 2;
-        size[d] = h ? 1 : t->sizes[k];
-        stride[d] = h ? 0 : t->strides[k];
-        k += !h;
-    }
-}
-
-static double load(const unsigned char *img, const cls_tensor *t, int64_t e)
-{
-    const unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
-    float f;
-    if (t->dtype == CLS_F16) {
-        uint16_t h;
-        memcpy(&h, p, 2);
-        return cls__half_to_float(h);
-    }
-    memcpy(&f, p, 4);
-    return f;
-}
-
-static void store(unsigned char *img, const cls_tensor *t, int64_t e, float v)
-{
-    unsigned char *p = img + t->offset + (size_t)e * cls_dtype_size(t->dtype);
-    if (t->dtype == CLS_F16) {
-        uint16_t h = cls__float_to_half(v);
-        memcpy(p, &h, 2);
-    } else {
-        memcpy(p, &v, 4);
-    }
-}
-
-static float activate(const cls__conv_ref_args *a, int c, float x)
-{
-    switch (a->desc.activation) {
-    case CLS_ACT_RELU:
-        return x > 0.0f ? x : 0.0f;
-    case CLS_ACT_LEAKY_RELU:
-        return x < 0.0f ? a->desc.act_alpha * x : x;
-    case CLS_ACT_PRELU:
-        return x < 0.0f ? a->prelu[c] * x : x;
-    case CLS_ACT_SIGMOID:
-        return (float)(1.0 / (1.0 + exp(-(double)x)));
-    default:
-        return x;
-    }
-}
-
 /* acc[n][co][oh][ow] += every tap of every src pixel that lands inside. */
 static void scatter(const unsigned char *img, const cls_tensor *src, const cls__conv_ref_args *a,
                     const int64_t dz[4], double *acc)
 {
     const cls_conv_desc *d = &a->desc;
     int64_t sz[4], st[4];
-    int sh = def1(d->stride_h), sw = def1(d->stride_w), dh = def1(d->dilation_h);
-    int dw = def1(d->dilation_w), g = def1(d->groups);
+    int sh = cls__ref_def1(d->stride_h), sw = cls__ref_def1(d->stride_w),
+        dh = cls__ref_def1(d->dilation_h);
+    int dw = cls__ref_def1(d->dilation_w), g = cls__ref_def1(d->groups);
     int cg = d->in_channels / g, cog = d->out_channels / g;
-    dims4(src, sz, st);
+    cls__ref_dims4(src, sz, st);
     for (int64_t n = 0; n < sz[0]; n++)
         for (int ci = 0; ci < d->in_channels; ci++)
             for (int64_t ih = 0; ih < sz[2]; ih++)
                 for (int64_t iw = 0; iw < sz[3]; iw++) {
-                    double x = load(img, src, n * st[0] + ci * st[1] + ih * st[2] + iw * st[3]);
+                    double x =
+                        cls__ref_load(img, src, n * st[0] + ci * st[1] + ih * st[2] + iw * st[3]);
                     for (int co = 0; co < cog; co++)
                         for (int kh = 0; kh < d->kernel_h; kh++)
                             for (int kw = 0; kw < d->kernel_w; kw++) {
@@ -102,7 +48,7 @@ cls_status cls__ref_conv_transposed(const unsigned char *src_host, const cls_ten
     int64_t dz[4], ds[4];
     size_t count;
     double *acc;
-    dims4(dst, dz, ds);
+    cls__ref_dims4(dst, dz, ds);
     count = (size_t)(dz[0] * dz[1] * dz[2] * dz[3]);
     acc = calloc(count ? count : 1, sizeof *acc);
     if (!acc)
@@ -114,8 +60,8 @@ cls_status cls__ref_conv_transposed(const unsigned char *src_host, const cls_ten
                 for (int64_t x = 0; x < dz[3]; x++) {
                     double v = acc[((n * dz[1] + c) * dz[2] + y) * dz[3] + x];
                     v += a->bias ? a->bias[c] : 0.0;
-                    store(dst_host, dst, n * ds[0] + c * ds[1] + y * ds[2] + x * ds[3],
-                          activate(a, (int)c, (float)v));
+                    cls__ref_store(dst_host, dst, n * ds[0] + c * ds[1] + y * ds[2] + x * ds[3],
+                                   cls__ref_activate(a, (int)c, (float)v));
                 }
     free(acc);
     return CLS_OK;

@@ -8,7 +8,7 @@
  * dims (no division for one). */
 
 #define ROW_ARGS                                                                              \
-    idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds, uint per
+    idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds
 
 /* The row's offsets; 0 when the work-item is past the rows. */
 static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss,
@@ -41,7 +41,7 @@ static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rs
  * units through vload/vstore (any element alignment), the row's tail
  * element by element. */
 __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_t *dst,
-                       ulong dst_off, idx_t n0, ROW_ARGS)
+                       ulong dst_off, idx_t n0, ROW_ARGS, uint per)
 {
     idx_t so = src_off, dof = dst_off;
     idx_t wg = get_local_size(0);
@@ -74,7 +74,6 @@ __kernel void copy_gather(__global const elem_t *src, ulong src_off, __global el
                           ROW_ARGS)
 {
     idx_t x = get_global_id(0), so = src_off, dof = dst_off;
-    (void)per;
     if (x >= nx || !ROW_START(&so, &dof))
         return;
     so += x * sx;
@@ -89,7 +88,6 @@ __kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t nx, idx_t dx,
                         ROW_ARGS)
 {
     idx_t x = get_global_id(0), so = 0, dof = dst_off;
-    (void)per;
     if (x >= nx || !ROW_START(&so, &dof))
         return;
     dof += x * dx;
