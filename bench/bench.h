@@ -192,6 +192,8 @@ struct bench {
     int failures;
     cl_mem roof_src, roof_dst; /* the roofline's copy buffers, kept for the run (roofline.c) */
     size_t roof_side;          /* bytes in each */
+    cl_program roof_program;   /* bench/roofline.cl, built on first use */
+    cl_kernel roof_kernels[4]; /* created from it on first use */
 };
 
 /* Append a case (identity fields already in c->rec); returns 0 or -1. */
@@ -291,8 +293,10 @@ cls_status bench_roofline_now(bench *b, uint64_t bytes, double *gbps);
  * bench_roofline_now() takes (the better at the nearest run-wide point). */
 cls_status bench_roofline_kernel(bench *b, uint64_t bytes, int kind, bench_enqueue_fn *fn,
                                  void **arg, uint64_t *moved);
-/* Release the roofline's copy buffers (at the end of the run). */
+/* Release the roofline's copy buffers (when they must grow). */
 void bench_roofline_release(bench *b);
+/* Release the buffers, the roofline program and its kernels (at the end of the run). */
+void bench_roofline_free(bench *b);
 /* Enqueue-to-completion host times (medians, seconds) of fn and of an empty
  * kernel, timed alternately so that both see the same load. */
 cls_status bench_latency_pair(bench *b, bench_enqueue_fn fn, void *arg, double *op_s,

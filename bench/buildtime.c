@@ -49,6 +49,7 @@ int bench_build_probe_child(const bench_opts *o)
     cls_context *ctx = NULL;
     cl_context cl;
     cl_command_queue q;
+    cls_build_stats bs;
     double t0;
     memset(&co, 0, sizeof co);
     co.device = o->device;
@@ -57,7 +58,10 @@ int bench_build_probe_child(const bench_opts *o)
     cls_context_get_cl(ctx, &cl, NULL, &q);
     t0 = bench_now();
     probe_ops(ctx, cl, q, o->level == BENCH_QUICK);
-    printf("%.6f %d %d\n", bench_now() - t0, ctx->builds_from_source, ctx->builds_from_disk);
+    t0 = bench_now() - t0;
+    if (cls_context_get_build_stats(ctx, &bs) != CLS_OK)
+        bs.from_source = bs.from_disk = -1;
+    printf("%.6f %d %d\n", t0, bs.from_source, bs.from_disk);
     cls_context_destroy(ctx);
     return 0;
 }

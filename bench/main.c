@@ -246,7 +246,7 @@ int main(int argc, char **argv)
     if (b.num_cases > 1 && bench_roofline(&b, 1) == CLS_OK)
         rerate(&b);
     rc = report(&b);
-    bench_roofline_release(&b);
+    bench_roofline_free(&b);
     cls_context_destroy(b.ctx);
     free(b.cases);
     if (b.failures)

@@ -14,9 +14,61 @@ typedef struct roof_arg {
     bench *b;
     cl_kernel kernel; /* NULL: clEnqueueCopyBuffer */
     cl_mem src, dst;
-    cl_ulong n;       /* vectors per side */
-    cl_ulong vec;     /* bytes per vector: 16 (copy), 64 (non-temporal copy) */
+    cl_ulong n;   /* vectors per side */
+    cl_ulong vec; /* bytes per vector: 16 (copy), 64 (non-temporal copy) */
 } roof_arg;
+
+/* bench/roofline.cl, embedded by bench/CMakeLists.txt. */
+typedef struct bench_kernel_source {
+    const char *name;
+    const unsigned char *data;
+    size_t size;
+} bench_kernel_source;
+extern const bench_kernel_source bench_kernel_sources[];
+
+static const char *const roof_names[4] = {"roofline_copy", "roofline_copy_nt", "roofline_has_nt",
+                                          "roofline_empty"};
+
+/* The roofline program's kernel `name`: the program is built once per run
+ * with the device profile's -D options (CLS_NT_STORE where the compiler has
+ * non-temporal stores), each kernel created once; both kept until
+ * bench_roofline_release(). */
+static cls_status roof_kernel(bench *b, const char *name, cl_kernel *k)
+{
+    int i = 0;
+    while (i < 4 && strcmp(roof_names[i], name) != 0)
+        i++;
+    if (i == 4)
+        return cls__fail(CLS_ERR_INVALID_ARG, "roofline: no kernel %s", name);
+    if (!b->roof_program) {
+        const char *src = (const char *)bench_kernel_sources[0].data;
+        size_t len = bench_kernel_sources[0].size;
+        cls_device_profile prof;
+        cl_int err;
+        cl_program p;
+        if (cls_context_get_profile(b->ctx, &prof) != CLS_OK)
+            prof.defines[0] = '\0';
+        p = clCreateProgramWithSource(b->cl_ctx, 1, &src, &len, &err);
+        if (err != CL_SUCCESS)
+            return cls__fail_cl(err, "clCreateProgramWithSource (roofline)");
+        err = clBuildProgram(p, 1, &b->device, prof.defines, NULL, NULL);
+        if (err != CL_SUCCESS) {
+            clReleaseProgram(p);
+            return cls__fail_cl(err, "clBuildProgram (bench/roofline.cl)");
+        }
+        b->roof_program = p;
+    }
+    if (!b->roof_kernels[i]) {
+        cl_int err;
+        b->roof_kernels[i] = clCreateKernel(b->roof_program, name, &err);
+        if (err != CL_SUCCESS) {
+            b->roof_kernels[i] = NULL;
+            return cls__fail_cl(err, "clCreateKernel (roofline)");
+        }
+    }
+    *k = b->roof_kernels[i];
+    return CLS_OK;
+}
 
 static cls_status roof_enqueue(void *p, cl_event *ev)
 {
@@ -88,7 +140,7 @@ static int nt_available(bench *b)
     cl_int flag = 0;
     cl_mem m;
     size_t one = 1;
-    if (cls__kernel_get(b->ctx, "roofline", "", "roofline_has_nt", &k) != CLS_OK)
+    if (roof_kernel(b, "roofline_has_nt", &k) != CLS_OK)
         return 0;
     m = bench_buffer(b, sizeof flag, &flag);
     if (!m)
@@ -171,6 +223,18 @@ void bench_roofline_release(bench *b)
     b->roof_side = 0;
 }
 
+void bench_roofline_free(bench *b)
+{
+    bench_roofline_release(b);
+    for (int i = 0; i < 4; i++)
+        if (b->roof_kernels[i])
+            clReleaseKernel(b->roof_kernels[i]);
+    if (b->roof_program)
+        clReleaseProgram(b->roof_program);
+    memset(b->roof_kernels, 0, sizeof b->roof_kernels);
+    b->roof_program = NULL;
+}
+
 cls_status bench_roofline(bench *b, int again)
 {
     uint64_t sizes[BENCH_MAX_ROOF];
@@ -184,8 +248,8 @@ cls_status bench_roofline(bench *b, int again)
     }
     if (b->hdr.num_roof == 0)
         return CLS_OK;
-    if ((st = cls__kernel_get(b->ctx, "roofline", "", "roofline_copy", &kvec)) != CLS_OK ||
-        (st = cls__kernel_get(b->ctx, "roofline", "", "roofline_copy_nt", &knt)) != CLS_OK)
+    if ((st = roof_kernel(b, "roofline_copy", &kvec)) != CLS_OK ||
+        (st = roof_kernel(b, "roofline_copy_nt", &knt)) != CLS_OK)
         return st;
     b->hdr.nt_available = nt_available(b);
     if ((st = roof_buffers(b)) != CLS_OK)
@@ -207,8 +271,7 @@ cls_status bench_roofline_kernel(bench *b, uint64_t bytes, int kind, bench_enque
         return cls__fail(CLS_ERR_UNSUPPORTED, "roofline: no non-temporal copy on this device");
     memset(a, 0, sizeof *a);
     a->b = b;
-    if ((st = cls__kernel_get(b->ctx, "roofline", "", nt ? "roofline_copy_nt" : "roofline_copy",
-                              &a->kernel)) != CLS_OK ||
+    if ((st = roof_kernel(b, nt ? "roofline_copy_nt" : "roofline_copy", &a->kernel)) != CLS_OK ||
         (st = roof_buffers(b)) != CLS_OK)
         return st;
     set_size(a, bytes, nt ? 64 : 16);
@@ -261,7 +324,7 @@ cls_status bench_latency_pair(bench *b, bench_enqueue_fn fn, void *arg, double *
 {
     roof_arg a = {b, NULL, NULL, NULL, 0, 16};
     double one, *ops = NULL, *empties = NULL, min;
-    cls_status st = cls__kernel_get(b->ctx, "roofline", "", "roofline_empty", &a.kernel);
+    cls_status st = roof_kernel(b, "roofline_empty", &a.kernel);
     int n;
     *op_s = *empty_s = NAN;
     if (st != CLS_OK)

@@ -81,8 +81,8 @@ static cls_status read_info(cls_context *ctx)
                     &in->max_work_group_size, NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof(cl_ulong), &in->local_mem_size,
                     NULL);
-    clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(cl_ulong),
-                    &in->global_mem_size, NULL);
+    clGetDeviceInfo(ctx->device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(cl_ulong), &in->global_mem_size,
+                    NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(cl_ulong),
                     &in->max_alloc_size, NULL);
     clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(cl_uint), &in->compute_units,
@@ -90,8 +90,7 @@ static cls_status read_info(cls_context *ctx)
     clGetDeviceInfo(ctx->device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof dbl, &dbl, NULL);
     in->has_fp16 = strstr(ext, "cl_khr_fp16") != NULL;
     in->has_fp64 = strstr(ext, "cl_khr_fp64") != NULL || dbl != 0;
-    if (clGetDeviceInfo(ctx->device, CL_DEVICE_PLATFORM, sizeof plat, &plat, NULL) ==
-        CL_SUCCESS) {
+    if (clGetDeviceInfo(ctx->device, CL_DEVICE_PLATFORM, sizeof plat, &plat, NULL) == CL_SUCCESS) {
         clGetPlatformInfo(plat, CL_PLATFORM_NAME, sizeof in->platform_name, in->platform_name,
                           NULL);
         clGetPlatformInfo(plat, CL_PLATFORM_VERSION, sizeof in->platform_version,
@@ -297,14 +296,15 @@ cls_status cls_context_wrap_opts(cls_context **out, cl_context cl_ctx, cl_device
     *out = NULL;
     if (!cl_ctx || !device || !queue)
         return cls__fail(CLS_ERR_INVALID_ARG, "cls_context_wrap: %s is NULL",
-                         !cl_ctx ? "cl_context" : !device ? "cl_device_id" : "cl_command_queue");
+                         !cl_ctx   ? "cl_context"
+                         : !device ? "cl_device_id"
+                                   : "cl_command_queue");
     err = clGetCommandQueueInfo(queue, CL_QUEUE_CONTEXT, sizeof qctx, &qctx, NULL);
     if (err != CL_SUCCESS)
         return cls__fail_cl(err, "clGetCommandQueueInfo(CL_QUEUE_CONTEXT)");
     clGetCommandQueueInfo(queue, CL_QUEUE_DEVICE, sizeof qdev, &qdev, NULL);
     if (qctx != cl_ctx || qdev != device)
-        return cls__fail(CLS_ERR_INVALID_ARG,
-                         "cls_context_wrap: the queue belongs to another %s",
+        return cls__fail(CLS_ERR_INVALID_ARG, "cls_context_wrap: the queue belongs to another %s",
                          qctx != cl_ctx ? "context" : "device");
     ctx = context_alloc();
     if (!ctx)
@@ -375,6 +375,18 @@ cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info)
     return CLS_OK;
 }
 
+cls_status cls_context_get_build_stats(cls_context *ctx, cls_build_stats *stats)
+{
+    if (!ctx || !stats)
+        return cls__fail(CLS_ERR_INVALID_ARG, "%s is NULL", !ctx ? "ctx" : "stats");
+    cls__lock(ctx);
+    stats->from_source = ctx->builds_from_source;
+    stats->from_disk = ctx->builds_from_disk;
+    stats->seconds = ctx->build_seconds;
+    cls__unlock(ctx);
+    return CLS_OK;
+}
+
 cls_status cls_context_set_verify(cls_context *ctx, int verify)
 {
     if (!ctx)
@@ -411,8 +423,8 @@ cls_status cls_list_devices(char *buf, size_t size)
         /* Past the end of buf, snprintf only counts (the list is cut at a
          * line's end or inside the last line that fits, always terminated). */
         int n = snprintf(used < size ? buf + used : NULL, used < size ? size - used : 0,
-                         "%d:%d  %-5s %s  (%s)\n", list.platform[i], list.index[i],
-                         type_name(t), name, pname);
+                         "%d:%d  %-5s %s  (%s)\n", list.platform[i], list.index[i], type_name(t),
+                         name, pname);
         if (n < 0)
             n = 0;
         used += (size_t)n;

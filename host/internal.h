@@ -70,10 +70,10 @@ struct cls_context {
     int num_programs, cap_programs;
     cls__kernel_entry *kernels;
     int num_kernels, cap_kernels;
-    /* Counters for tests and the benchmark. */
+    /* Program builds so far (cls_context_get_build_stats). */
     int builds_from_source;
     int builds_from_disk;
-    double last_build_seconds;
+    double build_seconds;
 };
 
 /* ---- device profile (profile.c) ---- */
@@ -106,8 +106,7 @@ extern const cls__kernel_source cls__kernel_sources[];
 extern const size_t cls__kernel_source_count;
 
 /* A kernel program: its source files under kernels/ (without ".cl"), joined
- * in order, and its tier (AUTO: the benchmark's own). programs.c holds the
- * one table. */
+ * in order, and its tier. programs.c holds the one table. */
 #define CLS__PROGRAM_FILES 5
 typedef struct cls__program_def {
     const char *name;

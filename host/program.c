@@ -246,7 +246,7 @@ static cls_status program_get_source(cls_context *ctx, const char *tag, const ch
         if (ctx->disk_cache)
             store_cached(ctx, device_key(ctx, key), prog);
     }
-    ctx->last_build_seconds = now_seconds() - t0;
+    ctx->build_seconds += now_seconds() - t0;
     ctx->programs[ctx->num_programs].key = key;
     ctx->programs[ctx->num_programs].program = prog;
     ctx->num_programs++;

@@ -21,8 +21,6 @@ static const cls__program_def programs[] = {
     {"cpu/interleave", CLS_TIER_CPU, {"cpu/common", "cpu/transpose_common", "cpu/interleave"}},
     {"cpu/d2s", CLS_TIER_CPU, {"cpu/common", "cpu/d2s"}},
     {"cpu/conv_w", CLS_TIER_CPU, {"cpu/conv_w"}},
-    /* The benchmark's copy roofline (gets the profile's -D options). */
-    {"roofline", CLS_TIER_AUTO, {"roofline"}},
 };
 
 const cls__program_def *cls__program_find(const char *name)

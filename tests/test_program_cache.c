@@ -62,8 +62,10 @@ START_TEST(second_build_is_not_compiled_again)
     ck_assert_int_eq(ctx->builds_from_source, 2);
     ck_assert_ptr_ne(p1, p3);
     /* Kernels are created once too. */
-    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k1), CLS_OK);
-    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k2), CLS_OK);
+    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k1),
+                     CLS_OK);
+    ck_assert_int_eq(cls__kernel_get(ctx, "portable/copy", "-DELEM_SIZE=4", "copy_gather", &k2),
+                     CLS_OK);
     ck_assert_ptr_eq(k1, k2);
     ck_assert_int_eq(ctx->builds_from_source, 2);
     ck_assert_int_eq(ctx->builds_from_disk, 0);
@@ -86,6 +88,14 @@ START_TEST(new_context_loads_from_disk)
     ck_assert_int_eq(cls__program_get_source(b, "t", good_src, strlen(good_src), "", &p), CLS_OK);
     ck_assert_int_eq(b->builds_from_source, 0);
     ck_assert_int_eq(b->builds_from_disk, 1);
+    /* The public counters say the same. */
+    cls_build_stats bs;
+    ck_assert_int_eq(cls_context_get_build_stats(b, &bs), CLS_OK);
+    ck_assert_int_eq(bs.from_source, 0);
+    ck_assert_int_eq(bs.from_disk, 1);
+    ck_assert(bs.seconds > 0.0 && bs.seconds < 60.0);
+    ck_assert_int_eq(cls_context_get_build_stats(b, NULL), CLS_ERR_INVALID_ARG);
+    ck_assert_int_eq(cls_context_get_build_stats(NULL, &bs), CLS_ERR_INVALID_ARG);
     /* The loaded program runs. */
     cl_int err;
     cl_kernel k = clCreateKernel(p, "k", &err);

@@ -47,7 +47,7 @@ END_TEST
 static void *other_thread(void *arg)
 {
     (void)arg;
-    cls__fail(CLS_ERR_IO, "set on another thread");
+    cls__fail(CLS_ERR_OPENCL, "set on another thread");
     return NULL;
 }
 

@@ -107,8 +107,8 @@ typedef struct cls_device_profile {
     int has_int64, has_fp16;
     /* Compiler features found by the probe program. */
     int clang, x86_64, avx2, nt_store, shufflevector;
-    cls_tier tier;      /**< the tier in use: PORTABLE or CPU */
-    char defines[160];  /**< -D options the specialised tier's kernels get */
+    cls_tier tier;     /**< the tier in use: PORTABLE or CPU */
+    char defines[160]; /**< -D options the specialised tier's kernels get */
 } cls_device_profile;
 
 /**
@@ -127,18 +127,18 @@ CLS_API cls_status cls_context_create(cls_context **ctx, const cls_context_optio
  * exactly once by cls_context_destroy(); the caller keeps its own references.
  */
 CLS_API cls_status cls_context_wrap(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
-                            cl_command_queue queue);
+                                    cl_command_queue queue);
 
 /** Same as cls_context_wrap() with options (cache, verify, kernel_dir). */
 CLS_API cls_status cls_context_wrap_opts(cls_context **ctx, cl_context cl_ctx, cl_device_id device,
-                                 cl_command_queue queue, const cls_context_options *opts);
+                                         cl_command_queue queue, const cls_context_options *opts);
 
 /** Release everything the context holds; NULL is a no-op. */
 CLS_API void cls_context_destroy(cls_context *ctx);
 
 /** The context's OpenCL objects (not retained for the caller); any out pointer may be NULL. */
-CLS_API cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx, cl_device_id *device,
-                              cl_command_queue *queue);
+CLS_API cls_status cls_context_get_cl(const cls_context *ctx, cl_context *cl_ctx,
+                                      cl_device_id *device, cl_command_queue *queue);
 
 /** The device facts read when the context was made. */
 CLS_API cls_status cls_context_get_info(const cls_context *ctx, cls_device_info *info);
@@ -149,6 +149,16 @@ CLS_API cls_status cls_context_get_profile(const cls_context *ctx, cls_device_pr
 /** One line describing a profile ("tier=cpu type=cpu compute_units=2 ...").
  *  @return CLS_ERR_INVALID_ARG when buf is too small (nothing truncated silently). */
 CLS_API cls_status cls_profile_describe(const cls_device_profile *profile, char *buf, size_t size);
+
+/** Kernel programs a context has built or loaded so far. */
+typedef struct cls_build_stats {
+    int from_source; /**< compiled from source */
+    int from_disk;   /**< loaded from the disk cache */
+    double seconds;  /**< wall time spent in both, in total */
+} cls_build_stats;
+
+/** The context's program build counters (read under its lock). */
+CLS_API cls_status cls_context_get_build_stats(cls_context *ctx, cls_build_stats *stats);
 
 /** Turn verify mode on (non-zero) or off for ops enqueued from now on. */
 CLS_API cls_status cls_context_set_verify(cls_context *ctx, int verify);

@@ -8,7 +8,8 @@
 extern "C" {
 #endif
 
-/* X(NAME, value, message): the single source of every status code. */
+/* X(NAME, value, message): the single source of every status code. -10 is
+ * retired (it was CLS_ERR_IO, never returned: the disk cache is best-effort). */
 #define CLS_STATUS_MAP(X)                                                         \
     X(OK, 0, "success")                                                           \
     X(ERR_INVALID_ARG, -1, "invalid argument")                                    \
@@ -20,7 +21,6 @@ extern "C" {
     X(ERR_BUFFER_TOO_SMALL, -7, "tensor extent exceeds its buffer")               \
     X(ERR_OVERLAP, -8, "destination overlaps source")                             \
     X(ERR_VERIFY, -9, "result does not match the CPU reference")                  \
-    X(ERR_IO, -10, "file input/output failed")                                    \
     X(ERR_CLBLAST, -11, "CLBlast call failed")
 
 typedef enum cls_status {
