@@ -107,7 +107,7 @@ extern const size_t cls__kernel_source_count;
 
 /* A kernel program: its source files under kernels/ (without ".cl"), joined
  * in order, and its tier. programs.c holds the one table. */
-#define CLS__PROGRAM_FILES 5
+#define CLS__PROGRAM_FILES 8
 typedef struct cls__program_def {
     const char *name;
     cls_tier tier;

@@ -1,5 +1,5 @@
 /* The CPU tier's transpose of the copy engine (definitions in
- * transpose_common.cl, register blocks in transpose_blocks.cl). The
+ * transpose_common.cl, register blocks in transpose_regs/b4/b2/b1/blocks.cl). The
  * portable tier's local-memory tile is kernels/portable/transpose.cl. */
 
 /* Register blocks (CPUs): a work-item owns lena A elements (a multiple of 8;

@@ -1,4 +1,4 @@
-/* Definitions shared by the copy engine's transposes (transpose_blocks.cl,
+/* Definitions shared by the copy engine's transposes (transpose_*.cl,
  * transpose.cl) and interleave kernels (interleave.cl); the host builds each
  * of those as one program after this file. The canonical pair has a dim A
  * contiguous in src (src stride 1, dst stride da, na elements) and a dim B
