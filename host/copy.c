@@ -356,42 +356,23 @@ cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_
     return st;
 }
 
-static cls_status copy_op(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                          cl_uint num_wait, const cl_event *wait, cl_event *done)
+static cls_status copy_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
-    cl_event ev = NULL;
-    cls_status st;
-    if (done)
-        *done = NULL;
-    if (!ctx)
-        return cls__fail(CLS_ERR_INVALID_ARG, "ctx is NULL");
-    if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
-        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = cls__tensors_same_shape(src, dst)) != CLS_OK ||
-        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
-        return st;
-    if (cls__tensors_overlap(src, dst))
-        return cls__fail(CLS_ERR_OVERLAP, "cls_copy: dst overlaps src in the same buffer");
-    if (cls_tensor_numel(src) == 0)
-        return cls__enqueue_noop(ctx, num_wait, wait, done);
-    st = cls__copy_enqueue(ctx, src, dst, num_wait, wait, &ev);
-    if (st == CLS_OK && ctx->verify)
-        st = cls__verify_layout(ctx, src, dst, ev, cls__ref_copy, NULL);
-    if (st == CLS_OK && done)
-        *done = ev;
-    else if (ev)
-        clReleaseEvent(ev);
-    return st;
+    (void)op;
+    return cls__tensors_same_shape(src, dst);
+}
+
+static cls_status copy_enqueue(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                               const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                               cl_event *ev)
+{
+    (void)op;
+    return cls__copy_enqueue(ctx, src, dst, num_wait, wait, ev);
 }
 
 cls_status cls_copy(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                     cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
-    cls_status st;
-    if (!ctx)
-        return copy_op(ctx, src, dst, num_wait, wait, done);
-    cls__lock(ctx);
-    st = copy_op(ctx, src, dst, num_wait, wait, done);
-    cls__unlock(ctx);
-    return st;
+    static const cls__op op = {"cls_copy", NULL, copy_check, copy_enqueue, cls__ref_copy, NULL};
+    return cls__op_run(ctx, &op, src, dst, num_wait, wait, done);
 }

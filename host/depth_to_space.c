@@ -28,8 +28,7 @@ static shape4 shape_of(const cls_tensor *t)
 static const char *shape_str(shape4 s, int ndim, char *buf, size_t size)
 {
     if (ndim == 3)
-        snprintf(buf, size, "[%lld, %lld, %lld]", (long long)s.n, (long long)s.c,
-                 (long long)s.w);
+        snprintf(buf, size, "[%lld, %lld, %lld]", (long long)s.n, (long long)s.c, (long long)s.w);
     else
         snprintf(buf, size, "[%lld, %lld, %lld, %lld]", (long long)s.n, (long long)s.c,
                  (long long)s.h, (long long)s.w);
@@ -38,8 +37,8 @@ static const char *shape_str(shape4 s, int ndim, char *buf, size_t size)
 
 /* Checks the block, the mode and that src and dst are a pair of the right
  * ranks and dtypes; the sizes are checked by check_sizes(). */
-static cls_status check_form(const char *op, const cls_tensor *src, const cls_tensor *dst,
-                             int bh, int bw, cls_d2s_mode mode)
+static cls_status check_form(const char *op, const cls_tensor *src, const cls_tensor *dst, int bh,
+                             int bw, cls_d2s_mode mode)
 {
     if (bh < 1 || bw < 1)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: block %d x %d: block_h and block_w must be >= 1",
@@ -74,7 +73,8 @@ static cls_status check_sizes(const char *op, const cls_tensor *deep, const cls_
     if (!s2d && d.c % bb != 0)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: src channels %lld are not divisible by block_h * block_w = %lld "
-                         "(block %d x %d)", op, (long long)d.c, (long long)bb, bh, bw);
+                         "(block %d x %d)",
+                         op, (long long)d.c, (long long)bb, bh, bw);
     if (s2d && (s.h % bh != 0 || s.w % bw != 0))
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: src spatial size %lld x %lld is not divisible by block %d x %d", op,
@@ -113,7 +113,7 @@ static void strides4(const cls_tensor *t, int64_t st[4])
 }
 
 void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
-                       cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
+                    cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
 {
     shape4 s = shape_of(space);
     int64_t ds[4], ss[4], C = s.c, crd = mode == CLS_CRD;
@@ -125,14 +125,12 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
          * keeps its step inside the validated extent), where no index
          * multiplies them. */
         int64_t bb = (int64_t)bh * bw;
-        int64_t dsv[6] = {ds[0],
-                          crd ? cls__sat_mul_i64(ds[1], bb) : ds[1],
-                          ds[2],
-                          crd ? cls__sat_mul_i64(ds[1], bw) : cls__sat_mul_i64(ds[1], bw * C),
-                          ds[3],
-                          crd ? ds[1] : cls__sat_mul_i64(ds[1], C)};
-        int64_t ssv[6] = {ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2],
-                          cls__sat_mul_i64(ss[3], bw), ss[3]};
+        int64_t dsv[6] = {
+            ds[0], crd ? cls__sat_mul_i64(ds[1], bb) : ds[1],
+            ds[2], crd ? cls__sat_mul_i64(ds[1], bw) : cls__sat_mul_i64(ds[1], bw * C),
+            ds[3], crd ? ds[1] : cls__sat_mul_i64(ds[1], C)};
+        int64_t ssv[6] = {
+            ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2], cls__sat_mul_i64(ss[3], bw), ss[3]};
         *vdeep = *deep;
         *vspace = *space;
         vdeep->ndim = vspace->ndim = 6;
@@ -144,55 +142,42 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
     }
 }
 
-/* Both directions: check, lower, enqueue, verify. */
-static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
-                      int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
-                      cl_event *done)
+static cls_status d2s_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
-    const char *op = s2d ? "space_to_depth" : "depth_to_space";
-    const cls_tensor *deep = s2d ? dst : src, *space = s2d ? src : dst;
-    cls__d2s_ref_arg arg = {bh, bw, mode, s2d};
-    cls_tensor vdeep, vspace;
-    cl_event ev = NULL;
-    cls_status st;
-    if (done)
-        *done = NULL;
-    if (!ctx)
-        return cls__fail(CLS_ERR_INVALID_ARG, "%s: ctx is NULL", op);
-    if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
-        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_form(op, src, dst, bh, bw, mode)) != CLS_OK ||
-        (st = check_sizes(op, deep, space, bh, bw, s2d)) != CLS_OK ||
-        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
-        return st;
-    if (cls__tensors_overlap(src, dst))
-        return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);
-    if (cls_tensor_numel(src) == 0)
-        return cls__enqueue_noop(ctx, num_wait, wait, done);
-    cls__d2s_views(deep, space, bh, bw, mode, &vdeep, &vspace);
-    st = cls__d2s_enqueue_views(ctx, s2d ? &vspace : &vdeep, s2d ? &vdeep : &vspace, num_wait,
-                                wait, &ev);
-    if (st == CLS_OK && ctx->verify)
-        st = cls__verify_layout(ctx, src, dst, ev, cls__ref_depth_to_space, &arg);
-    if (st == CLS_OK && done)
-        *done = ev;
-    else if (ev)
-        clReleaseEvent(ev);
-    return st;
+    const cls__d2s_ref_arg *a = op->arg;
+    cls_status st = check_form(op->name, src, dst, a->block_h, a->block_w, a->mode);
+    return st != CLS_OK
+               ? st
+               : check_sizes(op->name, a->space_to_depth ? dst : src, a->space_to_depth ? src : dst,
+                             a->block_h, a->block_w, a->space_to_depth);
 }
 
-/* run_unlocked under the context's lock. */
+/* Both directions as one copy between the deep tensor's and the spatial
+ * tensor's 6-D views. */
+static cls_status d2s_enqueue(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                              const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                              cl_event *ev)
+{
+    const cls__d2s_ref_arg *a = op->arg;
+    cls_tensor vdeep, vspace;
+    cls__d2s_views(a->space_to_depth ? dst : src, a->space_to_depth ? src : dst, a->block_h,
+                   a->block_w, a->mode, &vdeep, &vspace);
+    return cls__d2s_enqueue_views(ctx, a->space_to_depth ? &vspace : &vdeep,
+                                  a->space_to_depth ? &vdeep : &vspace, num_wait, wait, ev);
+}
+
 static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
                       int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
                       cl_event *done)
 {
-    cls_status st;
-    if (!ctx)
-        return run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
-    cls__lock(ctx);
-    st = run_unlocked(ctx, src, dst, bh, bw, mode, s2d, num_wait, wait, done);
-    cls__unlock(ctx);
-    return st;
+    cls__d2s_ref_arg arg = {bh, bw, mode, s2d};
+    cls__op op = {s2d ? "space_to_depth" : "depth_to_space",
+                  &arg,
+                  d2s_check,
+                  d2s_enqueue,
+                  cls__ref_depth_to_space,
+                  NULL};
+    return cls__op_run(ctx, &op, src, dst, num_wait, wait, done);
 }
 
 cls_status cls_depth_to_space(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
@@ -209,8 +194,8 @@ cls_status cls_space_to_depth(cls_context *ctx, const cls_tensor *src, const cls
     return run(ctx, src, dst, block_h, block_w, mode, 1, num_wait, wait, done);
 }
 
-cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                             int r, cl_uint num_wait, const cl_event *wait, cl_event *done)
+cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int r,
+                             cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     return run(ctx, src, dst, r, r, CLS_CRD, 0, num_wait, wait, done);
 }

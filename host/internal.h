@@ -167,9 +167,9 @@ typedef struct cls__launch_geom {
     const char *program, *kernel;
     char options[128];
     size_t global[3], local[3];
-    uint64_t per;               /* run copy: 16-byte units per work-item (else 0) */
-    int xdim, ldim, inner;      /* gather: dim of get_global_id(0), looped dim
-                                   (-1: none) and its size (1: none) */
+    uint64_t per;          /* run copy: 16-byte units per work-item (else 0) */
+    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
+                              (-1: none) and its size (1: none) */
 } cls__launch_geom;
 
 /* ---- tensors (tensor.c) ---- */
@@ -235,9 +235,9 @@ typedef struct cls__copy_plan {
     int64_t dstr[CLS_MAX_DIMS];
     uint64_t soff, doff;
     size_t es;
-    int a;      /* dim with src stride 1 (transposes), else -1 */
-    int b;      /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
-    int idx64;  /* non-zero: some index needs 64 bits */
+    int a;          /* dim with src stride 1 (transposes), else -1 */
+    int b;          /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
+    int idx64;      /* non-zero: some index needs 64 bits */
     uint64_t bytes; /* bytes moved one way */
     cls_tier tier;  /* PORTABLE or CPU: the kernels the choice is among */
     cls__copy_kernel kernel;
@@ -280,8 +280,7 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
 /* ---- the copy engine's portable tier (copy_portable.c) ---- */
 
 /* The portable choice among GENERIC (gather), RUN and TILE. */
-cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
-                                           const cls__copy_plan *p);
+cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p);
 /* Work-group size for n work-items along x: CLS_PORTABLE_WG, or the power
  * of two covering n, at least the preferred multiple, within the limits. */
 size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n);
@@ -309,8 +308,7 @@ cls_status cls__read_tensor_bytes(cls_context *ctx, const cls_tensor *t, cl_even
 /* Reference callback: fill expected (a host image of dst's buffer) from the
  * host image of src's buffer. */
 typedef cls_status (*cls__ref_fn)(const unsigned char *src_host, const cls_tensor *src,
-                                  unsigned char *dst_host, const cls_tensor *dst,
-                                  const void *arg);
+                                  unsigned char *dst_host, const cls_tensor *dst, const void *arg);
 /* Verify mode for layout ops: run ref on host copies and compare every dst
  * element bit-exactly; CLS_ERR_VERIFY names the first mismatching index. */
 cls_status cls__verify_layout(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
@@ -319,6 +317,33 @@ cls_status cls__verify_layout(cls_context *ctx, const cls_tensor *src, const cls
  * CLS_ERR_VERIFY naming the first mismatching index, else CLS_OK. */
 cls_status cls__compare_exact(const unsigned char *expected, const unsigned char *actual,
                               const cls_tensor *dst);
+
+/* ---- the op entry (op_entry.c) ---- */
+
+/* An op as cls__op_run() drives it: a name for messages, its parameters,
+ * its shape check (after both views are validated), its enqueue (one event
+ * out, nothing left running on failure) and its reference for verify mode:
+ * ref with arg through cls__verify_layout(), or verify for ops that compare
+ * with a tolerance. check, ref and verify may be NULL. */
+typedef struct cls__op cls__op;
+struct cls__op {
+    const char *name;
+    const void *arg;
+    cls_status (*check)(const cls__op *op, const cls_tensor *src, const cls_tensor *dst);
+    cls_status (*enqueue)(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                          const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                          cl_event *ev);
+    cls__ref_fn ref;
+    cls_status (*verify)(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                         const cls_tensor *dst, cl_event ev);
+};
+/* The one op entry, under ctx's lock: ctx and both views valid, op->check,
+ * cls__op_check, src and dst disjoint, an empty op (no element in src or
+ * dst) as a completed marker, then the enqueue, verify mode and the event
+ * handed to done (NULL on failure; done may be NULL). */
+cls_status cls__op_run(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                       cl_event *done);
 
 /* Logical index iteration helper: advance idx (ndim dims, sizes) in row-major
  * order; returns 0 after the last index. */

@@ -26,8 +26,8 @@ cls_status cls_nchw_to_nhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_
 {
     const int64_t sizes[4] = {n, c, h, w};
     static const int perm[4] = {0, 2, 3, 1};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 4, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 4, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_status cls_nhwc_to_nchw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
@@ -36,8 +36,8 @@ cls_status cls_nhwc_to_nchw(cls_context *ctx, cl_mem src, size_t src_offset, cl_
 {
     const int64_t sizes[4] = {n, h, w, c};
     static const int perm[4] = {0, 3, 1, 2};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 4, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 4, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_status cls_ncl_to_nlc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
@@ -46,8 +46,8 @@ cls_status cls_ncl_to_nlc(cls_context *ctx, cl_mem src, size_t src_offset, cl_me
 {
     const int64_t sizes[3] = {n, c, l};
     static const int perm[3] = {0, 2, 1};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 3, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 3, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_status cls_nlc_to_ncl(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
@@ -56,30 +56,30 @@ cls_status cls_nlc_to_ncl(cls_context *ctx, cl_mem src, size_t src_offset, cl_me
 {
     const int64_t sizes[3] = {n, l, c};
     static const int perm[3] = {0, 2, 1};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 3, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 3, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_status cls_ncdhw_to_ndhwc(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
-                              size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c,
-                              int64_t d, int64_t h, int64_t w, cl_uint num_wait,
-                              const cl_event *wait, cl_event *done)
+                              size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t d,
+                              int64_t h, int64_t w, cl_uint num_wait, const cl_event *wait,
+                              cl_event *done)
 {
     const int64_t sizes[5] = {n, c, d, h, w};
     static const int perm[5] = {0, 2, 3, 4, 1};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 5, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 5, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_status cls_ndhwc_to_ncdhw(cls_context *ctx, cl_mem src, size_t src_offset, cl_mem dst,
-                              size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c,
-                              int64_t d, int64_t h, int64_t w, cl_uint num_wait,
-                              const cl_event *wait, cl_event *done)
+                              size_t dst_offset, cls_dtype dtype, int64_t n, int64_t c, int64_t d,
+                              int64_t h, int64_t w, cl_uint num_wait, const cl_event *wait,
+                              cl_event *done)
 {
     const int64_t sizes[5] = {n, d, h, w, c};
     static const int perm[5] = {0, 4, 1, 2, 3};
-    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 5, sizes, perm,
-                          num_wait, wait, done);
+    return packed_permute(ctx, src, src_offset, dst, dst_offset, dtype, 5, sizes, perm, num_wait,
+                          wait, done);
 }
 
 cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int ndim,
@@ -103,8 +103,8 @@ cls_tensor cls_tensor_blocked(cl_mem buffer, size_t offset, cls_dtype dtype, int
 }
 
 /* The plain and blocked shapes agree: blocked = (N, ceil(C/b), S..., b). */
-static cls_status check_blocked(const char *op, const cls_tensor *plain,
-                                const cls_tensor *blocked, int block)
+static cls_status check_blocked(const char *op, const cls_tensor *plain, const cls_tensor *blocked,
+                                int block)
 {
     int k = plain->ndim;
     if (block < 1 || block > 64)
@@ -136,9 +136,8 @@ static cls_status check_blocked(const char *op, const cls_tensor *plain,
 
 /* Views of blocks [q0, q0 + nq), lanes [lane0, lane0 + nlanes) in both
  * tensors, both shaped (N, nq, S..., nlanes). */
-static void block_views(const cls_tensor *plain, const cls_tensor *blocked, int block,
-                        int64_t q0, int64_t nq, int64_t lane0, int64_t nlanes, cls_tensor *pv,
-                        cls_tensor *bv)
+static void block_views(const cls_tensor *plain, const cls_tensor *blocked, int block, int64_t q0,
+                        int64_t nq, int64_t lane0, int64_t nlanes, cls_tensor *pv, cls_tensor *bv)
 {
     int k = plain->ndim;
     size_t es = cls_dtype_size(plain->dtype);
@@ -218,51 +217,38 @@ static cls_status enqueue_blocked(cls_context *ctx, int pack, const cls_tensor *
     return st;
 }
 
-/* Shared body of pack (plain -> blocked) and unpack (blocked -> plain). */
-static cls_status blocked_unlocked(cls_context *ctx, int pack, const cls_tensor *src,
-                             const cls_tensor *dst, int block, cl_uint num_wait,
-                             const cl_event *wait, cl_event *done)
+/* op->arg: the block; pack (plain -> blocked) is told by the name. */
+static int is_pack(const cls__op *op)
 {
-    const char *op = pack ? "cls_blocked_pack" : "cls_blocked_unpack";
-    const cls_tensor *plain = pack ? src : dst, *blocked = pack ? dst : src;
-    cl_event ev = NULL;
-    cls_status st;
-    if (done)
-        *done = NULL;
-    if (!ctx)
-        return cls__fail(CLS_ERR_INVALID_ARG, "%s: ctx is NULL", op);
-    if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
-        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_blocked(op, plain, blocked, block)) != CLS_OK ||
-        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
-        return st;
-    if (cls__tensors_overlap(src, dst))
-        return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer", op);
-    if (cls_tensor_numel(blocked) == 0)
-        return cls__enqueue_noop(ctx, num_wait, wait, done);
-    st = enqueue_blocked(ctx, pack, plain, blocked, block, num_wait, wait, &ev);
-    if (st == CLS_OK && ctx->verify)
-        st = cls__verify_layout(ctx, src, dst, ev,
-                                pack ? cls__ref_blocked_pack : cls__ref_blocked_unpack, &block);
-    if (st == CLS_OK && done)
-        *done = ev;
-    else if (ev)
-        clReleaseEvent(ev);
-    return st;
+    return strcmp(op->name, "cls_blocked_pack") == 0;
 }
 
-/* blocked_unlocked under the context's lock. */
+static cls_status blocked_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
+{
+    int pack = is_pack(op);
+    return check_blocked(op->name, pack ? src : dst, pack ? dst : src, *(const int *)op->arg);
+}
+
+static cls_status blocked_enqueue(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                                  const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev)
+{
+    int pack = is_pack(op);
+    return enqueue_blocked(ctx, pack, pack ? src : dst, pack ? dst : src, *(const int *)op->arg,
+                           num_wait, wait, ev);
+}
+
 static cls_status blocked_op(cls_context *ctx, int pack, const cls_tensor *src,
                              const cls_tensor *dst, int block, cl_uint num_wait,
                              const cl_event *wait, cl_event *done)
 {
-    cls_status st;
-    if (!ctx)
-        return blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
-    cls__lock(ctx);
-    st = blocked_unlocked(ctx, pack, src, dst, block, num_wait, wait, done);
-    cls__unlock(ctx);
-    return st;
+    cls__op op = {pack ? "cls_blocked_pack" : "cls_blocked_unpack",
+                  &block,
+                  blocked_check,
+                  blocked_enqueue,
+                  pack ? cls__ref_blocked_pack : cls__ref_blocked_unpack,
+                  NULL};
+    return cls__op_run(ctx, &op, src, dst, num_wait, wait, done);
 }
 
 cls_status cls_blocked_pack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
@@ -272,8 +258,7 @@ cls_status cls_blocked_pack(cls_context *ctx, const cls_tensor *src, const cls_t
 }
 
 cls_status cls_blocked_unpack(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                              int block, cl_uint num_wait, const cl_event *wait,
-                              cl_event *done)
+                              int block, cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     return blocked_op(ctx, 0, src, dst, block, num_wait, wait, done);
 }

@@ -1,7 +1,7 @@
-/* The checks every op makes at its entry on the OpenCL objects it is given:
- * buffers and wait-list events belong to the context, the destination view
- * does not overlap itself, and src and dst do not share memory (also through
- * host pointers). */
+/* The op entry every op goes through (cls__op_run) and the checks it makes
+ * on the OpenCL objects it is given: buffers and wait-list events belong to
+ * the context, the destination view does not overlap itself, and src and dst
+ * do not share memory (also through host pointers). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,4 +126,47 @@ cls_status cls__op_check(const cls_context *ctx, const cls_tensor *src, const cl
         (st = cls__check_self_overlap(dst, "dst")) != CLS_OK)
         return st;
     return cls__check_events(ctx, num_wait, wait);
+}
+
+static cls_status op_run_unlocked(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                                  const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *done)
+{
+    cl_event ev = NULL;
+    cls_status st;
+    if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
+        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
+        (op->check && (st = op->check(op, src, dst)) != CLS_OK) ||
+        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
+        return st;
+    if (cls__tensors_overlap(src, dst))
+        return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer (not in place)",
+                         op->name);
+    if (cls_tensor_numel(src) == 0 || cls_tensor_numel(dst) == 0)
+        return cls__enqueue_noop(ctx, num_wait, wait, done);
+    st = op->enqueue(ctx, op, src, dst, num_wait, wait, &ev);
+    if (st == CLS_OK && ctx->verify)
+        st = op->verify ? op->verify(ctx, op, src, dst, ev)
+             : op->ref  ? cls__verify_layout(ctx, src, dst, ev, op->ref, op->arg)
+                        : CLS_OK;
+    if (st == CLS_OK && done)
+        *done = ev;
+    else if (ev)
+        clReleaseEvent(ev);
+    return st;
+}
+
+cls_status cls__op_run(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                       const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                       cl_event *done)
+{
+    cls_status st;
+    if (done)
+        *done = NULL;
+    if (!ctx)
+        return cls__fail(CLS_ERR_INVALID_ARG, "%s: ctx is NULL", op->name);
+    cls__lock(ctx);
+    st = op_run_unlocked(ctx, op, src, dst, num_wait, wait, done);
+    cls__unlock(ctx);
+    return st;
 }

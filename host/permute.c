@@ -37,51 +37,30 @@ static cls_status check_perm(const cls_tensor *src, const int *perm, const cls_t
     return CLS_OK;
 }
 
-static cls_status permute_op(cls_context *ctx, const cls_tensor *src, const int *perm,
-                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                             cl_event *done)
+static cls_status permute_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
-    cls_tensor view;
-    cl_event ev = NULL;
-    cls_status st;
-    if (done)
-        *done = NULL;
-    if (!ctx)
-        return cls__fail(CLS_ERR_INVALID_ARG, "cls_permute: ctx is NULL");
-    if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
-        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_perm(src, perm, dst)) != CLS_OK ||
-        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
-        return st;
-    if (cls__tensors_overlap(src, dst))
-        return cls__fail(CLS_ERR_OVERLAP, "cls_permute: dst overlaps src in the same buffer");
-    if (cls_tensor_numel(src) == 0)
-        return cls__enqueue_noop(ctx, num_wait, wait, done);
-    /* The permuted view of src has dst's logical shape. */
-    view = *src;
+    return check_perm(src, op->arg, dst);
+}
+
+/* The permuted view of src has dst's logical shape. */
+static cls_status permute_enqueue(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                                  const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev)
+{
+    const int *perm = op->arg;
+    cls_tensor view = *src;
     for (int i = 0; i < src->ndim; i++) {
         view.sizes[i] = src->sizes[perm[i]];
         view.strides[i] = src->strides[perm[i]];
     }
-    st = cls__copy_enqueue(ctx, &view, dst, num_wait, wait, &ev);
-    if (st == CLS_OK && ctx->verify)
-        st = cls__verify_layout(ctx, src, dst, ev, cls__ref_permute, perm);
-    if (st == CLS_OK && done)
-        *done = ev;
-    else if (ev)
-        clReleaseEvent(ev);
-    return st;
+    return cls__copy_enqueue(ctx, &view, dst, num_wait, wait, ev);
 }
 
 cls_status cls_permute(cls_context *ctx, const cls_tensor *src, const int *perm,
                        const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                        cl_event *done)
 {
-    cls_status st;
-    if (!ctx)
-        return permute_op(ctx, src, perm, dst, num_wait, wait, done);
-    cls__lock(ctx);
-    st = permute_op(ctx, src, perm, dst, num_wait, wait, done);
-    cls__unlock(ctx);
-    return st;
+    const cls__op op = {"cls_permute",    perm, permute_check, permute_enqueue,
+                        cls__ref_permute, NULL};
+    return cls__op_run(ctx, &op, src, dst, num_wait, wait, done);
 }
