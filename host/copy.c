@@ -6,7 +6,6 @@
 #include "reference/reference.h"
 #include "tuning/cpu.h"
 
-#define NT_MIN_BYTES CLS_CPU_NT_MIN_BYTES
 
 /* Sizes and strides of the dims in keep[] as long8 arguments (count, sizes,
  * src strides, dst strides); unused lanes are size 1, stride 0. */
@@ -46,7 +45,7 @@ static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *f
 {
     char opts[96];
     cl_ulong soff = p->soff, doff = p->doff;
-    int nt = p->bytes >= NT_MIN_BYTES;
+    int nt = p->bytes >= CLS_CPU_NT_MIN_BYTES;
     cls_status st;
     int len =
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es, p->idx64, nt);

@@ -20,7 +20,6 @@
 #define MAX_SRC_RUNS CLS_CPU_D2S_MAX_SRC_RUNS
 #define MAX_DST_ROWS CLS_CPU_D2S_MAX_DST_ROWS
 #define SMALL_BYTES CLS_CPU_D2S_SMALL_BYTES
-#define NT_MIN_BYTES CLS_CPU_NT_MIN_BYTES
 
 /* One axis of a view pair: its size and element strides in src and dst. */
 typedef struct axis {
@@ -202,7 +201,7 @@ static int use_nt(const plan *p, const cls_tensor *dst, size_t es, int64_t chunk
     uint64_t bytes = (uint64_t)cls_tensor_numel(dst) * es;
     int64_t e = (int64_t)es;
     int ok;
-    if (p->group != p->factor || bytes < NT_MIN_BYTES)
+    if (p->group != p->factor || bytes < CLS_CPU_NT_MIN_BYTES)
         return 0;
     /* 1- and 2-byte interleaves of an odd number of streams (16-byte
      * non-temporal stores, not 32-byte pairs) whose rows are not whole
@@ -281,8 +280,8 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC%s%s%s%s%s", es,
-                 p->factor, p->flo, nt ? " -DNT" : "",
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s", es,
+                 p->factor, p->flo, nt,
                  pass_per_stream(p, es, chunk) ? " -DPASS" : "", rv ? " -DRUNV=" : "", runv,
                  wide ? " -DWIDE" : "");
     else

@@ -10,7 +10,7 @@
  *
  * Variants (-D): VEC when group == FACTOR: each step loads one 16-byte vector
  * per stream and permutes lanes in registers (zip / unzip shuffles for 2 and
- * 4 streams, 4 x 4 transposes for 16 streams of 4-byte elements). NT:
+ * 4 streams, 4 x 4 transposes for 16 streams of 4-byte elements). NT=1:
  * non-temporal vector stores, each run aligned at run time, heads and tails
  * streamed too where the element size allows, vectors stored as 32-byte
  * pairs. PASS: long deinterleave rows written one stream at a time. RUNV:
@@ -95,14 +95,17 @@ typedef ulong2 mask_t;
 
 #define STORE_PLAIN(val, p) (*(__global uvec_t *)(p) = (val))
 #define STORE_NT(val, p) __builtin_nontemporal_store((val), (__global vec_t *)(p))
-#ifdef NT
+#ifndef NT
+#define NT 0
+#endif
+#if NT
 #define STORE_VEC STORE_NT
 #else
 #define STORE_VEC STORE_PLAIN
 #endif
 /* Single elements next to non-temporal vectors are streamed too (MOVNTI on
  * x86) where the element is 4 or 8 bytes, so that no line is half cached. */
-#if defined(NT) && ELEM_SIZE >= 4
+#if NT && ELEM_SIZE >= 4
 #define STORE_ONE(val, p) __builtin_nontemporal_store((val), (p))
 #else
 #define STORE_ONE(val, p) (*(p) = (val))
@@ -116,13 +119,13 @@ typedef uint8 __attribute__((aligned(32))) wide_t;
 
 /* Non-temporal interleaves write 32-byte pairs of vectors, so their runs
  * are aligned to 32 bytes (HEAD_MAX elements at most ahead of it). */
-#if defined(VEC) && defined(NT)
+#if defined(VEC) && NT
 #define HEAD_MAX (2 * VW)
 #else
 #define HEAD_MAX VW
 #endif
 
-#if defined(VEC) && defined(NT)
+#if defined(VEC) && NT
 /* Elements of one short run (a row's head or tail) beside non-temporal
  * vectors, gathered first: narrow types go out as 4-byte non-temporal words
  * where aligned, so that the lines they share with the vectors stay uncached. */
@@ -333,7 +336,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
 #ifdef RUNV
     /* Short runs of RUNV whole vectors (a run copy; the host checked the
      * length and, for non-temporal stores, every row's alignment). */
-#if defined(NT) && defined(WIDE) && RUNV % 2 == 0
+#if NT && defined(WIDE) && RUNV % 2 == 0
     /* Rows 32-byte aligned (-DWIDE): whole 32-byte non-temporal stores. */
     UNROLL for (int v = 0; v < RUNV; v += 2)
         STORE_NT2(LOADU(s + v * VW), LOADU(s + (v + 1) * VW), d + v * VW);
@@ -341,7 +344,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
     UNROLL for (int v = 0; v < RUNV; v++) STORE_VEC(LOADU(s + v * VW), d + v * VW);
 #endif
     w = n;
-#elif defined(VEC) && defined(NT)
+#elif defined(VEC) && NT
     long h = align_head(d, FACTOR, 32, HEAD_MAX);
     if (h == 0 && n % VW == 0) {
         /* The common case of an aligned row of whole vectors. */
@@ -377,7 +380,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
     UNROLL for (int k = 0; k < FACTOR; k++) {
         __global elem_t *restrict dk = d + STREAM(k);
         long v = 0;
-#ifdef NT
+#if NT
         elem_t run[RUN_MAX];
         long h = min(align_head(dk, 1, 16, VW), n);
         for (; v < h; v++)
@@ -390,7 +393,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
             deinterleave_vecs(in, out);
             STORE_VEC(out[k], dk + v);
         }
-#ifdef NT
+#if NT
         for (long t = v; t < n; t++)
             run[t - v] = s[t * FACTOR + k];
         put_run(dk + v, run, n - v);
