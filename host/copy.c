@@ -6,7 +6,6 @@
 #include "reference/reference.h"
 #include "tuning/cpu.h"
 
-
 /* Sizes and strides of the dims in keep[] as long8 arguments (count, sizes,
  * src strides, dst strides); unused lanes are size 1, stride 0. */
 static void arg_dims(cls__args *l, const cls__copy_plan *p, const int *keep, int n)
@@ -309,12 +308,13 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
     return cls__launch(ctx, &l, "cpu/copy", "fill_zero", 3, global, local, num_wait, wait, ev);
 }
 
-cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                             cl_uint num_wait, const cl_event *wait, cl_event *ev)
+cls_status cls__copy_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                                   int d2s_views, cl_uint num_wait, const cl_event *wait,
+                                   cl_event *ev)
 {
     cls__copy_plan p;
     cls_status st;
-    cls__copy_plan_make(ctx, src, dst, &p);
+    cls__copy_plan_make(ctx, src, dst, d2s_views, &p);
     switch (p.tier == CLS_TIER_PORTABLE ? CLS__COPY_AUTO : p.kernel) {
     case CLS__COPY_AUTO:
     case CLS__COPY_TILE:
@@ -329,6 +329,9 @@ cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_
     case CLS__COPY_DEINTERLEAVE:
         st = enqueue_transpose(ctx, &p, src, dst, num_wait, wait, ev);
         break;
+    case CLS__COPY_D2S:
+        st = cls__d2s_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
+        break;
     default:
         return cls__fail(CLS_ERR_INVALID_ARG, "copy engine: invalid kernel %d", (int)p.kernel);
     }
@@ -338,10 +341,17 @@ cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_
     cls__log_fallback(p.kernel == CLS__COPY_REG ? "cpu/transpose"
                       : p.kernel == CLS__COPY_INTERLEAVE || p.kernel == CLS__COPY_DEINTERLEAVE
                           ? "cpu/interleave"
-                          : "cpu/copy");
+                      : p.kernel == CLS__COPY_D2S ? "cpu/d2s"
+                                                  : "cpu/copy");
     p.tier = CLS_TIER_PORTABLE;
     p.kernel = cls__copy_portable_choice(&ctx->profile, &p);
     return cls__copy_portable_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
+}
+
+cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                             cl_uint num_wait, const cl_event *wait, cl_event *ev)
+{
+    return cls__copy_enqueue_views(ctx, src, dst, 0, num_wait, wait, ev);
 }
 
 cls_status cls__copy_prepare(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

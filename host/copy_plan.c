@@ -19,6 +19,7 @@ static const char *const kernel_names[CLS__COPY_KERNEL_COUNT] = {
     [CLS__COPY_REG] = "reg",
     [CLS__COPY_INTERLEAVE] = "interleave",
     [CLS__COPY_DEINTERLEAVE] = "deinterleave",
+    [CLS__COPY_D2S] = "d2s",
 };
 
 const char *cls__copy_kernel_name(cls__copy_kernel kernel)
@@ -141,6 +142,8 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
         return transpose && nb >= 2 && nb <= 16 && p->dstr[p->a] == nb;
     case CLS__COPY_DEINTERLEAVE:
         return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na;
+    case CLS__COPY_D2S:
+        return p->d2s_views && cls__d2s_fits(p);
     default:
         return 0;
     }
@@ -154,6 +157,12 @@ static cls__copy_kernel auto_choice(const cls_device_profile *prof, const cls__c
 {
     if (p->tier == CLS_TIER_PORTABLE)
         return cls__copy_portable_choice(prof, p);
+    /* Depth-to-space views: the d2s row kernels, measured on exactly these
+     * (interleaves whose streams may span two axes, short NHWC runs); on
+     * layout interleaves the interleave kernels measured faster
+     * (docs/tuning.md). */
+    if (cls__copy_applies(p, CLS__COPY_D2S))
+        return CLS__COPY_D2S;
     if (cls__copy_applies(p, CLS__COPY_RUN)) {
         int64_t run_bytes = p->sizes[p->b] * (int64_t)p->es;
         /* Runs shorter than a strip go several to a work-item (one run per
@@ -161,11 +170,9 @@ static cls__copy_kernel auto_choice(const cls_device_profile *prof, const cls__c
         return (p->ndim == 1 || run_bytes >= CLS_CPU_RUN_MIN_BYTES) ? CLS__COPY_RUN
                                                                     : CLS__COPY_RUN_PACKED;
     }
-    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) &&
-        p->sizes[p->b] <= CLS_CPU_INTERLEAVE_MAX)
+    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) && p->sizes[p->b] <= CLS_CPU_INTERLEAVE_MAX)
         return CLS__COPY_INTERLEAVE;
-    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) &&
-        p->sizes[p->a] < CLS_CPU_DEINTERLEAVE_BELOW)
+    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) && p->sizes[p->a] < CLS_CPU_DEINTERLEAVE_BELOW)
         return CLS__COPY_DEINTERLEAVE;
     if (cls__copy_applies(p, CLS__COPY_REG))
         return CLS__COPY_REG;
@@ -181,9 +188,9 @@ static void log_plan(const cls__copy_plan *p)
         return;
     shape[0] = '\0';
     for (int d = 0; d < p->ndim && used < sizeof shape; d++)
-        used += (size_t)snprintf(shape + used, sizeof shape - used, "%s%lld:%lld/%lld",
-                                 d ? " " : "", (long long)p->sizes[d], (long long)p->sstr[d],
-                                 (long long)p->dstr[d]);
+        used +=
+            (size_t)snprintf(shape + used, sizeof shape - used, "%s%lld:%lld/%lld", d ? " " : "",
+                             (long long)p->sizes[d], (long long)p->sstr[d], (long long)p->dstr[d]);
     fprintf(stderr,
             "clshuffle: copy kernel=%s tier=%s elem=%zu idx%d bytes=%llu "
             "dims(size:src/dst)=[%s]\n",
@@ -198,10 +205,11 @@ void cls__copy_plan_make_raw(const cls_tensor *src, const cls_tensor *dst, cls__
 }
 
 static void choose(const cls_device_profile *prof, const cls_tensor *src, const cls_tensor *dst,
-                   cls__copy_plan *plan)
+                   int d2s_views, cls__copy_plan *plan)
 {
     canonicalise(src, dst, plan);
     plan->tier = prof->tier == CLS_TIER_CPU ? CLS_TIER_CPU : CLS_TIER_PORTABLE;
+    plan->d2s_views = d2s_views;
     if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced))
         plan->kernel = forced;
     else
@@ -209,15 +217,15 @@ static void choose(const cls_device_profile *prof, const cls_tensor *src, const 
 }
 
 void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,
-                              const cls_tensor *dst, cls__copy_plan *plan)
+                              const cls_tensor *dst, int d2s_views, cls__copy_plan *plan)
 {
-    choose(prof, src, dst, plan);
+    choose(prof, src, dst, d2s_views, plan);
 }
 
 void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                         cls__copy_plan *plan)
+                         int d2s_views, cls__copy_plan *plan)
 {
-    choose(&ctx->profile, src, dst, plan);
+    choose(&ctx->profile, src, dst, d2s_views, plan);
     log_plan(plan);
 }
 
@@ -225,6 +233,6 @@ cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
                                   const cls_tensor *dst)
 {
     cls__copy_plan plan;
-    choose(&ctx->profile, src, dst, &plan);
+    choose(&ctx->profile, src, dst, 0, &plan);
     return plan.kernel;
 }

@@ -1,14 +1,15 @@
-/* Depth-to-space fast paths: match a lowered view pair to the d2s kernels.
+/* The depth-to-space row kernels of the CPU tier, a candidate of the copy
+ * engine's chooser (copy_plan.c) for the views of depth-to-space ops.
  *
- * The pair is canonicalised (size-1 axes dropped, axes ordered by dst stride,
- * axes contiguous on both sides merged), then searched for a row shape the
- * kernels in kernels/d2s.cl move well: a run copy (an axis of unit stride on
+ * The chooser's canonical pair (size-1 axes dropped, axes ordered by dst
+ * stride, axes contiguous on both sides merged) is searched for a row shape
+ * the kernels in kernels/cpu/d2s.cl move well: a run copy (an axis of unit stride on
  * both sides), an interleave (a run of unit src stride whose elements land in
  * groups of `group` dst elements, fed by up to 16 streams at dst stride 1) or
  * a deinterleave (the mirror image). Streams may span two axes (hi, lo), which
- * covers NHWC CRD, where one pixel's channel block feeds bh rows. Whatever
- * does not match, and every pair on a device other than a CPU, goes to the
- * copy engine. */
+ * covers NHWC CRD, where one pixel's channel block feeds bh rows. A pair
+ * that does not match gets the chooser's other kernels; the portable tier
+ * never offers these. */
 #include <stdio.h>
 #include <string.h>
 
@@ -36,30 +37,13 @@ typedef struct plan {
     int dst_seq;        /* rows continue each other's dst runs */
 } plan;
 
-/* Axes of size > 1 sorted by dst stride (largest first), merged where they are
- * contiguous on both sides. Returns the number of axes. */
-static int canonical_axes(const cls_tensor *src, const cls_tensor *dst, axis *ax)
+/* The canonical pair's dims (copy_plan.c: size-1 dims dropped, ordered by
+ * dst stride, largest first, merged where contiguous on both sides) as axes. */
+static int plan_axes(const cls__copy_plan *cp, axis *ax)
 {
-    int n = 0, m = 0;
-    for (int k = 0; k < src->ndim; k++)
-        if (src->sizes[k] > 1)
-            ax[n++] = (axis){src->sizes[k], src->strides[k], dst->strides[k]};
-    for (int i = 1; i < n; i++)
-        for (int k = i; k > 0 && ax[k - 1].d < ax[k].d; k--) {
-            axis t = ax[k];
-            ax[k] = ax[k - 1];
-            ax[k - 1] = t;
-        }
-    for (int k = 0; k < n; k++) {
-        if (m > 0 && ax[m - 1].s == ax[k].s * ax[k].size && ax[m - 1].d == ax[k].d * ax[k].size) {
-            ax[m - 1].size *= ax[k].size;
-            ax[m - 1].s = ax[k].s;
-            ax[m - 1].d = ax[k].d;
-        } else {
-            ax[m++] = ax[k];
-        }
-    }
-    return m;
+    for (int k = 0; k < cp->ndim; k++)
+        ax[k] = (axis){cp->sizes[k], cp->sstr[k], cp->dstr[k]};
+    return cp->ndim;
 }
 
 /* Stride of axis a on the streams' side (src for an interleave). */
@@ -280,10 +264,9 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s", es,
-                 p->factor, p->flo, nt,
-                 pass_per_stream(p, es, chunk) ? " -DPASS" : "", rv ? " -DRUNV=" : "", runv,
-                 wide ? " -DWIDE" : "");
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s",
+                 es, p->factor, p->flo, nt, pass_per_stream(p, es, chunk) ? " -DPASS" : "",
+                 rv ? " -DRUNV=" : "", runv, wide ? " -DWIDE" : "");
     else
         snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
     return cls__kernel_get(ctx, "cpu/d2s", opts, name, k);
@@ -344,29 +327,25 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const
         local[2] = global[2];
     }
     set_args(&a, p, src, dst, chunk, rows);
-    return cls__launch(ctx, &a, "cpu/d2s", p->de ? "d2s_deinterleave" : "d2s_interleave", 3,
-                       global, local, num_wait, wait, ev);
+    return cls__launch(ctx, &a, "cpu/d2s", p->de ? "d2s_deinterleave" : "d2s_interleave", 3, global,
+                       local, num_wait, wait, ev);
 }
 
-cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                                  cl_uint num_wait, const cl_event *wait, cl_event *ev)
+int cls__d2s_fits(const cls__copy_plan *cp)
 {
     axis ax[CLS_MAX_DIMS];
     plan p;
-    int n = canonical_axes(src, dst, ax);
-    if (n == 0) {
-        ax[0] = (axis){1, 1, 1};
-        n = 1;
-    }
+    return match(ax, plan_axes(cp, ax), &p);
+}
+
+cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *cp, const cls_tensor *src,
+                            const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                            cl_event *ev)
+{
+    axis ax[CLS_MAX_DIMS];
+    plan p;
     memset(&p, 0, sizeof p);
-    /* The d2s kernels belong to the CPU tier (a work-item loops over a block
-     * of rows); the portable tier, and a CPU kernel that fails to build, get
-     * the copy engine's kernels. */
-    if (ctx->profile.tier == CLS_TIER_CPU && match(ax, n, &p)) {
-        cls_status st = launch(ctx, &p, src, dst, num_wait, wait, ev);
-        if (st != CLS_ERR_BUILD)
-            return st;
-        cls__log_fallback("cpu/d2s");
-    }
-    return cls__copy_enqueue(ctx, src, dst, num_wait, wait, ev);
+    if (!match(ax, plan_axes(cp, ax), &p))
+        return cls__fail(CLS_ERR_INVALID_ARG, "copy engine: the d2s kernels do not fit this pair");
+    return launch(ctx, &p, src, dst, num_wait, wait, ev);
 }

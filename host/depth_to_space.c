@@ -162,8 +162,8 @@ static cls_status d2s_enqueue(cls_context *ctx, const cls__op *op, const cls_ten
     cls_tensor vdeep, vspace;
     cls__d2s_views(a->space_to_depth ? dst : src, a->space_to_depth ? src : dst, a->block_h,
                    a->block_w, a->mode, &vdeep, &vspace);
-    return cls__d2s_enqueue_views(ctx, a->space_to_depth ? &vspace : &vdeep,
-                                  a->space_to_depth ? &vdeep : &vspace, num_wait, wait, ev);
+    return cls__copy_enqueue_views(ctx, a->space_to_depth ? &vspace : &vdeep,
+                                   a->space_to_depth ? &vdeep : &vspace, 1, num_wait, wait, ev);
 }
 
 static cls_status run(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,

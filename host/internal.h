@@ -211,6 +211,11 @@ cls_status cls__check_self_overlap(const cls_tensor *t, const char *what);
  * argument checks, no verify). ev may be NULL. */
 cls_status cls__copy_enqueue(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
                              cl_uint num_wait, const cl_event *wait, cl_event *ev);
+/* The same for the views of a depth-to-space op (d2s_views non-zero: the
+ * depth-to-space row kernels are candidates too). */
+cls_status cls__copy_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                                   int d2s_views, cl_uint num_wait, const cl_event *wait,
+                                   cl_event *ev);
 
 /* The copy engine's kernels (reported by cls__copy_choose, forced by tests). */
 typedef enum cls__copy_kernel {
@@ -222,6 +227,7 @@ typedef enum cls__copy_kernel {
     CLS__COPY_REG,          /* transpose through 8 x 16 register blocks */
     CLS__COPY_INTERLEAVE,   /* dst inner extent 2..16: planes -> interleaved */
     CLS__COPY_DEINTERLEAVE, /* src inner extent 2..16: interleaved -> planes */
+    CLS__COPY_D2S,          /* the depth-to-space row kernels (cpu/d2s.cl, d2s_lower.c) */
     CLS__COPY_KERNEL_COUNT
 } cls__copy_kernel;
 
@@ -240,16 +246,17 @@ typedef struct cls__copy_plan {
     int idx64;      /* non-zero: some index needs 64 bits */
     uint64_t bytes; /* bytes moved one way */
     cls_tier tier;  /* PORTABLE or CPU: the kernels the choice is among */
+    int d2s_views;  /* the views of a depth-to-space op: CLS__COPY_D2S is a candidate */
     cls__copy_kernel kernel;
 } cls__copy_plan;
 
 /* Canonicalise (src, dst) and choose the kernel for ctx's device, honouring
  * a forced kernel when it applies to the pair (else the automatic choice). */
 void cls__copy_plan_make(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                         cls__copy_plan *plan);
+                         int d2s_views, cls__copy_plan *plan);
 /* The same for a device profile alone (planner tests use fake profiles). */
 void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,
-                              const cls_tensor *dst, cls__copy_plan *plan);
+                              const cls_tensor *dst, int d2s_views, cls__copy_plan *plan);
 /* The kernel cls__copy_enqueue would run for this pair on ctx's device. */
 cls__copy_kernel cls__copy_choose(const cls_context *ctx, const cls_tensor *src,
                                   const cls_tensor *dst);
@@ -358,11 +365,12 @@ uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
 void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
                     cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace);
 
-/* Enqueue dst = src for two views of the same sizes built by the depth-to-space
- * lowering (validated, non-overlapping, non-empty): on CPU devices a d2s
- * interleave, deinterleave or run-copy kernel when the canonical view pair
- * fits one, else the copy engine. ev may be NULL. */
-cls_status cls__d2s_enqueue_views(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                                  cl_uint num_wait, const cl_event *wait, cl_event *ev);
+/* The depth-to-space row kernels of the CPU tier, a candidate of the copy
+ * engine's chooser (d2s_lower.c): whether the canonical pair fits one (an
+ * interleave, deinterleave or run copy), and its enqueue. */
+int cls__d2s_fits(const cls__copy_plan *plan);
+cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *plan, const cls_tensor *src,
+                            const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                            cl_event *ev);
 
 #endif

@@ -173,6 +173,36 @@ START_TEST(automatic_choice_by_shape_and_device)
 }
 END_TEST
 
+/* The one chooser: a depth-to-space op's views get the d2s row kernels on
+ * the CPU tier; the same pair as a plain copy gets the interleave kernel,
+ * and the portable tier never offers them. */
+START_TEST(d2s_kernels_are_candidates_of_the_chooser)
+{
+    cls_context *ctx = tu_context();
+    cls_device_profile portable = ctx->profile;
+    cls_tensor deep = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 12, 32, 32);
+    cls_tensor space = cls_tensor_nchw(NULL, 0, CLS_F32, 2, 3, 64, 64), vd, vs;
+    cls__copy_plan p;
+    cls__d2s_views(&deep, &space, 2, 2, CLS_DCR, &vd, &vs);
+    portable.tier = CLS_TIER_PORTABLE;
+    cls__copy_plan_make_prof(&portable, &vd, &vs, 1, &p);
+    ck_assert_int_ne(p.kernel, CLS__COPY_D2S);
+    ck_assert(!cls__copy_applies(&p, CLS__COPY_D2S));
+    if (ctx->profile.tier == CLS_TIER_CPU) {
+        cls__copy_plan_make_prof(&ctx->profile, &vd, &vs, 1, &p);
+        ck_assert_int_eq(p.kernel, CLS__COPY_D2S);
+        ck_assert_str_eq(cls__copy_kernel_name(p.kernel), "d2s");
+        cls__copy_plan_make_prof(&ctx->profile, &vd, &vs, 0, &p);
+        ck_assert_int_eq(p.kernel, CLS__COPY_INTERLEAVE);
+        /* Forcing the d2s kernels on a plain copy is ignored. */
+        cls__copy_force(CLS__COPY_D2S);
+        ck_assert_int_eq(cls__copy_choose(ctx, &vd, &vs), CLS__COPY_INTERLEAVE);
+        cls__copy_force(CLS__COPY_AUTO);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(run_kernels)
 {
     static const int rm[3] = {0, 1, 2};
@@ -526,6 +556,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, canonical_forms);
     tcase_add_test(tc, automatic_choice_by_shape_and_device);
+    tcase_add_test(tc, d2s_kernels_are_candidates_of_the_chooser);
     tcase_add_test(tc, run_kernels);
     tcase_add_test(tc, generic_kernel);
     tcase_add_test(tc, tile_transpose);

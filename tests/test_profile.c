@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "reference/reference.h"
 #include "reference/d2s_ref.h"
+#include "reference/reference.h"
 #include "util.h"
 
 typedef struct fake {
@@ -28,8 +28,15 @@ static const fake fakes[] = {
     {"cpu", CL_DEVICE_TYPE_CPU, 4096, {4096, 4096, 4096}, 8, 524288, 1, 1, 1},
     {"accelerator", CL_DEVICE_TYPE_ACCELERATOR, 512, {512, 512, 512}, 16, 32768, 0, 0, 0},
     {"small", CL_DEVICE_TYPE_GPU, 256, {256, 256, 256}, 32, 16384, 0, 0, 0},
-    {"several", CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_ACCELERATOR,
-     256, {256, 256, 256}, 16, 32768, 1, 0, 0},
+    {"several",
+     CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_CPU | CL_DEVICE_TYPE_ACCELERATOR,
+     256,
+     {256, 256, 256},
+     16,
+     32768,
+     1,
+     0,
+     0},
 };
 
 static cls_device_profile make_profile(const fake *f, cls_tier want)
@@ -70,7 +77,8 @@ END_TEST
 /* Layouts used below: N, C, H, W with strides for NCHW or NHWC. */
 static cls_tensor t4(cls_dtype dt, int64_t n, int64_t c, int64_t h, int64_t w, int nhwc)
 {
-    return nhwc ? cls_tensor_nhwc(NULL, 0, dt, n, c, h, w) : cls_tensor_nchw(NULL, 0, dt, n, c, h, w);
+    return nhwc ? cls_tensor_nhwc(NULL, 0, dt, n, c, h, w)
+                : cls_tensor_nchw(NULL, 0, dt, n, c, h, w);
 }
 
 /* The plan of (src, dst) on profile p: a portable kernel whose launch is
@@ -82,7 +90,8 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
     cls__copy_plan plan;
     cls__launch_geom g;
     size_t wg;
-    cls__copy_plan_make_prof(p, src, dst, &plan);
+    cls__copy_plan_make_prof(p, src, dst, strcmp(what, "d2s") == 0 || strcmp(what, "s2d") == 0,
+                             &plan);
     ck_assert_msg(plan.tier == CLS_TIER_PORTABLE, "%s %s: tier %s", dev, what,
                   cls__tier_name(plan.tier));
     ck_assert_msg(plan.kernel == CLS__COPY_GENERIC || plan.kernel == CLS__COPY_RUN ||
@@ -95,13 +104,13 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
     ck_assert_msg(wg <= p->max_work_group_size, "%s %s: work-group %zu > %zu", dev, what, wg,
                   p->max_work_group_size);
     for (int i = 0; i < 3; i++) {
-        ck_assert_msg(g.local[i] <= p->max_work_item_sizes[i], "%s %s: local[%d] = %zu", dev,
-                      what, i, g.local[i]);
+        ck_assert_msg(g.local[i] <= p->max_work_item_sizes[i], "%s %s: local[%d] = %zu", dev, what,
+                      i, g.local[i]);
         ck_assert_msg(g.global[i] % g.local[i] == 0, "%s %s: global[%d] = %zu, local %zu", dev,
                       what, i, g.global[i], g.local[i]);
     }
-    ck_assert_msg(wg % p->wg_multiple == 0, "%s %s: work-group %zu, preferred multiple %zu",
-                  dev, what, wg, p->wg_multiple);
+    ck_assert_msg(wg % p->wg_multiple == 0, "%s %s: work-group %zu, preferred multiple %zu", dev,
+                  what, wg, p->wg_multiple);
     /* Coalesced writes: x steps over a dim of dst stride 1 (the run copy's
      * and the gather's innermost dim, the tile's B), in units of at least
      * 4 bytes in the tile. */
@@ -260,9 +269,9 @@ static void run_layout(cls_context *ctx, const char *what, const cls_tensor *s0,
     s.buffer = tu_buffer(ctx, sb, sh), d.buffer = tu_buffer(ctx, db, dh);
     if (d2s_block) {
         cls__d2s_ref_arg arg = {d2s_block, d2s_block, CLS_DCR, 0};
-        ck_assert_msg(cls_depth_to_space(ctx, &s, &d, d2s_block, d2s_block, CLS_DCR, 0, NULL, NULL) ==
-                          CLS_OK,
-                      "%s: %s", what, cls_last_error());
+        ck_assert_msg(
+            cls_depth_to_space(ctx, &s, &d, d2s_block, d2s_block, CLS_DCR, 0, NULL, NULL) == CLS_OK,
+            "%s: %s", what, cls_last_error());
         ck_assert_int_eq(cls__ref_depth_to_space(sh, &s, dh, &d, &arg), CLS_OK);
     } else {
         ck_assert_msg(cls_copy(ctx, &s, &d, 0, NULL, NULL) == CLS_OK, "%s: %s", what,
