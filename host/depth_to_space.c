@@ -28,8 +28,7 @@ static shape4 shape_of(const cls_tensor *t)
 static const char *shape_str(shape4 s, int ndim, char *buf, size_t size)
 {
     if (ndim == 3)
-        snprintf(buf, size, "[%lld, %lld, %lld]", (long long)s.n, (long long)s.c,
-                 (long long)s.w);
+        snprintf(buf, size, "[%lld, %lld, %lld]", (long long)s.n, (long long)s.c, (long long)s.w);
     else
         snprintf(buf, size, "[%lld, %lld, %lld, %lld]", (long long)s.n, (long long)s.c,
                  (long long)s.h, (long long)s.w);
@@ -38,8 +37,8 @@ static const char *shape_str(shape4 s, int ndim, char *buf, size_t size)
 
 /* Checks the block, the mode and that src and dst are a pair of the right
  * ranks and dtypes; the sizes are checked by check_sizes(). */
-static cls_status check_form(const char *op, const cls_tensor *src, const cls_tensor *dst,
-                             int bh, int bw, cls_d2s_mode mode)
+static cls_status check_form(const char *op, const cls_tensor *src, const cls_tensor *dst, int bh,
+                             int bw, cls_d2s_mode mode)
 {
     if (bh < 1 || bw < 1)
         return cls__fail(CLS_ERR_INVALID_ARG, "%s: block %d x %d: block_h and block_w must be >= 1",
@@ -74,7 +73,8 @@ static cls_status check_sizes(const char *op, const cls_tensor *deep, const cls_
     if (!s2d && d.c % bb != 0)
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: src channels %lld are not divisible by block_h * block_w = %lld "
-                         "(block %d x %d)", op, (long long)d.c, (long long)bb, bh, bw);
+                         "(block %d x %d)",
+                         op, (long long)d.c, (long long)bb, bh, bw);
     if (s2d && (s.h % bh != 0 || s.w % bw != 0))
         return cls__fail(CLS_ERR_INVALID_ARG,
                          "%s: src spatial size %lld x %lld is not divisible by block %d x %d", op,
@@ -113,26 +113,26 @@ static void strides4(const cls_tensor *t, int64_t st[4])
 }
 
 void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
-                       cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
+                    cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
 {
     shape4 s = shape_of(space);
-    int64_t ds[4], ss[4], C = s.c, crd = mode == CLS_CRD;
+    int64_t ds[4], ss[4], C = s.c;
     int64_t sizes[6] = {s.n, C, s.h / bh, bh, s.w / bw, bw};
     strides4(deep, ds);
     strides4(space, ss);
     {
-        /* The products saturate only on axes of size 1 (an axis of size > 1
-         * keeps its step inside the validated extent), where no index
-         * multiplies them. */
-        int64_t bb = (int64_t)bh * bw;
-        int64_t dsv[6] = {ds[0],
-                          crd ? cls__sat_mul_i64(ds[1], bb) : ds[1],
-                          ds[2],
-                          crd ? cls__sat_mul_i64(ds[1], bw) : cls__sat_mul_i64(ds[1], bw * C),
-                          ds[3],
-                          crd ? ds[1] : cls__sat_mul_i64(ds[1], C)};
-        int64_t ssv[6] = {ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2],
-                          cls__sat_mul_i64(ss[3], bw), ss[3]};
+        /* Deep channel steps of c, i and j from the channel map. The products
+         * saturate only on axes of size 1 (an axis of size > 1 keeps its step
+         * inside the validated extent), where no index multiplies them. */
+        int64_t base = cls__chan_index(mode, 0, 0, 0, C, bh, bw);
+        int64_t step_c = cls__chan_index(mode, 1, 0, 0, C, bh, bw) - base;
+        int64_t step_i = cls__chan_index(mode, 0, 1, 0, C, bh, bw) - base;
+        int64_t step_j = cls__chan_index(mode, 0, 0, 1, C, bh, bw) - base;
+        int64_t dsv[6] = {ds[0], cls__sat_mul_i64(ds[1], step_c),
+                          ds[2], cls__sat_mul_i64(ds[1], step_i),
+                          ds[3], cls__sat_mul_i64(ds[1], step_j)};
+        int64_t ssv[6] = {
+            ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2], cls__sat_mul_i64(ss[3], bw), ss[3]};
         *vdeep = *deep;
         *vspace = *space;
         vdeep->ndim = vspace->ndim = 6;
@@ -145,9 +145,9 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
 }
 
 /* Both directions: check, lower, enqueue, verify. */
-static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int bh,
-                      int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait, const cl_event *wait,
-                      cl_event *done)
+static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                               int bh, int bw, cls_d2s_mode mode, int s2d, cl_uint num_wait,
+                               const cl_event *wait, cl_event *done)
 {
     const char *op = s2d ? "space_to_depth" : "depth_to_space";
     const cls_tensor *deep = s2d ? dst : src, *space = s2d ? src : dst;
@@ -170,8 +170,8 @@ static cls_status run_unlocked(cls_context *ctx, const cls_tensor *src, const cl
     if (cls_tensor_numel(src) == 0)
         return cls__enqueue_noop(ctx, num_wait, wait, done);
     cls__d2s_views(deep, space, bh, bw, mode, &vdeep, &vspace);
-    st = cls__d2s_enqueue_views(ctx, s2d ? &vspace : &vdeep, s2d ? &vdeep : &vspace, num_wait,
-                                wait, &ev);
+    st = cls__d2s_enqueue_views(ctx, s2d ? &vspace : &vdeep, s2d ? &vdeep : &vspace, num_wait, wait,
+                                &ev);
     if (st == CLS_OK && ctx->verify)
         st = cls__verify_layout(ctx, src, dst, ev, cls__ref_depth_to_space, &arg);
     if (st == CLS_OK && done)
@@ -209,8 +209,8 @@ cls_status cls_space_to_depth(cls_context *ctx, const cls_tensor *src, const cls
     return run(ctx, src, dst, block_h, block_w, mode, 1, num_wait, wait, done);
 }
 
-cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                             int r, cl_uint num_wait, const cl_event *wait, cl_event *done)
+cls_status cls_pixel_shuffle(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst, int r,
+                             cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
     return run(ctx, src, dst, r, r, CLS_CRD, 0, num_wait, wait, done);
 }

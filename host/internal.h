@@ -39,6 +39,18 @@ int cls__numel_checked(int ndim, const int64_t *sizes, int64_t *out);
  * 0 when the kernel does not fit; -1 on overflow. */
 int cls__conv_out_size(int64_t in, int pa, int pb, int dil, int k, int stride, int64_t *out);
 
+/* ---- the depth-to-space channel map (chanmap.c) ---- */
+
+/* The one definition of the DCR / CRD channel order, shared by the layout
+ * ops and the conv (output and input blocks): the channel of the deep tensor
+ * (C * bh * bw channels) that holds channel c of the space tensor at block
+ * position (i, j): DCR (i * bw + j) * C + c, CRD (c * bh + i) * bw + j. */
+int64_t cls__chan_index(cls_d2s_mode mode, int64_t c, int64_t i, int64_t j, int64_t C, int64_t bh,
+                        int64_t bw);
+/* Its inverse: deep channel v -> (c, i, j). */
+void cls__chan_split(cls_d2s_mode mode, int64_t v, int64_t C, int64_t bh, int64_t bw, int *c,
+                     int *i, int *j);
+
 /* ---- context (context.c) ---- */
 
 typedef struct cls__program_entry {
@@ -168,9 +180,9 @@ typedef struct cls__launch_geom {
     const char *program, *kernel;
     char options[128];
     size_t global[3], local[3];
-    uint64_t per;               /* run copy: 16-byte units per work-item (else 0) */
-    int xdim, ldim, inner;      /* gather: dim of get_global_id(0), looped dim
-                                   (-1: none) and its size (1: none) */
+    uint64_t per;          /* run copy: 16-byte units per work-item (else 0) */
+    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
+                              (-1: none) and its size (1: none) */
 } cls__launch_geom;
 
 /* ---- tensors (tensor.c) ---- */
@@ -236,9 +248,9 @@ typedef struct cls__copy_plan {
     int64_t dstr[CLS_MAX_DIMS];
     uint64_t soff, doff;
     size_t es;
-    int a;      /* dim with src stride 1 (transposes), else -1 */
-    int b;      /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
-    int idx64;  /* non-zero: some index needs 64 bits */
+    int a;          /* dim with src stride 1 (transposes), else -1 */
+    int b;          /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
+    int idx64;      /* non-zero: some index needs 64 bits */
     uint64_t bytes; /* bytes moved one way */
     cls_tier tier;  /* PORTABLE or CPU: the kernels the choice is among */
     cls__copy_kernel kernel;
@@ -281,8 +293,7 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
 /* ---- the copy engine's portable tier (copy_portable.c) ---- */
 
 /* The portable choice among GENERIC (gather), RUN and TILE. */
-cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof,
-                                           const cls__copy_plan *p);
+cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p);
 /* Work-group size for n work-items along x: CLS_PORTABLE_WG, or the power
  * of two covering n, at least the preferred multiple, within the limits. */
 size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n);
@@ -310,8 +321,7 @@ cls_status cls__read_tensor_bytes(cls_context *ctx, const cls_tensor *t, cl_even
 /* Reference callback: fill expected (a host image of dst's buffer) from the
  * host image of src's buffer. */
 typedef cls_status (*cls__ref_fn)(const unsigned char *src_host, const cls_tensor *src,
-                                  unsigned char *dst_host, const cls_tensor *dst,
-                                  const void *arg);
+                                  unsigned char *dst_host, const cls_tensor *dst, const void *arg);
 /* Verify mode for layout ops: run ref on host copies and compare every dst
  * element bit-exactly; CLS_ERR_VERIFY names the first mismatching index. */
 cls_status cls__verify_layout(cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,

@@ -1,0 +1,195 @@
+/* Space-to-depth rewrites of a conv: the AUTO rule and the weight transforms.
+ *
+ * Per axis, a conv with stride s, kernel K, dilation d and leading pad p whose
+ * output o = ob * q + psi (psi < ob, the output block) reads src x =
+ * o * s - p + k * d. The rewritten conv reads the space-to-depth(ib) grid of
+ * src shifted by a (x + a = ib * u + i, i < ib) with stride 1, where ib =
+ * ob * s: a stride-s conv takes ob = 1, ib = s; a stride-1 conv ob = ib = b.
+ * Then u = q + m with m * ib + i = e = psi * s + k * d + a - p, so tap
+ * (psi, k) lands on the rewritten tap t = m - m_min of in-block channel i,
+ * with m_min = floor((a - p) / ib), K' = m_max - m_min + 1 taps and a
+ * leading pad of -m_min on the grid. Every (psi, k) lands on its own
+ * (t, i); the slots no tap lands on hold zeros. a is the grid shift in
+ * [0, ib) with the fewest taps (0 on a tie).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv_plan.h"
+
+static _Thread_local int force_grid0;
+
+void cls__conv_rewrite_force_grid0(int on)
+{
+    force_grid0 = on;
+}
+
+static int floor_div(int a, int b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* One axis of a rewrite: the original conv, the blocks, and the fit. */
+typedef struct axis {
+    int k, d, p, pb, s, ob, ib; /* in: kernel, dilation, pads, stride, out / in block */
+    int a, kk, lead, tail;      /* out: grid shift, taps, grid pads */
+} axis;
+
+static void fit_axis(axis *x, int grid0)
+{
+    int best = -1;
+    for (int a = 0; a < (grid0 ? 1 : x->ib); a++) {
+        int lo = floor_div(a - x->p, x->ib);
+        int hi = floor_div((x->ob - 1) * x->s + (x->k - 1) * x->d + a - x->p, x->ib);
+        if (best < 0 || hi - lo + 1 < best)
+            best = hi - lo + 1, x->a = a, x->lead = -lo;
+    }
+    x->kk = best;
+    {
+        /* The trailing pad a src of n = ib * blocks needs (clamped at 0). */
+        int64_t n = (int64_t)x->ib * (x->k * x->d + x->p + x->pb + 4), out, q, grid;
+        cls__conv_out_size(n, x->p, x->pb, x->d, x->k, x->s, &out);
+        q = (out + x->ob - 1) / x->ob;
+        grid = (n + x->a + x->ib - 1) / x->ib;
+        x->tail = (int)(q - 1 + x->kk - x->lead - grid);
+        if (x->tail < 0)
+            x->tail = 0;
+    }
+}
+
+/* Where tap k of output phase psi lands: rewritten tap *t, block offset *i. */
+static void land(const axis *x, int psi, int k, int *t, int *i)
+{
+    int e = psi * x->s + k * x->d + x->a - x->p, m = floor_div(e, x->ib);
+    *t = m + x->lead;
+    *i = e - m * x->ib;
+}
+
+/* CLS_OK when the rewrite applies to u; else why not (CLS_ERR_UNSUPPORTED). */
+static cls_status applies(const cls_conv_desc *u, cls_conv_path path)
+{
+    const char *why = u->transposed                            ? "a transposed conv"
+                      : u->in_block_h > 1 || u->in_block_w > 1 ? "a conv with an in_block"
+                      : u->block_h > 1 || u->block_w > 1       ? "a conv with an output block"
+                      : path == CLS_CONV_PATH_GEMM             ? "the GEMM path"
+                                                               : NULL;
+    if (why)
+        return cls__fail(CLS_ERR_UNSUPPORTED,
+                         "desc: the space-to-depth rewrite is not available for %s (it rewrites "
+                         "plain convs on the direct path)",
+                         why);
+    return CLS_OK;
+}
+
+/* The rewrite's axes: the stride as the block for strided convs, else b. */
+static void make_axes(const cls_conv_desc *u, axis *h, axis *w)
+{
+    int strided = u->stride_h > 1 || u->stride_w > 1;
+    int bh = u->rewrite_block_h, bw = u->rewrite_block_w;
+    if (!bh && !bw)
+        bh = u->kernel_h == 1 && u->pad_top == 0 && u->pad_bottom == 0 ? 1 : 2, bw = 2;
+    bh = bh ? bh : 1, bw = bw ? bw : 1;
+    *h = (axis){u->kernel_h,
+                u->dilation_h,
+                u->pad_top,
+                u->pad_bottom,
+                u->stride_h,
+                strided ? 1 : bh,
+                strided ? u->stride_h : bh,
+                0,
+                0,
+                0,
+                0};
+    *w = (axis){u->kernel_w,
+                u->dilation_w,
+                u->pad_left,
+                u->pad_right,
+                u->stride_w,
+                strided ? 1 : bw,
+                strided ? u->stride_w : bw,
+                0,
+                0,
+                0,
+                0};
+    fit_axis(h, force_grid0);
+    fit_axis(w, force_grid0);
+}
+
+/* AUTO's rule, from the measurements in docs/tuning.md ("Space-to-depth
+ * rewrites"): on PoCL (CPU) the direct kernel ran every rewritten layer of
+ * the bench slower than the original (the rewrite adds zero taps and the
+ * kernel's vectors run along output channels, so denser input channels buy
+ * nothing), so AUTO keeps the desc as given. */
+static int rewrite_wins(const cls_context *ctx, const cls_conv_desc *u)
+{
+    (void)ctx;
+    (void)u;
+    return 0;
+}
+
+/* Transformed weights [V'][Cin'/groups][K'h][K'w] and bias V' of the rewrite. */
+static cls_status transform(cls_conv_plan *p, const axis *h, const axis *w)
+{
+    const cls_conv_desc *u = &p->user, *d = &p->desc;
+    int cg = u->in_channels / u->groups, ibb = h->ib * w->ib, obb = h->ob * w->ob;
+    int vall = d->out_channels * obb, cgr = cg * ibb, kk = h->kk * w->kk;
+    size_t n = (size_t)vall * cgr * kk;
+    p->weights = calloc(n ? n : 1, sizeof(float));
+    p->bias = p->ubias ? malloc((size_t)vall * sizeof(float)) : NULL;
+    if (!p->weights || (p->ubias && !p->bias))
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "cls_conv_plan_create: out of host memory");
+    for (int co = 0; co < u->out_channels; co++)
+        for (int ph = 0; ph < h->ob; ph++)
+            for (int pw = 0; pw < w->ob; pw++) {
+                int v = (int)cls__chan_index(CLS_CRD, co, ph, pw, u->out_channels, h->ob, w->ob);
+                if (p->bias)
+                    p->bias[v] = p->ubias[co];
+                for (int ci = 0; ci < cg; ci++)
+                    for (int kh = 0; kh < u->kernel_h; kh++)
+                        for (int kw = 0; kw < u->kernel_w; kw++) {
+                            int th, ih, tw, iw;
+                            int64_t c;
+                            land(h, ph, kh, &th, &ih);
+                            land(w, pw, kw, &tw, &iw);
+                            c = cls__chan_index(CLS_CRD, ci, ih, iw, cg, h->ib, w->ib);
+                            p->weights[(((size_t)v * cgr + (size_t)c) * h->kk + th) * w->kk + tw] =
+                                p->uweights[(((size_t)co * cg + ci) * u->kernel_h + kh) *
+                                                u->kernel_w +
+                                            kw];
+                        }
+            }
+    return CLS_OK;
+}
+
+cls_status cls__conv_rewrite_init(cls_conv_plan *p)
+{
+    const cls_conv_desc *u = &p->user;
+    cls_conv_desc *d = &p->desc;
+    axis h, w;
+    cls_status st;
+    *d = *u;
+    p->weights = p->uweights, p->bias = p->ubias;
+    p->grid_h = p->grid_w = 0, p->ratio_h = p->ratio_w = 1;
+    p->rewrite = CLS_CONV_REWRITE_NONE;
+    if (u->rewrite == CLS_CONV_REWRITE_NONE)
+        return CLS_OK;
+    st = applies(u, u->path);
+    if (u->rewrite == CLS_CONV_REWRITE_AUTO) {
+        cls__clear_error();
+        if (st != CLS_OK || !rewrite_wins(p->ctx, u))
+            return CLS_OK;
+    } else if (st != CLS_OK) {
+        return st;
+    }
+    make_axes(u, &h, &w);
+    d->kernel_h = h.kk, d->kernel_w = w.kk;
+    d->stride_h = d->stride_w = d->dilation_h = d->dilation_w = 1;
+    d->pad_top = h.lead, d->pad_bottom = h.tail, d->pad_left = w.lead, d->pad_right = w.tail;
+    d->block_h = h.ob, d->block_w = w.ob, d->mode = CLS_CRD;
+    d->in_block_h = h.ib, d->in_block_w = w.ib, d->in_mode = CLS_CRD;
+    d->rewrite = CLS_CONV_REWRITE_NONE;
+    d->rewrite_block_h = d->rewrite_block_w = 0;
+    p->grid_h = h.a, p->grid_w = w.a, p->ratio_h = h.ob, p->ratio_w = w.ob;
+    p->rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH;
+    return transform(p, &h, &w);
+}
