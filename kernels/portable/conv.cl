@@ -164,7 +164,7 @@ static inline void store_tile(vec_t acc[TW][NVEC], __global io_t *d, long base, 
         if (m.x < 0)
             continue;
         const long off = base + m.x * ds.s1 + m.y * ds.s2 + m.z * ds.s3, step = blk.s1 * ds.s3;
-        if (valid_t == TW && !CROP) {
+        if (CROP ? 0 : valid_t == TW) { /* CROP checks every position */
 #pragma unroll
             for (int t = 0; t < TW; t++)
                 STOREX(d, off + t * step, vals[t][l]);
