@@ -112,6 +112,7 @@ static int setup(bench *b)
     if (((b->opts.ops & BENCH_OP_LAYOUT) && bench_plan_layout(b) != 0) ||
         ((b->opts.ops & BENCH_OP_D2S) && bench_plan_d2s(b) != 0) ||
         ((b->opts.ops & BENCH_OP_CONV) && bench_plan_conv(b) != 0) ||
+        ((b->opts.ops & BENCH_OP_CONV) && bench_plan_conv_s2d(b) != 0) ||
         ((b->opts.ops & BENCH_OP_CONVT) && bench_plan_convt(b) != 0)) {
         fprintf(stderr, "clshuffle-bench: out of memory planning cases\n");
         return -1;
