@@ -28,6 +28,7 @@ typedef struct bench_opts {
     double sizes_mib[BENCH_MAX_SIZES]; /* bytes per tensor side, MiB */
     int num_sizes;                     /* 0: the level's default sizes */
     const char *json, *csv, *svg, *markdown;
+    const char *match; /* --match: only the cases whose variant contains it */
     bench_level level;
     double min_time; /* seconds of timed iterations per measurement */
     int build_probe; /* hidden: child mode of the build-time measurement */

@@ -11,6 +11,8 @@
 
 int bench_add_case(bench *b, const bench_case *c)
 {
+    if (b->opts.match && !strstr(c->rec.variant, b->opts.match))
+        return 0;
     if (b->num_cases == b->cap_cases) {
         int cap = b->cap_cases ? 2 * b->cap_cases : 64;
         bench_case *n = realloc(b->cases, sizeof *n * (size_t)cap);

@@ -662,6 +662,25 @@ START_TEST(errors_and_queries)
 }
 END_TEST
 
+/* Verify mode compares every enqueue with the reference of the user's desc:
+ * an in-block plan and both rewrites pass it. */
+START_TEST(verify_mode)
+{
+    cls_context *ctx = tu_context_verify();
+    for (int k = 0; k < 3; k++) {
+        cfg c = base();
+        if (k > 0)
+            c.ibh = c.ibw = 1, c.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH;
+        if (k == 1)
+            c.sh = c.sw = 2, c.kh = c.kw = 5, c.pt = 2, c.pl = 1;
+        if (k == 2)
+            c.h = 9, c.w = 11; /* odd outputs: a cropped block */
+        run_case(ctx, &c, k);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("conv_s2d");
@@ -679,6 +698,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_test(tc, errors_and_queries);
+    tcase_add_test(tc, verify_mode);
     suite_add_tcase(s, tc);
     return tu_run(s);
 }
