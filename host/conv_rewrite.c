@@ -115,16 +115,32 @@ static void make_axes(const cls_conv_desc *u, axis *h, axis *w)
     fit_axis(w, force_grid0);
 }
 
-/* AUTO's rule, from the measurements in docs/tuning.md ("Space-to-depth
- * rewrites"): on PoCL (CPU) the direct kernel ran every rewritten layer of
- * the bench slower than the original (the rewrite adds zero taps and the
- * kernel's vectors run along output channels, so denser input channels buy
- * nothing), so AUTO keeps the desc as given. */
+/* AUTO's rule, measured on PoCL 3.1 (CPU, the direct kernel; both tiers run
+ * the same portable conv kernel for these shapes), the figures in
+ * docs/tuning.md ("Space-to-depth rewrites"). The kernel's vectors run along
+ * output channels (8 lanes), so the rewrite pays where it fills lanes the
+ * original wastes and costs where it adds zero taps:
+ *  - stride 1 (block 2x2): Cout <= 8 with kernels of at least 3x3 (3x3 4->4
+ *    0.52x the time, 8->6 0.50x, 5x5 4->4 0.59x, 3x3 8->8 0.91-0.99x); 16
+ *    outputs and more lose (3x3 16->16 1.44x, 32->32 1.73x), so do 1x1 and
+ *    2x2 kernels (2.3-3.8x: no taps to merge).
+ *  - strided: only without zero taps (the rewritten kernel times the stride
+ *    equals the kernel, dilation 1) and few channels, Cin <= 4, Cout <= 16
+ *    (4x4/2 pad 1 3->16 0.78x, 4x4/4 3->16 0.88x, 2x2/2 3->16 0.97x); the
+ *    ResNet stem 7x7/2 (23% zero taps) 1.26x, 3x3/2 1.29-1.62x, 4x4/4
+ *    3->64 1.04x, 2x2/2 16->32 1.13x keep their desc.
+ * GPUs run the same portable kernel and take the same rule until measured. */
 static int rewrite_wins(const cls_context *ctx, const cls_conv_desc *u)
 {
+    axis h, w;
     (void)ctx;
-    (void)u;
-    return 0;
+    if (u->groups != 1 || u->dilation_h != 1 || u->dilation_w != 1)
+        return 0;
+    if (u->stride_h == 1 && u->stride_w == 1)
+        return u->out_channels <= 8 && u->kernel_h >= 3 && u->kernel_w >= 3 &&
+               !u->rewrite_block_h && !u->rewrite_block_w;
+    make_axes(u, &h, &w);
+    return h.kk * h.ib == h.k && w.kk * w.ib == w.k && u->in_channels <= 4 && u->out_channels <= 16;
 }
 
 /* Transformed weights [V'][Cin'/groups][K'h][K'w] and bias V' of the rewrite. */
