@@ -87,10 +87,10 @@ static cls_status check_desc(const cls_conv_desc *d)
         cls__mul3_i64(d->in_channels, d->in_block_h, d->in_block_w, &c64) || c64 > INT_MAX / 8 ||
         cls__mul3_i64(c64, d->kernel_h, d->kernel_w, &k64) || k64 > INT_MAX / 8)
         return cls__fail(CLS_ERR_INVALID_ARG,
-                         "desc: out_channels * block (%d * %d x %d) or in_channels * in_block * "
-                         "kernel (%d * %d x %d * %d x %d) exceeds %d",
-                         d->out_channels, d->block_h, d->block_w, d->in_channels, d->in_block_h,
-                         d->in_block_w, d->kernel_h, d->kernel_w, INT_MAX / 8);
+                         "desc: out_channels * block (%d * %d x %d) or in_channels * kernel * "
+                         "in_block (%d * %d x %d * %d x %d) exceeds %d",
+                         d->out_channels, d->block_h, d->block_w, d->in_channels, d->kernel_h,
+                         d->kernel_w, d->in_block_h, d->in_block_w, INT_MAX / 8);
     v_all = d->out_channels * d->block_h * d->block_w;
     if (c64 % d->groups && d->in_block_h * d->in_block_w == 1)
         return cls__fail(CLS_ERR_INVALID_ARG, "desc: groups = %d does not divide in_channels = %d",
