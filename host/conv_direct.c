@@ -45,9 +45,8 @@ static void pack_lane(const cls_conv_plan *p, packed *pk_out, int g, int vb, int
     int pk = g * p->nvb + vb, lane = (vb * p->nvec + k) * VW + l, kk = d->kernel_h * d->kernel_w;
     size_t li = ((size_t)pk * p->nvec + k) * VW + l;
     int v = g * p->vg + lane, c = -1, i = 0, j = 0;
-    if (lane < p->vg && p->lanes_cl) { /* lane = (i * bw + j) * Cout + c */
-        c = lane % d->out_channels, i = lane / d->out_channels / d->block_w;
-        j = lane / d->out_channels % d->block_w;
+    if (lane < p->vg && p->lanes_cl) { /* lanes in DCR order: (i * bw + j) * Cout + c */
+        cls__chan_split(CLS_DCR, lane, d->out_channels, d->block_h, d->block_w, &c, &i, &j);
         v = (int)cls__chan_index(d->mode, c, i, j, d->out_channels, d->block_h, d->block_w);
     } else if (lane < p->vg) {
         cls__conv_unshuffle(d, v, &c, &i, &j);
