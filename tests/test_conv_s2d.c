@@ -259,10 +259,11 @@ static cfg in_block_case(int k)
     return c;
 }
 
+/* Two halves, each within the Check timeout on a cold kernel cache. */
 START_TEST(in_block_sweep)
 {
     cls_context *ctx = tu_context();
-    for (int k = 0; k < 80; k++) {
+    for (int k = 40 * _i; k < 40 * _i + 40; k++) {
         cfg c = in_block_case(k);
         run_case(ctx, &c, k);
     }
@@ -341,7 +342,7 @@ START_TEST(rewrite_strided)
 {
     cls_context *ctx = tu_context();
     static const int pads[] = {0, 1, 3, 2, 1, 0, 2};
-    for (int k = 0; k < 60; k++) {
+    for (int k = 30 * _i; k < 30 * _i + 30; k++) {
         cfg c = base();
         c.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH, c.ibh = c.ibw = 1;
         c.sh = 2 + k % 3, c.sw = 2 + (k / 3) % 3;
@@ -607,7 +608,7 @@ START_TEST(errors_and_queries)
     cls_conv_plan *plan = NULL;
     cls_conv_rewrite_info info;
     cls_conv_path path;
-    static float w[4096];
+    static float w[16384];
     memset(&d, 0, sizeof d);
     d.in_channels = 3, d.out_channels = 4, d.kernel_h = d.kernel_w = 3;
     d.in_block_h = d.in_block_w = 2;
@@ -658,6 +659,28 @@ START_TEST(errors_and_queries)
         clReleaseMemObject(sb), clReleaseMemObject(db);
     }
     cls_conv_plan_destroy(plan);
+    /* AUTO's rule (docs/tuning.md): the low-channel 3x3 and a 4x4/2 3->16
+     * without zero taps are rewritten, the ResNet stem and 3x3 16->16 not. */
+    {
+        static const int shapes[][7] = {/* cin cout k stride pad rewritten */
+                                        {8, 8, 3, 1, 1, 1},
+                                        {3, 16, 4, 2, 1, 1},
+                                        {3, 64, 7, 2, 3, 0},
+                                        {16, 16, 3, 1, 1, 0},
+                                        {8, 8, 1, 1, 0, 0}};
+        for (int k = 0; k < 5; k++) {
+            memset(&t, 0, sizeof t);
+            t.in_channels = shapes[k][0], t.out_channels = shapes[k][1];
+            t.kernel_h = t.kernel_w = shapes[k][2], t.stride_h = t.stride_w = shapes[k][3];
+            t.pad_top = t.pad_bottom = t.pad_left = t.pad_right = shapes[k][4];
+            ck_assert_int_eq(cls_conv_plan_create(ctx, &t, w, NULL, &plan), CLS_OK);
+            ck_assert_int_eq(cls_conv_plan_get_rewrite(plan, &info), CLS_OK);
+            ck_assert_msg(info.rewrite == (shapes[k][5] ? CLS_CONV_REWRITE_SPACE_TO_DEPTH
+                                                        : CLS_CONV_REWRITE_NONE),
+                          "shape %d: AUTO chose %d", k, (int)info.rewrite);
+            cls_conv_plan_destroy(plan);
+        }
+    }
     cls_context_destroy(ctx);
 }
 END_TEST
@@ -685,13 +708,13 @@ int main(void)
 {
     Suite *s = suite_create("conv_s2d");
     TCase *tc = tcase_create("in_block");
-    tcase_add_test(tc, in_block_sweep);
+    tcase_add_loop_test(tc, in_block_sweep, 0, 2);
     tcase_add_test(tc, in_block_1d);
     tcase_add_test(tc, in_block_f16);
     tcase_add_test(tc, in_block_equals_separate);
     suite_add_tcase(s, tc);
     tc = tcase_create("rewrite");
-    tcase_add_test(tc, rewrite_strided);
+    tcase_add_loop_test(tc, rewrite_strided, 0, 2);
     tcase_add_test(tc, rewrite_low_channel);
     tcase_add_test(tc, seed_stem);
     tcase_add_test(tc, seed_low_channel);

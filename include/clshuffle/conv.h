@@ -102,7 +102,8 @@ typedef struct cls_conv_desc {
      *  block. Combines with the output block, padding (on the unshuffled
      *  grid), dilation, groups, activations, f16 and every layout; 3-D tensors
      *  take in_block_h 1. Direct path only: the GEMM path and transposed
-     *  plans give CLS_ERR_UNSUPPORTED (AUTO picks the direct path). */
+     *  plans give CLS_ERR_UNSUPPORTED (AUTO picks the direct path), and the
+     *  CPU tier's 1x1 kernel leaves them to the portable direct kernel. */
     int in_block_h, in_block_w;
     cls_d2s_mode in_mode;                 /**< channel order of the input block (DCR/CRD) */
     cls_conv_rewrite rewrite;             /**< space-to-depth rewrite: AUTO, NONE or forced */
