@@ -122,12 +122,35 @@ int cls__conv_direct_vstore_fits(const cls_conv_plan *p, const cls__conv_shape *
     return p->lanes_cl && s->ds[1] == 1;
 }
 
+/* In-block plans index src with stride, pad and dilation times the block
+ * (plus the grid shift): those must stay far inside the kernel's int. */
+static cls_status check_geometry(const cls_conv_plan *p)
+{
+    const cls_conv_desc *d = &p->desc;
+    const int64_t lim = INT32_MAX / 4;
+    int64_t v[6] = {(int64_t)d->stride_h * d->in_block_h,
+                    (int64_t)d->stride_w * d->in_block_w,
+                    (int64_t)d->pad_top * d->in_block_h + p->grid_h,
+                    (int64_t)d->pad_left * d->in_block_w + p->grid_w,
+                    (int64_t)d->dilation_h * d->in_block_h * d->kernel_h,
+                    (int64_t)d->dilation_w * d->in_block_w * d->kernel_w};
+    for (int k = 0; k < 6; k++)
+        if (v[k] > lim)
+            return cls__fail(CLS_ERR_INVALID_ARG,
+                             "desc: stride, padding or dilation * kernel times the in_block "
+                             "(%dx%d) exceed %lld source pixels",
+                             d->in_block_h, d->in_block_w, (long long)lim);
+    return CLS_OK;
+}
+
 cls_status cls__conv_direct_init(cls_conv_plan *p)
 {
     const cls_conv_desc *d = &p->desc;
     packed h = {0};
     size_t lanes, nw;
     cls_status st;
+    if (in_block(p) && (st = check_geometry(p)) != CLS_OK)
+        return st;
     choose_blocking(p);
     p->lanes_cl = d->groups == 1 && d->out_channels % VW == 0 && d->dtype == CLS_F32;
     lanes = (size_t)d->groups * p->nvb * p->nvec * VW;

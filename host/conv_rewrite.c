@@ -24,45 +24,47 @@ void cls__conv_rewrite_force_grid0(int on)
     force_grid0 = on;
 }
 
-static int floor_div(int a, int b)
+static int64_t floor_div(int64_t a, int64_t b)
 {
     return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-/* One axis of a rewrite: the original conv, the blocks, and the fit. */
+/* One axis of a rewrite: the original conv, the blocks, and the fit (64-bit:
+ * kernel * dilation may exceed an int; the weight check bounds taps later). */
 typedef struct axis {
     int k, d, p, pb, s, ob, ib; /* in: kernel, dilation, pads, stride, out / in block */
-    int a, kk, lead, tail;      /* out: grid shift, taps, grid pads */
+    int a;                      /* out: grid shift */
+    int64_t kk, lead, tail;     /* out: taps, grid pads */
 } axis;
 
 static void fit_axis(axis *x, int grid0)
 {
-    int best = -1;
+    int64_t best = -1, span = (int64_t)(x->ob - 1) * x->s + (int64_t)(x->k - 1) * x->d;
     for (int a = 0; a < (grid0 ? 1 : x->ib); a++) {
-        int lo = floor_div(a - x->p, x->ib);
-        int hi = floor_div((x->ob - 1) * x->s + (x->k - 1) * x->d + a - x->p, x->ib);
+        int64_t lo = floor_div((int64_t)a - x->p, x->ib);
+        int64_t hi = floor_div(span + a - x->p, x->ib);
         if (best < 0 || hi - lo + 1 < best)
             best = hi - lo + 1, x->a = a, x->lead = -lo;
     }
     x->kk = best;
     {
         /* The trailing pad a src of n = ib * blocks needs (clamped at 0). */
-        int64_t n = (int64_t)x->ib * (x->k * x->d + x->p + x->pb + 4), out, q, grid;
-        cls__conv_out_size(n, x->p, x->pb, x->d, x->k, x->s, &out);
+        int64_t n = (int64_t)x->ib * (span + x->p + x->pb + 4), out = 0, q, grid;
+        if (cls__conv_out_size(n, x->p, x->pb, x->d, x->k, x->s, &out))
+            out = 0;
         q = (out + x->ob - 1) / x->ob;
         grid = (n + x->a + x->ib - 1) / x->ib;
-        x->tail = (int)(q - 1 + x->kk - x->lead - grid);
-        if (x->tail < 0)
-            x->tail = 0;
+        x->tail = q - 1 + x->kk - x->lead - grid;
+        x->tail = x->tail < 0 ? 0 : x->tail > INT32_MAX ? INT32_MAX : x->tail;
     }
 }
 
 /* Where tap k of output phase psi lands: rewritten tap *t, block offset *i. */
 static void land(const axis *x, int psi, int k, int *t, int *i)
 {
-    int e = psi * x->s + k * x->d + x->a - x->p, m = floor_div(e, x->ib);
-    *t = m + x->lead;
-    *i = e - m * x->ib;
+    int64_t e = (int64_t)psi * x->s + (int64_t)k * x->d + x->a - x->p, m = floor_div(e, x->ib);
+    *t = (int)(m + x->lead);
+    *i = (int)(e - m * x->ib);
 }
 
 /* CLS_OK when the rewrite applies to u; else why not (CLS_ERR_UNSUPPORTED). */
@@ -72,6 +74,7 @@ static cls_status applies(const cls_conv_desc *u, cls_conv_path path)
                       : u->in_block_h > 1 || u->in_block_w > 1 ? "a conv with an in_block"
                       : u->block_h > 1 || u->block_w > 1       ? "a conv with an output block"
                       : path == CLS_CONV_PATH_GEMM             ? "the GEMM path"
+                      : u->stride_h > 16 || u->stride_w > 16   ? "strides beyond 16"
                                                                : NULL;
     if (why)
         return cls__fail(CLS_ERR_UNSUPPORTED,
@@ -120,12 +123,13 @@ static void make_axes(const cls_conv_desc *u, axis *h, axis *w)
  * docs/tuning.md ("Space-to-depth rewrites"). The kernel's vectors run along
  * output channels (8 lanes), so the rewrite pays where it fills lanes the
  * original wastes and costs where it adds zero taps:
- *  - stride 1 (block 2x2): Cout <= 8 with kernels of at least 3x3 (3x3 4->4
+ *  - stride 1 (block 2x2): Cout <= 8 with kernels of 3x3 to 7x7 (3x3 4->4
  *    0.52x the time, 8->6 0.50x, 5x5 4->4 0.59x, 3x3 8->8 0.91-0.99x); 16
  *    outputs and more lose (3x3 16->16 1.44x, 32->32 1.73x), so do 1x1 and
  *    2x2 kernels (2.3-3.8x: no taps to merge).
  *  - strided: only without zero taps (the rewritten kernel times the stride
- *    equals the kernel, dilation 1) and few channels, Cin <= 4, Cout <= 16
+ *    equals the kernel, dilation 1), kernels up to 8, and few channels, Cin <= 4,
+ *    Cout <= 16
  *    (4x4/2 pad 1 3->16 0.78x, 4x4/4 3->16 0.88x, 2x2/2 3->16 0.97x); the
  *    ResNet stem 7x7/2 (23% zero taps) 1.26x, 3x3/2 1.29-1.62x, 4x4/4
  *    3->64 1.04x, 2x2/2 16->32 1.13x keep their desc.
@@ -137,10 +141,11 @@ static int rewrite_wins(const cls_context *ctx, const cls_conv_desc *u)
     if (u->groups != 1 || u->dilation_h != 1 || u->dilation_w != 1)
         return 0;
     if (u->stride_h == 1 && u->stride_w == 1)
-        return u->out_channels <= 8 && u->kernel_h >= 3 && u->kernel_w >= 3 &&
-               !u->rewrite_block_h && !u->rewrite_block_w;
+        return u->out_channels <= 8 && u->kernel_h >= 3 && u->kernel_w >= 3 && u->kernel_h <= 7 &&
+               u->kernel_w <= 7 && !u->rewrite_block_h && !u->rewrite_block_w;
     make_axes(u, &h, &w);
-    return h.kk * h.ib == h.k && w.kk * w.ib == w.k && u->in_channels <= 4 && u->out_channels <= 16;
+    return h.kk * h.ib == h.k && w.kk * w.ib == w.k && h.k <= 8 && w.k <= 8 &&
+           u->in_channels <= 4 && u->out_channels <= 16;
 }
 
 /* Transformed weights [V'][Cin'/groups][K'h][K'w] and bias V' of the rewrite. */
@@ -198,9 +203,25 @@ cls_status cls__conv_rewrite_init(cls_conv_plan *p)
         return st;
     }
     make_axes(u, &h, &w);
-    d->kernel_h = h.kk, d->kernel_w = w.kk;
+    {
+        /* The transformed weights must fit one device allocation. */
+        int64_t vall = (int64_t)u->out_channels * h.ob * w.ob;
+        int64_t cin = (int64_t)u->in_channels * h.ib * w.ib / u->groups, n = 0;
+        if (cls__mul3_i64(vall, cin, h.kk, &n) ||
+            cls__mul3_i64(n, w.kk, (int64_t)sizeof(float), &n) ||
+            (uint64_t)n > p->ctx->info.max_alloc_size) {
+            if (u->rewrite == CLS_CONV_REWRITE_AUTO)
+                return CLS_OK;
+            return cls__fail(CLS_ERR_INVALID_ARG,
+                             "desc: the space-to-depth rewrite's weights (%lld x %lld taps on "
+                             "%lld x %lld channels) exceed the device's largest allocation",
+                             (long long)h.kk, (long long)w.kk, (long long)vall, (long long)cin);
+        }
+    }
+    d->kernel_h = (int)h.kk, d->kernel_w = (int)w.kk;
     d->stride_h = d->stride_w = d->dilation_h = d->dilation_w = 1;
-    d->pad_top = h.lead, d->pad_bottom = h.tail, d->pad_left = w.lead, d->pad_right = w.tail;
+    d->pad_top = (int)h.lead, d->pad_bottom = (int)h.tail;
+    d->pad_left = (int)w.lead, d->pad_right = (int)w.tail;
     d->block_h = h.ob, d->block_w = w.ob, d->mode = CLS_CRD;
     d->in_block_h = h.ib, d->in_block_w = w.ib, d->in_mode = CLS_CRD;
     d->rewrite = CLS_CONV_REWRITE_NONE;

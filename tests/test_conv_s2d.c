@@ -631,6 +631,20 @@ START_TEST(errors_and_queries)
     expect_create(ctx, t, CLS_ERR_UNSUPPORTED, "a conv with an output block");
     t.block_h = 0, t.stride_h = 2, t.path = CLS_CONV_PATH_GEMM;
     expect_create(ctx, t, CLS_ERR_UNSUPPORTED, "the GEMM path");
+    /* Hostile geometry: forced rewrites say why not, AUTO keeps the desc. */
+    memset(&t, 0, sizeof t);
+    t.in_channels = 1, t.out_channels = 1, t.kernel_h = t.kernel_w = 2;
+    t.stride_h = 1 << 30, t.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH;
+    expect_create(ctx, t, CLS_ERR_UNSUPPORTED, "strides beyond 16");
+    t.stride_h = 2, t.dilation_h = t.dilation_w = 1 << 29;
+    expect_create(ctx, t, CLS_ERR_INVALID_ARG, "exceed the device's largest allocation");
+    t.rewrite = CLS_CONV_REWRITE_AUTO, t.stride_h = 1 << 30;
+    ck_assert_int_eq(cls_conv_plan_create(ctx, &t, w, NULL, &plan), CLS_OK);
+    ck_assert_int_eq(cls_conv_plan_get_rewrite(plan, &info), CLS_OK);
+    ck_assert_int_eq(info.rewrite, CLS_CONV_REWRITE_NONE);
+    cls_conv_plan_destroy(plan);
+    t = d, t.pad_top = 1 << 29; /* times the in-block: past the kernel's int */
+    expect_create(ctx, t, CLS_ERR_INVALID_ARG, "times the in_block (2x2) exceed");
     /* AUTO: a plan that runs and says what it runs. */
     ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, &plan), CLS_OK);
     ck_assert_int_eq(cls_conv_plan_get_path(plan, &path), CLS_OK);
