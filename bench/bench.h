@@ -28,6 +28,7 @@ typedef struct bench_opts {
     double sizes_mib[BENCH_MAX_SIZES]; /* bytes per tensor side, MiB */
     int num_sizes;                     /* 0: the level's default sizes */
     const char *json, *csv, *svg, *markdown;
+    const char *match; /* --match: only the cases whose variant contains it */
     bench_level level;
     double min_time; /* seconds of timed iterations per measurement */
     int build_probe; /* hidden: child mode of the build-time measurement */
@@ -174,7 +175,7 @@ struct bench_case {
     int ndim;
     int64_t dims[CLS_MAX_DIMS]; /* src logical sizes */
     int perm[CLS_MAX_DIMS];
-    int p[8]; /* per-family parameters */
+    int p[8];         /* per-family parameters */
     int pairs_itself; /* planned: the runner times it alternately with the roofline copy */
     int paired;       /* it did (else the run measures the roofline around it) */
 };
@@ -276,6 +277,8 @@ void bench_strides_for_order(int ndim, const int64_t *sizes, const int *order, i
 int bench_plan_layout(bench *b);
 int bench_plan_d2s(bench *b);
 int bench_plan_conv(bench *b);
+/* In-block (pixel-unshuffle + conv) and space-to-depth rewrite cases (cases_convs2d.c). */
+int bench_plan_conv_s2d(bench *b);
 int bench_plan_convt(bench *b);
 
 /* ---- roofline (roofline.c) ---- */

@@ -11,6 +11,8 @@
 
 int bench_add_case(bench *b, const bench_case *c)
 {
+    if (b->opts.match && !strstr(c->rec.variant, b->opts.match))
+        return 0;
     if (b->num_cases == b->cap_cases) {
         int cap = b->cap_cases ? 2 * b->cap_cases : 64;
         bench_case *n = realloc(b->cases, sizeof *n * (size_t)cap);
@@ -112,6 +114,7 @@ static int setup(bench *b)
     if (((b->opts.ops & BENCH_OP_LAYOUT) && bench_plan_layout(b) != 0) ||
         ((b->opts.ops & BENCH_OP_D2S) && bench_plan_d2s(b) != 0) ||
         ((b->opts.ops & BENCH_OP_CONV) && bench_plan_conv(b) != 0) ||
+        ((b->opts.ops & BENCH_OP_CONV) && bench_plan_conv_s2d(b) != 0) ||
         ((b->opts.ops & BENCH_OP_CONVT) && bench_plan_convt(b) != 0)) {
         fprintf(stderr, "clshuffle-bench: out of memory planning cases\n");
         return -1;

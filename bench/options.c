@@ -21,6 +21,7 @@ static const char usage[] =
     "                     variants of the layout and depth-to-space cases)\n"
     "  --sizes LIST       MiB per tensor for layout and d2s cases (default 64; quick 8;\n"
     "                     full 64,256)\n"
+    "  --match TEXT       only the cases whose variant name contains TEXT\n"
     "  --min-time S       seconds of timed iterations per measurement (default 0.25;\n"
     "                     quick 0.05; full 1)\n"
     "  --quick            about 20 s: small tensors, short timing, small conv layers\n"
@@ -129,6 +130,8 @@ static int parse_valued(int argc, char **argv, int *i, bench_opts *o, double *mi
         return o->csv = v, 1;
     if ((v = value_of(argc, argv, i, "--svg", &missing)))
         return o->svg = v, 1;
+    if ((v = value_of(argc, argv, i, "--match", &missing)))
+        return o->match = v, 1;
     if ((v = value_of(argc, argv, i, "--markdown", &missing)))
         return o->markdown = v, 1;
     if ((v = value_of(argc, argv, i, "--ops", &missing)))

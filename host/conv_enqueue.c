@@ -40,14 +40,37 @@ static cls_status check_pair(const cls_conv_desc *d, const cls_tensor *src, cons
     return CLS_OK;
 }
 
-static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, const cls_tensor *dst,
+/* src's space-to-depth grid: its size must be a multiple of the in-block. */
+static cls_status in_grid(const cls_conv_desc *d, const cls_tensor *src, const int64_t sz[4],
+                          int64_t *h, int64_t *w)
+{
+    if (src->ndim == 3 && d->in_block_h > 1)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "3-D tensors need in_block_h 1 (a (1, r) block), got in_block_h %d",
+                         d->in_block_h);
+    if (sz[2] % d->in_block_h || sz[3] % d->in_block_w)
+        return cls__fail(CLS_ERR_INVALID_ARG,
+                         "src spatial size %lld x %lld is not a multiple of the in_block %dx%d",
+                         (long long)sz[2], (long long)sz[3], d->in_block_h, d->in_block_w);
+    *h = sz[2] / d->in_block_h, *w = sz[3] / d->in_block_w;
+    return CLS_OK;
+}
+
+/* The user desc d decides the output; p's run desc is what the kernels
+ * compute: ho x wo positions of its (rewritten) output block, cropped to
+ * dst's size. */
+static cls_status make_shape(const cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
                              cls__conv_shape *s)
 {
+    const cls_conv_desc *d = &p->user;
     int64_t sz[4], dz[4], oh = 0, ow = 0;
     char got[96], exp[96];
+    cls_status st;
     dims4(src, sz, s->ss);
     dims4(dst, dz, s->ds);
-    s->n = sz[0], s->h = sz[2], s->w = sz[3];
+    s->n = sz[0];
+    if ((st = in_grid(d, src, sz, &s->h, &s->w)) != CLS_OK)
+        return st;
     if (d->transposed) {
         s->ho = cls__convt_out_size(s->h, d->stride_h, d->pad_top, d->pad_bottom, d->dilation_h,
                                     d->kernel_h, d->output_padding_h);
@@ -95,8 +118,14 @@ static cls_status make_shape(const cls_conv_desc *d, const cls_tensor *src, cons
                          "%dx%d gives %s",
                          got, d->block_h, d->block_w, exp);
     }
-    if (s->h > INT_MAX / 2 || s->w > INT_MAX / 2 || dz[2] > INT_MAX / 2 || dz[3] > INT_MAX / 2)
-        return cls__fail(CLS_ERR_UNSUPPORTED, "conv: spatial sizes beyond 2^30 are unsupported");
+    if (sz[2] > INT_MAX / 4 || sz[3] > INT_MAX / 4 || dz[2] > INT_MAX / 4 || dz[3] > INT_MAX / 4)
+        return cls__fail(CLS_ERR_UNSUPPORTED, "conv: spatial sizes beyond 2^29 are unsupported");
+    /* The kernels index src itself (the in-block's grid is their stride). */
+    s->h = sz[2], s->w = sz[3];
+    s->lim_h = oh, s->lim_w = ow;
+    s->ho = (s->ho + p->ratio_h - 1) / p->ratio_h;
+    s->wo = (s->wo + p->ratio_w - 1) / p->ratio_w;
+    s->crop = s->ho * p->desc.block_h != oh || s->wo * p->desc.block_w != ow;
     s->soff = (int64_t)(src->offset / cls_dtype_size(src->dtype));
     s->doff = (int64_t)(dst->offset / cls_dtype_size(dst->dtype));
     return CLS_OK;
@@ -134,12 +163,12 @@ static cls_status enqueue_unlocked(cls_conv_plan *plan, const cls_tensor *src,
     if ((st = cls__check_wait_list(num_wait, wait)) != CLS_OK ||
         (st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_pair(&plan->desc, src, dst)) != CLS_OK ||
+        (st = check_pair(&plan->user, src, dst)) != CLS_OK ||
         (st = cls__op_check(plan->ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (src->sizes[0] == 0)
         return cls__enqueue_noop(plan->ctx, num_wait, wait, done);
-    if ((st = make_shape(&plan->desc, src, dst, &s)) != CLS_OK)
+    if ((st = make_shape(plan, src, dst, &s)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "conv: dst overlaps src (not in place)");
@@ -229,8 +258,8 @@ cls_status cls__conv_verify(cls_conv_plan *p, const cls_tensor *src, const cls_t
         goto done;
     }
     memcpy(exp, d, hi);
-    args.desc = p->desc, args.weights = p->weights, args.bias = p->bias, args.prelu = p->prelu;
-    st = p->desc.transposed ? cls__ref_conv_transposed(s, src, exp, dst, &args)
+    args.desc = p->user, args.weights = p->uweights, args.bias = p->ubias, args.prelu = p->prelu;
+    st = p->user.transposed ? cls__ref_conv_transposed(s, src, exp, dst, &args)
                             : cls__ref_conv(s, src, exp, dst, &args);
     if (st == CLS_OK)
         st = compare(exp, d, dst);

@@ -13,6 +13,11 @@
 cls_status cls__conv_gemm_supported(const cls_context *ctx, const cls_conv_desc *d)
 {
     (void)ctx;
+    if (d->in_block_h > 1 || d->in_block_w > 1)
+        return cls__fail(CLS_ERR_UNSUPPORTED,
+                         "conv: the GEMM path does not read through an in_block (%dx%d): use the "
+                         "direct path",
+                         d->in_block_h, d->in_block_w);
     if (d->groups != 1)
         return cls__fail(CLS_ERR_UNSUPPORTED, "conv: the GEMM path needs groups = 1 (got %d)",
                          d->groups);
@@ -43,7 +48,7 @@ static void pack_b(const cls_conv_plan *p, float *b, float *bias, float *slope)
     for (int v = 0; v < p->v_all; v++) {
         int c, i, j, col;
         cls__conv_unshuffle(d, v, &c, &i, &j);
-        col = (i * d->block_w + j) * d->out_channels + c;
+        col = (int)cls__chan_index(CLS_DCR, c, i, j, d->out_channels, d->block_h, d->block_w);
         bias[col] = p->bias ? p->bias[v] : 0.0f;
         for (int ci = 0; ci < cin; ci++)
             for (int t = 0; t < kk; t++)

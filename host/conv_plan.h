@@ -9,20 +9,29 @@ typedef struct cls__conv_shape {
     int64_t n, h, w, ho, wo;
     int64_t ss[4], ds[4]; /* src and dst strides (N, C, H, W) */
     int64_t soff, doff;   /* offsets in elements */
+    int64_t lim_h, lim_w; /* dst's spatial size (the store crops past it) */
+    int crop;             /* ho * bh > lim_h or wo * bw > lim_w: a rewrite's partial block */
 } cls__conv_shape;
 
 struct cls_conv_plan {
     cls_context *ctx;
-    cls_conv_desc desc; /* defaults applied; prelu points at the plan's copy */
-    int v_all, vg, cg;  /* virtual channels, per group; input channels per group */
+    cls_conv_desc user; /* as created, defaults applied; prelu points at the plan's copy */
+    /* The conv the kernels run: user, or its space-to-depth rewrite (conv_rewrite.c). */
+    cls_conv_desc desc;
+    cls_conv_rewrite rewrite; /* NONE or SPACE_TO_DEPTH */
+    int grid_h, grid_w;       /* the s2d grid starts this far above / left of src */
+    int ratio_h, ratio_w;     /* desc's output block over user's (a stride-1 rewrite: b) */
+    int v_all, vg, cg;        /* desc's virtual channels, per group; s2d input channels per group */
     cls_conv_path path;
-    float *weights, *bias, *prelu; /* host copies (bias, prelu may be NULL) */
+    float *weights, *bias, *prelu; /* host copies for desc (bias, prelu may be NULL) */
+    float *uweights, *ubias;       /* user's weights and bias (verify); may alias the above */
     /* Direct path: packed float8 weights, bias, slopes and the lane map. */
     int nvec, tw, nvb, local;
-    int w1x1_failed; /* the CPU tier's 1x1 kernel did not build: direct from then on */
-    int lanes_cl; /* lanes in (i, j, c) order: 8 consecutive channels per vector */
+    int w1x1_failed;            /* the CPU tier's 1x1 kernel did not build: direct from then on */
+    int lanes_cl;               /* lanes in (i, j, c) order: 8 consecutive channels per vector */
     cl_kernel direct, direct_v; /* direct_v: whole-vector stores, built on first use */
     cl_mem d_wts, d_bias, d_slope, d_vmap;
+    cl_mem d_cmap; /* in-block plans: s2d channel -> (c, i, j) of src */
     /* Direct 1x1 kernel vectorised along W (NCHW to NCHW), built on first use:
      * NC output channels and TV float8 runs per work-item, channel blocks. */
     int w_nc, w_tv, w_ncb;
@@ -38,6 +47,13 @@ struct cls_conv_plan {
 
 /* Virtual channel v -> (c, i, j) of the shuffle, per the plan's mode. */
 void cls__conv_unshuffle(const cls_conv_desc *d, int v, int *c, int *i, int *j);
+
+/* Rewrites (conv_rewrite.c): choose (AUTO rule or forced) and set desc,
+ * grid, ratio, weights and bias from user, uweights and ubias. */
+cls_status cls__conv_rewrite_init(cls_conv_plan *p);
+/* Tests: 1 makes the rewrites use the unshifted grid (grid 0) for the
+ * calling thread's plan creations, 0 restores the shift that saves taps. */
+void cls__conv_rewrite_force_grid0(int on);
 /* A read-only device buffer initialised from host memory. */
 cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl_mem *buf);
 
@@ -57,8 +73,8 @@ void cls__conv_direct_release(cls_conv_plan *p);
 /* Non-zero when the W-vectorised 1x1 kernel can run this enqueue. */
 int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s);
 cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
-                                  const cls__conv_shape *s, cl_uint num_wait,
-                                  const cl_event *wait, cl_event *ev);
+                                  const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
+                                  cl_event *ev);
 void cls__conv_w1x1_release(cls_conv_plan *p);
 
 /* CLS_OK when the GEMM path can run desc; else the reason (CLS_ERR_UNSUPPORTED). */

@@ -27,8 +27,7 @@ static void choose_blocking(cls_conv_plan *p)
 /* Virtual channel of output channel c, sub-pixel (i, j). */
 static int virtual_channel(const cls_conv_desc *d, int c, int i, int j)
 {
-    int sub = i * d->block_w + j;
-    return d->mode == CLS_CRD ? c * d->block_h * d->block_w + sub : sub * d->out_channels + c;
+    return (int)cls__chan_index(d->mode, c, i, j, d->out_channels, d->block_h, d->block_w);
 }
 
 /* Pack weights [cb][ci][NC][BH][BW], bias [cb][NC][BH][BW] and slopes
@@ -84,17 +83,18 @@ static cls_status prepare(cls_conv_plan *p)
     return st;
 }
 
-/* A 1x1 kernel without stride, padding or groups in f32, both W strides 1,
+/* A 1x1 kernel without stride, padding, groups or in-block in f32, both W strides 1,
  * blocks of at most 16 sub-pixels (their accumulators) and N * H * chunks
  * within the kernel's int index. */
 int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
     return p->ctx->profile.tier == CLS_TIER_CPU && !p->w1x1_failed && d->kernel_h == 1 &&
-           d->kernel_w == 1 && d->stride_h == 1 && d->stride_w == 1 &&
-           d->pad_top == 0 && d->pad_bottom == 0 && d->pad_left == 0 && d->pad_right == 0 &&
-           d->groups == 1 && d->dtype == CLS_F32 && d->block_h * d->block_w <= 16 &&
-           s->ss[3] == 1 && s->ds[3] == 1 && s->n * s->h * (s->w / 8 + 1) < INT32_MAX;
+           d->kernel_w == 1 && d->stride_h == 1 && d->stride_w == 1 && d->pad_top == 0 &&
+           d->pad_bottom == 0 && d->pad_left == 0 && d->pad_right == 0 && d->groups == 1 &&
+           d->dtype == CLS_F32 && d->block_h * d->block_w <= 16 && d->in_block_h == 1 &&
+           d->in_block_w == 1 && !s->crop && s->ss[3] == 1 && s->ds[3] == 1 &&
+           s->n * s->h * (s->w / 8 + 1) < INT32_MAX;
 }
 
 static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,

@@ -116,19 +116,21 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
                     cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace)
 {
     shape4 s = shape_of(space);
-    int64_t ds[4], ss[4], C = s.c, crd = mode == CLS_CRD;
+    int64_t ds[4], ss[4], C = s.c;
     int64_t sizes[6] = {s.n, C, s.h / bh, bh, s.w / bw, bw};
     strides4(deep, ds);
     strides4(space, ss);
     {
-        /* The products saturate only on axes of size 1 (an axis of size > 1
-         * keeps its step inside the validated extent), where no index
-         * multiplies them. */
-        int64_t bb = (int64_t)bh * bw;
-        int64_t dsv[6] = {
-            ds[0], crd ? cls__sat_mul_i64(ds[1], bb) : ds[1],
-            ds[2], crd ? cls__sat_mul_i64(ds[1], bw) : cls__sat_mul_i64(ds[1], bw * C),
-            ds[3], crd ? ds[1] : cls__sat_mul_i64(ds[1], C)};
+        /* Deep channel steps of c, i and j from the channel map. The products
+         * saturate only on axes of size 1 (an axis of size > 1 keeps its step
+         * inside the validated extent), where no index multiplies them. */
+        int64_t base = cls__chan_index(mode, 0, 0, 0, C, bh, bw);
+        int64_t step_c = cls__chan_index(mode, 1, 0, 0, C, bh, bw) - base;
+        int64_t step_i = cls__chan_index(mode, 0, 1, 0, C, bh, bw) - base;
+        int64_t step_j = cls__chan_index(mode, 0, 0, 1, C, bh, bw) - base;
+        int64_t dsv[6] = {ds[0], cls__sat_mul_i64(ds[1], step_c),
+                          ds[2], cls__sat_mul_i64(ds[1], step_i),
+                          ds[3], cls__sat_mul_i64(ds[1], step_j)};
         int64_t ssv[6] = {
             ss[0], ss[1], cls__sat_mul_i64(ss[2], bh), ss[2], cls__sat_mul_i64(ss[3], bw), ss[3]};
         *vdeep = *deep;

@@ -39,6 +39,18 @@ int cls__numel_checked(int ndim, const int64_t *sizes, int64_t *out);
  * 0 when the kernel does not fit; -1 on overflow. */
 int cls__conv_out_size(int64_t in, int pa, int pb, int dil, int k, int stride, int64_t *out);
 
+/* ---- the depth-to-space channel map (chanmap.c) ---- */
+
+/* The one definition of the DCR / CRD channel order, shared by the layout
+ * ops and the conv (output and input blocks): the channel of the deep tensor
+ * (C * bh * bw channels) that holds channel c of the space tensor at block
+ * position (i, j): DCR (i * bw + j) * C + c, CRD (c * bh + i) * bw + j. */
+int64_t cls__chan_index(cls_d2s_mode mode, int64_t c, int64_t i, int64_t j, int64_t C, int64_t bh,
+                        int64_t bw);
+/* Its inverse: deep channel v -> (c, i, j). */
+void cls__chan_split(cls_d2s_mode mode, int64_t v, int64_t C, int64_t bh, int64_t bw, int *c,
+                     int *i, int *j);
+
 /* ---- context (context.c) ---- */
 
 typedef struct cls__program_entry {

@@ -9,7 +9,7 @@ static const cls__program_def programs[] = {
     {"portable/copy", CLS_TIER_PORTABLE, {"portable/common", "portable/copy"}},
     {"portable/transpose", CLS_TIER_PORTABLE, {"portable/common", "portable/transpose"}},
     {"portable/conv", CLS_TIER_PORTABLE, {"portable/conv_common", "portable/conv"}},
-    {"portable/conv_gemm", CLS_TIER_PORTABLE, {"portable/conv_gemm"}},
+    {"portable/conv_gemm", CLS_TIER_PORTABLE, {"portable/conv_common", "portable/conv_gemm"}},
     {"portable/conv_transposed",
      CLS_TIER_PORTABLE,
      {"portable/conv_common", "portable/conv_transposed"}},

@@ -1,5 +1,6 @@
-/* CPU reference for the fused conv: conv2d, then depth-to-space, then the
- * activation, each a plain loop written from its definition. */
+/* CPU reference for the fused conv: space-to-depth of src (the in-block),
+ * conv2d, then depth-to-space, then the activation, each a plain loop written
+ * from its definition. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,39 +86,67 @@ int cls__ref_def1(int v)
     return v > 0 ? v : 1;
 }
 
-/* Plain conv2d into out[N][V][Ho][Wo] (bias added). */
-static void conv2d(const unsigned char *img, const cls_tensor *src, const cls__conv_ref_args *a,
-                   int64_t ho, int64_t wo, float *out)
+/* The conv's input x[N][C'][H'][W'] as floats: src itself, or with an in-block
+ * its ONNX SpaceToDepth (opset 13), C' = C * bh * bw, H' = H / bh, W' = W / bw:
+ * DCR x[n][(i * bw + j) * C + c][h][w] = src[n][c][h * bh + i][w * bw + j],
+ * CRD (PyTorch pixel_unshuffle) x[n][c * bh * bw + i * bw + j][h][w] = the same. */
+static float *unshuffle(const unsigned char *img, const cls_tensor *src, const cls_conv_desc *d,
+                        int64_t xs[4])
+{
+    int bh = cls__ref_def1(d->in_block_h), bw = cls__ref_def1(d->in_block_w);
+    int64_t sz[4], st[4];
+    float *x;
+    cls__ref_dims4(src, sz, st);
+    xs[0] = sz[0], xs[1] = sz[1] * bh * bw, xs[2] = sz[2] / bh, xs[3] = sz[3] / bw;
+    x = malloc((size_t)(xs[0] * xs[1] * xs[2] * xs[3] + 1) * sizeof *x);
+    if (!x)
+        return NULL;
+    for (int64_t n = 0; n < xs[0]; n++)
+        for (int64_t c = 0; c < sz[1]; c++)
+            for (int i = 0; i < bh; i++)
+                for (int j = 0; j < bw; j++)
+                    for (int64_t h = 0; h < xs[2]; h++)
+                        for (int64_t w = 0; w < xs[3]; w++) {
+                            int64_t cx = d->in_mode == CLS_CRD ? c * bh * bw + i * bw + j
+                                                               : (i * bw + j) * sz[1] + c;
+                            x[((n * xs[1] + cx) * xs[2] + h) * xs[3] + w] =
+                                cls__ref_load(img, src,
+                                              n * st[0] + c * st[1] + (h * bh + i) * st[2] +
+                                                  (w * bw + j) * st[3]);
+                        }
+    return x;
+}
+
+/* Plain conv2d of x (sizes xs) into out[N][V][Ho][Wo] (bias added). */
+static void conv2d(const float *x, const int64_t xs[4], const cls__conv_ref_args *a, int64_t ho,
+                   int64_t wo, float *out)
 {
     const cls_conv_desc *d = &a->desc;
-    int64_t sz[4], st[4];
     int sh = cls__ref_def1(d->stride_h), sw = cls__ref_def1(d->stride_w),
         dh = cls__ref_def1(d->dilation_h);
     int dw = cls__ref_def1(d->dilation_w), g = cls__ref_def1(d->groups);
     int v_all = d->out_channels * cls__ref_def1(d->block_h) * cls__ref_def1(d->block_w);
-    int cg = d->in_channels / g, vg = v_all / g;
-    cls__ref_dims4(src, sz, st);
-    for (int64_t n = 0; n < sz[0]; n++)
+    int cg = (int)(xs[1] / g), vg = v_all / g;
+    for (int64_t n = 0; n < xs[0]; n++)
         for (int v = 0; v < v_all; v++)
             for (int64_t y = 0; y < ho; y++)
-                for (int64_t x = 0; x < wo; x++) {
+                for (int64_t x0 = 0; x0 < wo; x0++) {
                     double acc = a->bias ? a->bias[v] : 0.0;
                     for (int ci = 0; ci < cg; ci++)
                         for (int kh = 0; kh < d->kernel_h; kh++)
                             for (int kw = 0; kw < d->kernel_w; kw++) {
                                 int64_t iy = y * sh - d->pad_top + (int64_t)kh * dh;
-                                int64_t ix = x * sw - d->pad_left + (int64_t)kw * dw;
+                                int64_t ix = x0 * sw - d->pad_left + (int64_t)kw * dw;
                                 int64_t c = (int64_t)(v / vg) * cg + ci;
-                                if (iy < 0 || iy >= sz[2] || ix < 0 || ix >= sz[3])
+                                if (iy < 0 || iy >= xs[2] || ix < 0 || ix >= xs[3])
                                     continue;
                                 acc +=
-                                    (double)a
-                                        ->weights[((v * cg + ci) * d->kernel_h + kh) * d->kernel_w +
-                                                  kw] *
-                                    cls__ref_load(img, src,
-                                                  n * st[0] + c * st[1] + iy * st[2] + ix * st[3]);
+                                    (double)a->weights[(((int64_t)v * cg + ci) * d->kernel_h + kh) *
+                                                           d->kernel_w +
+                                                       kw] *
+                                    x[((n * xs[1] + c) * xs[2] + iy) * xs[3] + ix];
                             }
-                    out[((n * v_all + v) * ho + y) * wo + x] = (float)acc;
+                    out[((n * v_all + v) * ho + y) * wo + x0] = (float)acc;
                 }
 }
 
@@ -162,10 +191,11 @@ cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
 {
     const cls__conv_ref_args *a = arg;
     const cls_conv_desc *d = &a->desc;
-    int64_t sz[4], st[4], ho, wo;
+    int64_t sz[4], ho, wo;
     size_t count;
-    float *conv;
-    cls__ref_dims4(src, sz, st);
+    float *conv, *x = unshuffle(src_host, src, d, sz);
+    if (!x)
+        return cls__fail(CLS_ERR_OUT_OF_MEMORY, "conv reference: out of host memory");
     ho = (sz[2] + d->pad_top + d->pad_bottom -
           (int64_t)cls__ref_def1(d->dilation_h) * (d->kernel_h - 1) - 1) /
              cls__ref_def1(d->stride_h) +
@@ -177,10 +207,13 @@ cls_status cls__ref_conv(const unsigned char *src_host, const cls_tensor *src,
     count = (size_t)(sz[0] * d->out_channels * cls__ref_def1(d->block_h) *
                      cls__ref_def1(d->block_w) * ho * wo);
     conv = malloc((count ? count : 1) * sizeof *conv);
-    if (!conv)
+    if (!conv) {
+        free(x);
         return cls__fail(CLS_ERR_OUT_OF_MEMORY, "conv reference: out of host memory");
-    conv2d(src_host, src, a, ho, wo, conv);
+    }
+    conv2d(x, sz, a, ho, wo, conv);
     d2s_act(conv, a, sz[0], ho, wo, dst_host, dst);
+    free(x);
     free(conv);
     return CLS_OK;
 }

@@ -1,6 +1,7 @@
-/* Shared by the portable conv kernels (conv.cl, conv_transposed.cl): the
- * accumulator vector and the epilogue's activations (codes as in
- * cls_activation, include/clshuffle/conv.h). */
+/* Shared by the portable conv kernels (conv.cl, conv_transposed.cl,
+ * conv_gemm.cl): the accumulator vector, the epilogue's activations (codes as
+ * in cls_activation, include/clshuffle/conv.h) and the depth-to-space
+ * channel map (as cls__chan_index, host/chanmap.c). */
 typedef float8 vec_t;
 
 enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
@@ -19,4 +20,29 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
     default:
         return x;
     }
+}
+
+/* The scalar activation (the GEMM path's epilogue). */
+static inline float activate1(float x, int act, float alpha, float slope)
+{
+    switch (act) {
+    case ACT_RELU:
+        return fmax(x, 0.0f);
+    case ACT_LEAKY:
+        return x < 0.0f ? alpha * x : x;
+    case ACT_PRELU:
+        return x < 0.0f ? slope * x : x;
+    case ACT_SIGMOID:
+        return 1.0f / (1.0f + exp(-x));
+    default:
+        return x;
+    }
+}
+
+/* The deep channel holding channel c at block position (i, j) of a bh x bw
+ * block over C channels: DCR (crd = 0) (i * bw + j) * C + c, CRD
+ * (c * bh + i) * bw + j. */
+static inline int chan_index(int crd, int c, int i, int j, int C, int bh, int bw)
+{
+    return crd ? (c * bh + i) * bw + j : (i * bw + j) * C + c;
 }

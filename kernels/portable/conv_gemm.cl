@@ -1,6 +1,7 @@
 /* Helpers of the fused conv's GEMM path: im2col and the shuffled epilogue.
- * The GEMM's column index is col = (i * bw + j) * Cout + c, the position
- * inside a depth-to-space block followed by the output channel. */
+ * The GEMM's column index is the DCR channel map (conv_common.cl), col =
+ * (i * bw + j) * Cout + c: the position inside a depth-to-space block, then
+ * the output channel. */
 
 /* col[(n*Ho + oh)*Wo + ow][(kh*KW + kw)*Cin + ci] = src(n, ci, ih, iw) or 0.
  * Global size: (Cin, KH*KW, N*Ho*Wo). geo: stride h/w, pad top/left,
@@ -36,18 +37,9 @@ __kernel void conv_epilogue(__global float *dst, long dst_off, long4 ds, int4 di
         return;
     const int y = (int)(z % (dims.s0 * dims.s2));
     const long n = z / (dims.s0 * dims.s2);
-    const int colx = ((y % dims.s2) * dims.s3 + x % dims.s3) * cout + c;
+    const int colx = chan_index(0, c, y % dims.s2, x % dims.s3, cout, dims.s2, dims.s3);
     const long off = dst_off + n * ds.s0 + c * ds.s1 + y * ds.s2 + x * ds.s3;
     const long p = (n * dims.s0 + y / dims.s2) * dims.s1 + x / dims.s3;
     float v = from_scratch ? scratch[p * (long)(dims.s2 * dims.s3 * cout) + colx] : dst[off];
-    v += bias[colx];
-    if (act == 1)
-        v = fmax(v, 0.0f);
-    else if (act == 2)
-        v = v < 0.0f ? alpha * v : v;
-    else if (act == 3)
-        v = v < 0.0f ? slope[c] * v : v;
-    else if (act == 4)
-        v = 1.0f / (1.0f + exp(-v));
-    dst[off] = v;
+    dst[off] = activate1(v + bias[colx], act, alpha, slope[c]);
 }

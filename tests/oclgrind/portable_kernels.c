@@ -29,8 +29,8 @@ static void fill(unsigned char *p, size_t n, unsigned seed)
 static cl_mem buffer(cls_context *ctx, size_t size, const void *host)
 {
     cl_int err;
-    return clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, size,
-                          (void *)host, &err);
+    return clCreateBuffer(ctx->cl_ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, size, (void *)host,
+                          &err);
 }
 
 static void report(const char *what, int ok, const char *detail)
@@ -75,14 +75,19 @@ static void run(cls_context *ctx, const char *what, int op, cls_tensor s, cls_te
     free(sh), free(dh), free(out);
 }
 
-static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int one_d,
-                 int transposed)
+/* The conv kinds: the fused conv + shuffle, the transposed conv, the
+ * in-block conv (unshuffle 2, conv, shuffle 2), and the strided and
+ * low-channel space-to-depth rewrites (the latter with a cropped block). */
+enum { CONV_FUSED, CONV_TRANSPOSED, CONV_IN_BLOCK, CONV_REWRITE_STRIDED, CONV_REWRITE_LOW };
+
+static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int one_d, int kind)
 {
     cls_conv_desc desc;
     cls_conv_plan *plan = NULL;
-    int cin = 3, cout = 2, r = 2, h = one_d ? 1 : 5, w = 6, k = 3;
-    int v = cout * (one_d ? r : r * r);
-    float wts[2 * 4 * 3 * 9], bias[8];
+    int cin = 3, cout = 2, r = 2, h = one_d ? 1 : 5, w = 6, k = 3,
+        transposed = kind == CONV_TRANSPOSED;
+    int v = cout * (one_d ? r : r * r), ib = kind == CONV_IN_BLOCK ? 2 : 1, ho, wo;
+    float wts[8 * 12 * 9], bias[8];
     cls_tensor s, d;
     uint64_t sb = 0, db = 0;
     unsigned char *sh, *dh, *out;
@@ -102,18 +107,37 @@ static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int
         desc.output_padding_h = one_d ? 0 : 1, desc.output_padding_w = 1;
         v = cout;
     }
-    for (int i = 0; i < v * cin * desc.kernel_h * k; i++)
+    if (kind == CONV_IN_BLOCK) { /* src (3, 10, 12) read as (12, 5, 6) */
+        desc.in_block_h = one_d ? 1 : ib, desc.in_block_w = ib, desc.in_mode = CLS_CRD;
+        desc.groups = 2;
+    }
+    if (kind == CONV_REWRITE_STRIDED || kind == CONV_REWRITE_LOW) {
+        desc.block_h = desc.block_w = 1, v = cout;
+        desc.stride_h = kind == CONV_REWRITE_STRIDED && !one_d ? 2 : 1;
+        desc.stride_w = kind == CONV_REWRITE_STRIDED ? 2 : 1;
+        desc.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH;
+    }
+    for (int i = 0; i < v * cin * ib * ib * desc.kernel_h * k / (desc.groups ? desc.groups : 1);
+         i++)
         wts[i] = (float)((i * 37) % 17 - 8) / 8.0f;
     for (int i = 0; i < v; i++)
         bias[i] = (float)i / 4.0f - 0.5f;
+    /* Output size: the input's times the block (pad 1, k 3), or the stride's quotient. */
+    ho = (h + 2 * (one_d ? 0 : 1) - desc.kernel_h) / (desc.stride_h ? desc.stride_h : 1) + 1;
+    wo = (w + 2 - k) / (desc.stride_w ? desc.stride_w : 1) + 1;
+    if (transposed)
+        ho = one_d ? 1 : 2 * h, wo = 2 * w;
+    ho *= desc.block_h ? desc.block_h : 1, wo *= desc.block_w ? desc.block_w : 1;
     if (one_d) {
-        s = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cin, w) : cls_tensor_ncl(NULL, 0, dt, 1, cin, w);
-        d = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cout, w * r)
-                 : cls_tensor_ncl(NULL, 0, dt, 1, cout, w * r);
+        s = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cin, w * ib)
+                 : cls_tensor_ncl(NULL, 0, dt, 1, cin, w * ib);
+        d = nhwc ? cls_tensor_nlc(NULL, 0, dt, 1, cout, wo)
+                 : cls_tensor_ncl(NULL, 0, dt, 1, cout, wo);
     } else {
-        s = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cin, h, w) : cls_tensor_nchw(NULL, 0, dt, 1, cin, h, w);
-        d = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cout, h * r, w * r)
-                 : cls_tensor_nchw(NULL, 0, dt, 1, cout, h * r, w * r);
+        s = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cin, h * ib, w * ib)
+                 : cls_tensor_nchw(NULL, 0, dt, 1, cin, h * ib, w * ib);
+        d = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, cout, ho, wo)
+                 : cls_tensor_nchw(NULL, 0, dt, 1, cout, ho, wo);
     }
     cls_tensor_extent(&s, &sb), cls_tensor_extent(&d, &db);
     sh = malloc(sb), dh = calloc(1, db), out = malloc(db);
@@ -198,7 +222,8 @@ int main(int argc, char **argv)
         /* tile: C and H*W at least half a tile side (32 x 4/es elements) */
         {
             int64_t c = cls_dtype_size(dt) >= 4 ? 40 : 16 * 4 / (int64_t)cls_dtype_size(dt) + 3;
-            s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11), d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
+            s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11),
+            d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
             snprintf(name, sizeof name, "transpose_tile nchw->nhwc C=%lld %s", (long long)c, tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
             snprintf(name, sizeof name, "transpose_tile nhwc->nchw C=%lld %s", (long long)c, tn);
@@ -229,13 +254,21 @@ int main(int argc, char **argv)
             }
     }
     if (do_conv) {
-        conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0, 0);
-        conv(ctx, "conv_direct 3x3 r=2 nhwc f32", CLS_F32, 1, 0, 0);
-        conv(ctx, "conv_direct 3x3 r=2 nchw f16", CLS_F16, 0, 0, 0);
-        conv(ctx, "conv_direct 1-D k=3 r=2 nlc f32", CLS_F32, 1, 1, 0);
-        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nchw f32", CLS_F32, 0, 0, 1);
-        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nhwc f16", CLS_F16, 1, 0, 1);
-        conv(ctx, "conv_transposed 1-D k3 s2 p1 op1 nlc f32", CLS_F32, 1, 1, 1);
+        conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0, CONV_FUSED);
+        conv(ctx, "conv_direct 3x3 r=2 nhwc f32", CLS_F32, 1, 0, CONV_FUSED);
+        conv(ctx, "conv_direct 3x3 r=2 nchw f16", CLS_F16, 0, 0, CONV_FUSED);
+        conv(ctx, "conv_direct 1-D k=3 r=2 nlc f32", CLS_F32, 1, 1, CONV_FUSED);
+        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nchw f32", CLS_F32, 0, 0, CONV_TRANSPOSED);
+        conv(ctx, "conv_transposed 3x3 s2 p1 op1 nhwc f16", CLS_F16, 1, 0, CONV_TRANSPOSED);
+        conv(ctx, "conv_transposed 1-D k3 s2 p1 op1 nlc f32", CLS_F32, 1, 1, CONV_TRANSPOSED);
+        conv(ctx, "conv_direct in-block 2 + out-block 2 groups 2 nchw f32", CLS_F32, 0, 0,
+             CONV_IN_BLOCK);
+        conv(ctx, "conv_direct in-block 2 + out-block 2 groups 2 nhwc f16", CLS_F16, 1, 0,
+             CONV_IN_BLOCK);
+        conv(ctx, "conv_direct 1-D in-block (1, 2) nlc f32", CLS_F32, 1, 1, CONV_IN_BLOCK);
+        conv(ctx, "conv_direct rewrite 3x3/2 p1 nchw f32", CLS_F32, 0, 0, CONV_REWRITE_STRIDED);
+        conv(ctx, "conv_direct rewrite 3x3 p1 low-channel, cropped nhwc f32", CLS_F32, 1, 0,
+             CONV_REWRITE_LOW);
     }
     cls_context_destroy(ctx);
     printf("oclgrind portable kernels: %d passed, %d failed\n", cases - failures, failures);
