@@ -149,65 +149,57 @@ cl_int cls__conv_set_io_args(cl_kernel k, const cls_tensor *src, const cls_tenso
     return err;
 }
 
-static cls_status enqueue_unlocked(cls_conv_plan *plan, const cls_tensor *src,
-                                   const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                                   cl_event *done)
+static cls_status conv_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
+    const cls_conv_plan *plan = op->arg;
+    return check_pair(&plan->user, src, dst);
+}
+
+/* The plan's path: transposed phases, GEMM, the CPU tier's 1x1 kernel (the
+ * portable direct kernel when that does not build) or the direct kernel. */
+static cls_status conv_enqueue(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                               const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                               cl_event *ev)
+{
+    cls_conv_plan *plan = (cls_conv_plan *)op->arg;
     cls__conv_shape s;
-    cl_event ev = NULL;
     cls_status st;
+    (void)ctx;
+    if ((st = make_shape(plan, src, dst, &s)) != CLS_OK)
+        return st;
+    if (plan->convt)
+        return cls__convt_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+    if (plan->path == CLS_CONV_PATH_GEMM)
+        return cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+    if (cls__conv_w1x1_fits(plan, &s)) {
+        st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+        if (st != CLS_ERR_BUILD)
+            return st;
+        cls__log_fallback("cpu/conv_w");
+        plan->w1x1_failed = 1;
+    }
+    return cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+}
+
+static cls_status conv_verify(cls_context *ctx, const cls__op *op, const cls_tensor *src,
+                              const cls_tensor *dst, cl_event ev)
+{
+    (void)ctx;
+    return cls__conv_verify((cls_conv_plan *)op->arg, src, dst, ev);
+}
+
+/* Through the one op entry, under the context's lock: a plan's lazily built
+ * kernels and scratch, and the shared kernels' arguments, belong to one
+ * enqueue at a time. */
+cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
+                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
+{
+    const cls__op op = {"cls_conv_plan_enqueue", plan, conv_check, conv_enqueue, NULL, conv_verify};
     if (done)
         *done = NULL;
     if (!plan)
         return cls__fail(CLS_ERR_INVALID_ARG, "cls_conv_plan_enqueue: plan is NULL");
-    if ((st = cls__check_wait_list(num_wait, wait)) != CLS_OK ||
-        (st = cls__tensor_check(src, "src")) != CLS_OK ||
-        (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
-        (st = check_pair(&plan->user, src, dst)) != CLS_OK ||
-        (st = cls__op_check(plan->ctx, src, dst, num_wait, wait)) != CLS_OK)
-        return st;
-    if (src->sizes[0] == 0)
-        return cls__enqueue_noop(plan->ctx, num_wait, wait, done);
-    if ((st = make_shape(plan, src, dst, &s)) != CLS_OK)
-        return st;
-    if (cls__tensors_overlap(src, dst))
-        return cls__fail(CLS_ERR_OVERLAP, "conv: dst overlaps src (not in place)");
-    if (plan->convt)
-        st = cls__convt_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    else if (plan->path == CLS_CONV_PATH_GEMM)
-        st = cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    else if (cls__conv_w1x1_fits(plan, &s) &&
-             (st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, &ev)) !=
-                 CLS_ERR_BUILD)
-        ;
-    else if (st == CLS_ERR_BUILD) {
-        /* The CPU tier's 1x1 kernel did not build: the portable direct one. */
-        cls__log_fallback("cpu/conv_w");
-        plan->w1x1_failed = 1;
-        st = cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    } else
-        st = cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, &ev);
-    if (st == CLS_OK && plan->ctx->verify)
-        st = cls__conv_verify(plan, src, dst, ev);
-    if (st == CLS_OK && done)
-        *done = ev;
-    else if (ev)
-        clReleaseEvent(ev);
-    return st;
-}
-
-/* Under the context's lock: a plan's lazily built kernels and scratch, and
- * the shared kernels' arguments, belong to one enqueue at a time. */
-cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
-                                 cl_uint num_wait, const cl_event *wait, cl_event *done)
-{
-    cls_status st;
-    if (!plan)
-        return enqueue_unlocked(plan, src, dst, num_wait, wait, done);
-    cls__lock(plan->ctx);
-    st = enqueue_unlocked(plan, src, dst, num_wait, wait, done);
-    cls__unlock(plan->ctx);
-    return st;
+    return cls__op_run(plan->ctx, &op, src, dst, num_wait, wait, done);
 }
 
 /* fp32: sums of up to Cin*K*K products of O(1) values, accumulated in another

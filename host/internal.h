@@ -357,8 +357,8 @@ struct cls__op {
                          const cls_tensor *dst, cl_event ev);
 };
 /* The one op entry, under ctx's lock: ctx and both views valid, op->check,
- * cls__op_check, src and dst disjoint, an empty op (no element in src or
- * dst) as a completed marker, then the enqueue, verify mode and the event
+ * cls__op_check, src and dst disjoint, an empty op (no element in dst) as
+ * a completed marker, then the enqueue, verify mode and the event
  * handed to done (NULL on failure; done may be NULL). */
 cls_status cls__op_run(cls_context *ctx, const cls__op *op, const cls_tensor *src,
                        const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
