@@ -124,6 +124,7 @@ typedef struct cls__program_def {
     const char *name;
     cls_tier tier;
     const char *files[CLS__PROGRAM_FILES];
+    int act_codes; /* gets cls_activation's codes as -DCLS_ACT_...=N (the kernels keep no copy) */
 } cls__program_def;
 /* The table entry named name, or NULL. */
 const cls__program_def *cls__program_find(const char *name);

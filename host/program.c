@@ -118,9 +118,8 @@ static cl_program load_cached(cls_context *ctx, uint64_t key)
         return NULL;
     }
     if (fread(magic, 1, 8, f) != 8 || memcmp(magic, CACHE_MAGIC, 8) != 0 ||
-        fread(&fkey, 8, 1, f) != 1 || fread(&fsize, 8, 1, f) != 1 ||
-        fread(&fhash, 8, 1, f) != 1 || fkey != key || fsize == 0 || fsize > (1ull << 30) ||
-        (uint64_t)st.st_size != 32 + fsize)
+        fread(&fkey, 8, 1, f) != 1 || fread(&fsize, 8, 1, f) != 1 || fread(&fhash, 8, 1, f) != 1 ||
+        fkey != key || fsize == 0 || fsize > (1ull << 30) || (uint64_t)st.st_size != 32 + fsize)
         goto done;
     bin = malloc(fsize);
     if (!bin || fread(bin, 1, fsize, f) != fsize || cls__hash(0, bin, fsize) != fhash)
@@ -313,14 +312,21 @@ cls_status cls__program_get(cls_context *ctx, const char *name, const char *opti
                             cl_program *out)
 {
     const cls__program_def *def = cls__program_find(name);
-    char *text = NULL, opts[512];
+    char *text = NULL, opts[512], acts[160] = "";
     size_t len = 0;
     cls_status st = CLS_OK;
     if (!def)
         return cls__fail(CLS_ERR_BUILD, "kernel program \"%s\" is not in the program table", name);
-    if (snprintf(opts, sizeof opts, "%s%s%s", options ? options : "",
+    if (def->act_codes)
+        snprintf(acts, sizeof acts,
+                 " -DCLS_ACT_NONE=%d -DCLS_ACT_RELU=%d -DCLS_ACT_LEAKY_RELU=%d -DCLS_ACT_PRELU=%d "
+                 "-DCLS_ACT_SIGMOID=%d",
+                 (int)CLS_ACT_NONE, (int)CLS_ACT_RELU, (int)CLS_ACT_LEAKY_RELU, (int)CLS_ACT_PRELU,
+                 (int)CLS_ACT_SIGMOID);
+    if (snprintf(opts, sizeof opts, "%s%s%s%s", options ? options : "",
                  def->tier == CLS_TIER_PORTABLE ? "" : " ",
-                 def->tier == CLS_TIER_PORTABLE ? "" : ctx->profile.defines) >= (int)sizeof opts)
+                 def->tier == CLS_TIER_PORTABLE ? "" : ctx->profile.defines,
+                 acts) >= (int)sizeof opts)
         return cls__fail(CLS_ERR_INVALID_ARG, "build options of \"%s\" are too long", name);
     for (int i = 0; i < CLS__PROGRAM_FILES && def->files[i] && st == CLS_OK; i++) {
         size_t plen = 0;

@@ -54,19 +54,22 @@ typedef float16 __attribute__((aligned(4))) f16u;
         }                                                                                          \
     } while (0)
 
-enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
+/* Activation codes: cls_activation's, passed by the host as -DCLS_ACT_...=N. */
+#ifndef CLS_ACT_SIGMOID
+#error "the host passes the activation codes (-DCLS_ACT_NONE=... -DCLS_ACT_SIGMOID=...)"
+#endif
 
 static inline __attribute__((always_inline)) float8 act8(float8 x, int act, float alpha,
                                                          float slope)
 {
     switch (act) {
-    case ACT_RELU:
+    case CLS_ACT_RELU:
         return fmax(x, (float8)(0.0f));
-    case ACT_LEAKY:
+    case CLS_ACT_LEAKY_RELU:
         return select(x, x * alpha, isless(x, (float8)(0.0f)));
-    case ACT_PRELU:
+    case CLS_ACT_PRELU:
         return select(x, x * slope, isless(x, (float8)(0.0f)));
-    case ACT_SIGMOID:
+    case CLS_ACT_SIGMOID:
         return 1.0f / (1.0f + exp(-x));
     default:
         return x;

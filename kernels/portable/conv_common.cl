@@ -4,18 +4,21 @@
  * channel map (as cls__chan_index, host/chanmap.c). */
 typedef float8 vec_t;
 
-enum { ACT_NONE, ACT_RELU, ACT_LEAKY, ACT_PRELU, ACT_SIGMOID };
+/* Activation codes: cls_activation's, passed by the host as -DCLS_ACT_...=N. */
+#ifndef CLS_ACT_SIGMOID
+#error "the host passes the activation codes (-DCLS_ACT_NONE=... -DCLS_ACT_SIGMOID=...)"
+#endif
 
 static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 {
     switch (act) {
-    case ACT_RELU:
+    case CLS_ACT_RELU:
         return fmax(x, (vec_t)(0.0f));
-    case ACT_LEAKY:
+    case CLS_ACT_LEAKY_RELU:
         return select(x, x * alpha, isless(x, (vec_t)(0.0f)));
-    case ACT_PRELU:
+    case CLS_ACT_PRELU:
         return select(x, x * slope, isless(x, (vec_t)(0.0f)));
-    case ACT_SIGMOID:
+    case CLS_ACT_SIGMOID:
         return 1.0f / (1.0f + exp(-x));
     default:
         return x;
@@ -26,13 +29,13 @@ static inline vec_t activate(vec_t x, int act, float alpha, vec_t slope)
 static inline float activate1(float x, int act, float alpha, float slope)
 {
     switch (act) {
-    case ACT_RELU:
+    case CLS_ACT_RELU:
         return fmax(x, 0.0f);
-    case ACT_LEAKY:
+    case CLS_ACT_LEAKY_RELU:
         return x < 0.0f ? alpha * x : x;
-    case ACT_PRELU:
+    case CLS_ACT_PRELU:
         return x < 0.0f ? slope * x : x;
-    case ACT_SIGMOID:
+    case CLS_ACT_SIGMOID:
         return 1.0f / (1.0f + exp(-x));
     default:
         return x;
