@@ -182,8 +182,8 @@ done:
     return st;
 }
 
-static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, const cls_tensor *dst,
-                       const cls__conv_shape *s)
+static void set_args(cls_conv_plan *p, cls__args *a, const cls_tensor *src, const cls_tensor *dst,
+                     const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
     cl_int2 ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
@@ -199,20 +199,19 @@ static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, con
     cl_int4 grp = {{p->cg, p->nvb, d->groups, 0}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
-    cl_int err = cls__conv_set_io_args(k, src, dst, s);
-    err |= clSetKernelArg(k, 7, sizeof ohw, &ohw);
-    err |= clSetKernelArg(k, 8, sizeof blk, &blk);
-    err |= clSetKernelArg(k, 9, sizeof geo, &geo);
-    err |= clSetKernelArg(k, 10, sizeof grp, &grp);
-    err |= clSetKernelArg(k, 11, sizeof(cl_mem), &p->d_wts);
-    err |= clSetKernelArg(k, 12, sizeof(cl_mem), &p->d_bias);
-    err |= clSetKernelArg(k, 13, sizeof(cl_mem), &p->d_slope);
-    err |= clSetKernelArg(k, 14, sizeof(cl_mem), &p->d_vmap);
-    err |= clSetKernelArg(k, 15, sizeof act, &act);
-    err |= clSetKernelArg(k, 16, sizeof alpha, &alpha);
-    err |= clSetKernelArg(k, 17, sizeof(cl_mem), &cmap);
-    err |= clSetKernelArg(k, 18, sizeof inb, &inb);
-    return err;
+    cls__conv_set_io_args(a, src, dst, s);
+    cls__arg(a, sizeof ohw, &ohw);
+    cls__arg(a, sizeof blk, &blk);
+    cls__arg(a, sizeof geo, &geo);
+    cls__arg(a, sizeof grp, &grp);
+    cls__arg(a, sizeof(cl_mem), &p->d_wts);
+    cls__arg(a, sizeof(cl_mem), &p->d_bias);
+    cls__arg(a, sizeof(cl_mem), &p->d_slope);
+    cls__arg(a, sizeof(cl_mem), &p->d_vmap);
+    cls__arg(a, sizeof act, &act);
+    cls__arg(a, sizeof alpha, &alpha);
+    cls__arg(a, sizeof(cl_mem), &cmap);
+    cls__arg(a, sizeof inb, &inb);
 }
 
 cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
@@ -222,8 +221,8 @@ cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, con
     size_t tiles = (size_t)((s->wo + p->tw - 1) / p->tw), lx = (size_t)p->local;
     size_t global[3], local[3] = {lx, 1, 1};
     int vstore = cls__conv_direct_vstore_fits(p, s);
+    cls__args a = {0};
     cl_kernel k;
-    cl_int err;
     cls_status st;
     if (vstore && !p->direct_v && (st = get_kernel(p, 1, 0, &p->direct_v)) != CLS_OK)
         return st;
@@ -235,11 +234,10 @@ cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, con
     global[0] = (tiles + lx - 1) / lx * lx;
     global[1] = (size_t)s->ho;
     global[2] = (size_t)s->n * p->desc.groups * p->nvb;
-    if (set_args(p, k, src, dst, s) != CL_SUCCESS)
-        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_direct) failed");
-    cls__log_launch("portable/conv", "conv_direct", 3, global, local);
-    err = clEnqueueNDRangeKernel(p->ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);
-    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_direct)");
+    a.k = k;
+    set_args(p, &a, src, dst, s);
+    return cls__launch(p->ctx, &a, "portable/conv", "conv_direct", 3, global, local, num_wait, wait,
+                       ev);
 }
 
 void cls__conv_direct_release(cls_conv_plan *p)

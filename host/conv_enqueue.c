@@ -131,22 +131,20 @@ static cls_status make_shape(const cls_conv_plan *p, const cls_tensor *src, cons
     return CLS_OK;
 }
 
-cl_int cls__conv_set_io_args(cl_kernel k, const cls_tensor *src, const cls_tensor *dst,
-                             const cls__conv_shape *s)
+void cls__conv_set_io_args(cls__args *a, const cls_tensor *src, const cls_tensor *dst,
+                           const cls__conv_shape *s)
 {
     cl_long soff = s->soff, doff = s->doff;
     cl_long4 ss = {{s->ss[0], s->ss[1], s->ss[2], s->ss[3]}};
     cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
     cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}};
-    cl_int err = 0;
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(k, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(k, 2, sizeof ss, &ss);
-    err |= clSetKernelArg(k, 3, sizeof hw, &hw);
-    err |= clSetKernelArg(k, 4, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 5, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 6, sizeof ds, &ds);
-    return err;
+    cls__arg(a, sizeof(cl_mem), &src->buffer);
+    cls__arg(a, sizeof soff, &soff);
+    cls__arg(a, sizeof ss, &ss);
+    cls__arg(a, sizeof hw, &hw);
+    cls__arg(a, sizeof(cl_mem), &dst->buffer);
+    cls__arg(a, sizeof doff, &doff);
+    cls__arg(a, sizeof ds, &ds);
 }
 
 static cls_status conv_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)

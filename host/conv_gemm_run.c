@@ -74,7 +74,8 @@ static cls_status make_a(cls_conv_plan *p, const cls_tensor *src, const cls__con
     cl_int2 hw = {{(cl_int)s->h, (cl_int)s->w}}, ohw = {{(cl_int)s->ho, (cl_int)s->wo}};
     cl_int8 geo = {{d->stride_h, d->stride_w, d->pad_top, d->pad_left, d->dilation_h, d->dilation_w,
                     d->kernel_h, d->kernel_w}};
-    cl_int cin = d->in_channels, err = 0;
+    cl_int cin = d->in_channels;
+    cls__args args = {0}, *a = &args;
     cls_status st;
     if (src_is_a(d, s)) {
         g->a = src->buffer, g->a_off = (size_t)s->soff, g->lda = (size_t)s->ss[3];
@@ -85,19 +86,18 @@ static cls_status make_a(cls_conv_plan *p, const cls_tensor *src, const cls__con
     if ((st = scratch(p, &p->g_col, &p->g_col_bytes, rows * g->k * sizeof(float))) != CLS_OK)
         return st;
     g->a = p->g_col;
-    err |= clSetKernelArg(p->im2col, 0, sizeof(cl_mem), &src->buffer);
-    err |= clSetKernelArg(p->im2col, 1, sizeof soff, &soff);
-    err |= clSetKernelArg(p->im2col, 2, sizeof ss, &ss);
-    err |= clSetKernelArg(p->im2col, 3, sizeof hw, &hw);
-    err |= clSetKernelArg(p->im2col, 4, sizeof ohw, &ohw);
-    err |= clSetKernelArg(p->im2col, 5, sizeof geo, &geo);
-    err |= clSetKernelArg(p->im2col, 6, sizeof cin, &cin);
-    err |= clSetKernelArg(p->im2col, 7, sizeof(cl_mem), &p->g_col);
-    if (err != CL_SUCCESS)
-        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_im2col) failed");
+    a->k = p->im2col;
+    cls__arg(a, sizeof(cl_mem), &src->buffer);
+    cls__arg(a, sizeof soff, &soff);
+    cls__arg(a, sizeof ss, &ss);
+    cls__arg(a, sizeof hw, &hw);
+    cls__arg(a, sizeof ohw, &ohw);
+    cls__arg(a, sizeof geo, &geo);
+    cls__arg(a, sizeof cin, &cin);
+    cls__arg(a, sizeof(cl_mem), &p->g_col);
     global[0] = (size_t)cin, global[1] = (size_t)(d->kernel_h * d->kernel_w), global[2] = rows;
-    err = clEnqueueNDRangeKernel(p->ctx->queue, p->im2col, 3, NULL, global, NULL, 0, NULL, NULL);
-    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_im2col)");
+    return cls__launch(p->ctx, a, "portable/conv_gemm", "conv_im2col", 3, global, NULL, 0, NULL,
+                       NULL);
 }
 
 /* GEMMs writing the shuffled dst: for image n and block row i, a batch over
@@ -154,30 +154,29 @@ static cls_status epilogue(cls_conv_plan *p, const cls_tensor *dst, const cls__c
                            cl_int from_scratch)
 {
     const cls_conv_desc *d = &p->desc;
-    cl_kernel k = p->epilogue;
+    cls__args args = {0}, *a = &args;
     cl_long doff = s->doff;
     cl_long4 ds = {{s->ds[0], s->ds[1], s->ds[2], s->ds[3]}};
     cl_int4 dims = {{(cl_int)s->ho, (cl_int)s->wo, d->block_h, d->block_w}};
-    cl_int cout = d->out_channels, act = (cl_int)d->activation, err = 0;
+    cl_int cout = d->out_channels, act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
     cl_mem scr = from_scratch ? p->g_out : p->g_bias;
     size_t global[3] = {(size_t)cout, (size_t)(s->wo * d->block_w),
                         (size_t)(s->n * s->ho * d->block_h)};
-    err |= clSetKernelArg(k, 0, sizeof(cl_mem), &dst->buffer);
-    err |= clSetKernelArg(k, 1, sizeof doff, &doff);
-    err |= clSetKernelArg(k, 2, sizeof ds, &ds);
-    err |= clSetKernelArg(k, 3, sizeof dims, &dims);
-    err |= clSetKernelArg(k, 4, sizeof cout, &cout);
-    err |= clSetKernelArg(k, 5, sizeof(cl_mem), &scr);
-    err |= clSetKernelArg(k, 6, sizeof from_scratch, &from_scratch);
-    err |= clSetKernelArg(k, 7, sizeof(cl_mem), &p->g_bias);
-    err |= clSetKernelArg(k, 8, sizeof(cl_mem), &p->g_slope);
-    err |= clSetKernelArg(k, 9, sizeof act, &act);
-    err |= clSetKernelArg(k, 10, sizeof alpha, &alpha);
-    if (err != CL_SUCCESS)
-        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_epilogue) failed");
-    err = clEnqueueNDRangeKernel(p->ctx->queue, k, 3, NULL, global, NULL, 0, NULL, NULL);
-    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_epilogue)");
+    a->k = p->epilogue;
+    cls__arg(a, sizeof(cl_mem), &dst->buffer);
+    cls__arg(a, sizeof doff, &doff);
+    cls__arg(a, sizeof ds, &ds);
+    cls__arg(a, sizeof dims, &dims);
+    cls__arg(a, sizeof cout, &cout);
+    cls__arg(a, sizeof(cl_mem), &scr);
+    cls__arg(a, sizeof from_scratch, &from_scratch);
+    cls__arg(a, sizeof(cl_mem), &p->g_bias);
+    cls__arg(a, sizeof(cl_mem), &p->g_slope);
+    cls__arg(a, sizeof act, &act);
+    cls__arg(a, sizeof alpha, &alpha);
+    return cls__launch(p->ctx, a, "portable/conv_gemm", "conv_epilogue", 3, global, NULL, 0, NULL,
+                       NULL);
 }
 
 /* CLBlast takes no wait list: a marker orders the in-order queue after it,

@@ -60,11 +60,11 @@ cls_status cls__conv_buffer(cls_context *ctx, const void *host, size_t bytes, cl
 cls_status cls__conv_direct_init(cls_conv_plan *p);
 /* Non-zero when dst's channel stride lets the direct kernel store vectors. */
 int cls__conv_direct_vstore_fits(const cls_conv_plan *p, const cls__conv_shape *s);
-/* Arguments 0..6 shared by the direct and 1x1 kernels: src buffer, offset
- * and strides, the input's H x W, dst buffer, offset and strides. Returns the
- * OR of the clSetKernelArg codes. */
-cl_int cls__conv_set_io_args(cl_kernel k, const cls_tensor *src, const cls_tensor *dst,
-                             const cls__conv_shape *s);
+/* Arguments 0..6 shared by the direct, transposed and 1x1 kernels: src
+ * buffer, offset and strides, the input's H x W, dst buffer, offset and
+ * strides (cls__launch names the first that failed). */
+void cls__conv_set_io_args(cls__args *a, const cls_tensor *src, const cls_tensor *dst,
+                           const cls__conv_shape *s);
 cls_status cls__conv_direct_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
                                     const cls__conv_shape *s, cl_uint num_wait,
                                     const cl_event *wait, cl_event *ev);

@@ -299,8 +299,8 @@ done:
     return st;
 }
 
-static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, const cls_tensor *dst,
-                       const cls__conv_shape *s)
+static void set_args(cls_conv_plan *p, cls__args *a, const cls_tensor *src, const cls_tensor *dst,
+                     const cls__conv_shape *s)
 {
     const cls_conv_desc *d = &p->desc;
     struct cls__convt *t = p->convt;
@@ -308,17 +308,16 @@ static cl_int set_args(cls_conv_plan *p, cl_kernel k, const cls_tensor *src, con
     cl_int4 grp = {{p->cg, t->nvb, d->groups, d->out_channels / d->groups}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
-    cl_int err = cls__conv_set_io_args(k, src, dst, s);
-    err |= clSetKernelArg(k, 7, sizeof ohw, &ohw);
-    err |= clSetKernelArg(k, 8, sizeof strd, &strd);
-    err |= clSetKernelArg(k, 9, sizeof grp, &grp);
-    err |= clSetKernelArg(k, 10, sizeof(cl_mem), &t->d_tab);
-    err |= clSetKernelArg(k, 11, sizeof(cl_mem), &t->d_wts);
-    err |= clSetKernelArg(k, 12, sizeof(cl_mem), &t->d_bias);
-    err |= clSetKernelArg(k, 13, sizeof(cl_mem), &t->d_slope);
-    err |= clSetKernelArg(k, 14, sizeof act, &act);
-    err |= clSetKernelArg(k, 15, sizeof alpha, &alpha);
-    return err;
+    cls__conv_set_io_args(a, src, dst, s);
+    cls__arg(a, sizeof ohw, &ohw);
+    cls__arg(a, sizeof strd, &strd);
+    cls__arg(a, sizeof grp, &grp);
+    cls__arg(a, sizeof(cl_mem), &t->d_tab);
+    cls__arg(a, sizeof(cl_mem), &t->d_wts);
+    cls__arg(a, sizeof(cl_mem), &t->d_bias);
+    cls__arg(a, sizeof(cl_mem), &t->d_slope);
+    cls__arg(a, sizeof act, &act);
+    cls__arg(a, sizeof alpha, &alpha);
 }
 
 /* Whole-vector stores: unit channel stride and every vector inside a group. */
@@ -338,8 +337,8 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
     size_t global[3], local[3] = {1, 1, 1};
     int vstore = vstore_fits(p, s), spec;
     double macs = (double)s->n * s->h * s->w * p->cg * d->out_channels * d->kernel_h * d->kernel_w;
+    cls__args a = {0};
     cl_kernel k;
-    cl_int err;
     cls_status st;
     /* Compile-time tap counts (one more program per kernel shape) pay on
      * convs above ~16 M multiply-adds; small ones share the generic kernel. */
@@ -363,12 +362,10 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
     global[0] = (tiles + m - 1) / m * local[0];
     global[1] = (size_t)((s->ho + d->stride_h - 1) / d->stride_h);
     global[2] = (size_t)s->n * d->groups * t->nvb * d->stride_h;
-    if (set_args(p, k, src, dst, s) != CL_SUCCESS)
-        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_transposed) failed");
-    cls__log_launch("portable/conv_transposed", "conv_transposed", 3, global, local);
-    err = clEnqueueNDRangeKernel(p->ctx->queue, k, 3, NULL, global, local, num_wait, wait, ev);
-    return err == CL_SUCCESS ? CLS_OK
-                             : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_transposed)");
+    a.k = k;
+    set_args(p, &a, src, dst, s);
+    return cls__launch(p->ctx, &a, "portable/conv_transposed", "conv_transposed", 3, global, local,
+                       num_wait, wait, ev);
 }
 
 void cls__convt_release(cls_conv_plan *p)

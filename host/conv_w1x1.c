@@ -97,22 +97,20 @@ int cls__conv_w1x1_fits(const cls_conv_plan *p, const cls__conv_shape *s)
            s->n * s->h * (s->w / 8 + 1) < INT32_MAX;
 }
 
-static cl_int set_args(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
-                       const cls__conv_shape *s, size_t chunks)
+static void set_args(cls_conv_plan *p, cls__args *a, const cls_tensor *src, const cls_tensor *dst,
+                     const cls__conv_shape *s, size_t chunks)
 {
     const cls_conv_desc *d = &p->desc;
-    cl_kernel k = p->w1x1;
     cl_int4 cc = {{d->in_channels, d->out_channels, p->w_ncb, (cl_int)chunks}};
     cl_int act = (cl_int)d->activation;
     cl_float alpha = d->act_alpha;
-    cl_int err = cls__conv_set_io_args(k, src, dst, s);
-    err |= clSetKernelArg(k, 7, sizeof cc, &cc);
-    err |= clSetKernelArg(k, 8, sizeof(cl_mem), &p->w_wts);
-    err |= clSetKernelArg(k, 9, sizeof(cl_mem), &p->w_bias);
-    err |= clSetKernelArg(k, 10, sizeof(cl_mem), &p->w_slope);
-    err |= clSetKernelArg(k, 11, sizeof act, &act);
-    err |= clSetKernelArg(k, 12, sizeof alpha, &alpha);
-    return err;
+    cls__conv_set_io_args(a, src, dst, s);
+    cls__arg(a, sizeof cc, &cc);
+    cls__arg(a, sizeof(cl_mem), &p->w_wts);
+    cls__arg(a, sizeof(cl_mem), &p->w_bias);
+    cls__arg(a, sizeof(cl_mem), &p->w_slope);
+    cls__arg(a, sizeof act, &act);
+    cls__arg(a, sizeof alpha, &alpha);
 }
 
 cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls_tensor *dst,
@@ -120,7 +118,7 @@ cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const
                                   cl_event *ev)
 {
     size_t runs, chunk, chunks, global[3], local[3];
-    cl_int err;
+    cls__args a = {0};
     cls_status st = prepare(p);
     if (st != CLS_OK)
         return st;
@@ -131,12 +129,9 @@ cls_status cls__conv_w1x1_enqueue(cls_conv_plan *p, const cls_tensor *src, const
     local[1] = p->w_ncb < CB_GROUP ? (size_t)p->w_ncb : CB_GROUP;
     global[1] = ((size_t)p->w_ncb + local[1] - 1) / local[1] * local[1];
     local[2] = 1, global[2] = (size_t)s->n * (size_t)s->h * chunks;
-    if (set_args(p, src, dst, s, chunks) != CL_SUCCESS)
-        return cls__fail(CLS_ERR_OPENCL, "clSetKernelArg (conv_w1x1) failed");
-    cls__log_launch("cpu/conv_w", "conv_w1x1", 3, global, local);
-    err =
-        clEnqueueNDRangeKernel(p->ctx->queue, p->w1x1, 3, NULL, global, local, num_wait, wait, ev);
-    return err == CL_SUCCESS ? CLS_OK : cls__fail_cl(err, "clEnqueueNDRangeKernel (conv_w1x1)");
+    a.k = p->w1x1;
+    set_args(p, &a, src, dst, s, chunks);
+    return cls__launch(p->ctx, &a, "cpu/conv_w", "conv_w1x1", 3, global, local, num_wait, wait, ev);
 }
 
 void cls__conv_w1x1_release(cls_conv_plan *p)
