@@ -1,202 +1,53 @@
-/* Fused conv + pixel shuffle against the plain-loop CPU reference. */
-#include <math.h>
-#include <string.h>
-
-#include "reference/conv_ref.h"
-#include "util.h"
-
-/* One case: shapes, conv parameters and layouts. */
-typedef struct cfg {
-    int n, cin, cout, h, w, kh, kw, pt, pb, pl, pr, sh, sw, dh, dw, groups, bh, bw;
-    cls_d2s_mode mode;
-    cls_activation act;
-    int bias, src_cl, dst_cl, one_d; /* channels-last src / dst; 3-D tensors */
-    int aligned;                     /* views at offset 0 instead of 3 elements */
-    cls_conv_path path;
-    cls_dtype dtype;
-} cfg;
-
-static uint32_t rng = 12345u;
-static float frand(void)
-{
-    rng = rng * 1664525u + 1013904223u;
-    return (float)((rng >> 8) & 0xffff) / 32768.0f - 1.0f;
-}
-
-static cls_conv_desc make_desc(const cfg *c)
-{
-    cls_conv_desc d;
-    memset(&d, 0, sizeof d);
-    d.in_channels = c->cin, d.out_channels = c->cout;
-    d.kernel_h = c->kh, d.kernel_w = c->kw, d.stride_h = c->sh, d.stride_w = c->sw;
-    d.pad_top = c->pt, d.pad_bottom = c->pb, d.pad_left = c->pl, d.pad_right = c->pr;
-    d.dilation_h = c->dh, d.dilation_w = c->dw, d.groups = c->groups;
-    d.block_h = c->bh, d.block_w = c->bw, d.mode = c->mode, d.activation = c->act;
-    d.act_alpha = 0.125f, d.dtype = c->dtype, d.path = c->path;
-    return d;
-}
-
-/* A tensor at a small offset: 4-D NCHW/NHWC or 3-D NCL/NLC. */
-static cls_tensor make_tensor(cl_mem buf, const cfg *c, int64_t ch, int64_t h, int64_t w, int cl)
-{
-    size_t off = c->aligned ? 0 : 3 * cls_dtype_size(c->dtype);
-    if (c->one_d)
-        return cl ? cls_tensor_nlc(buf, off, c->dtype, c->n, ch, w)
-                  : cls_tensor_ncl(buf, off, c->dtype, c->n, ch, w);
-    return cl ? cls_tensor_nhwc(buf, off, c->dtype, c->n, ch, h, w)
-              : cls_tensor_nchw(buf, off, c->dtype, c->n, ch, h, w);
-}
-
-static void fill_src(unsigned char *img, size_t count, cls_dtype dt)
-{
-    for (size_t i = 0; i < count; i++) {
-        float f = frand();
-        if (dt == CLS_F16) {
-            uint16_t h = cls__float_to_half(f);
-            memcpy(img + 2 * i, &h, 2);
-        } else {
-            memcpy(img + 4 * i, &f, 4);
-        }
-    }
-}
-
-static float elem(const unsigned char *img, size_t i, cls_dtype dt)
-{
-    if (dt == CLS_F16) {
-        uint16_t h;
-        memcpy(&h, img + 2 * i, 2);
-        return cls__half_to_float(h);
-    }
-    float f;
-    memcpy(&f, img + 4 * i, 4);
-    return f;
-}
-
-/* Host data of one case: weights, bias, slopes, images, the reference. */
-typedef struct run_data {
-    float *wts, *bias, *slope;
-    unsigned char *src, *exp;
-    size_t src_bytes, dst_bytes;
-    int64_t ho, wo;
-} run_data;
-
-static void prepare(const cfg *c, run_data *r)
-{
-    size_t es = cls_dtype_size(c->dtype);
-    int v = c->cout * c->bh * c->bw, nw = v * (c->cin / c->groups) * c->kh * c->kw;
-    r->ho = (c->h + c->pt + c->pb - c->dh * (c->kh - 1) - 1) / c->sh + 1;
-    r->wo = (c->w + c->pl + c->pr - c->dw * (c->kw - 1) - 1) / c->sw + 1;
-    r->wts = malloc((size_t)nw * sizeof(float));
-    r->bias = malloc((size_t)v * sizeof(float));
-    r->slope = malloc((size_t)c->cout * sizeof(float));
-    for (int i = 0; i < nw; i++)
-        r->wts[i] = frand();
-    for (int i = 0; i < v; i++)
-        r->bias[i] = frand();
-    for (int i = 0; i < c->cout; i++)
-        r->slope[i] = 0.5f * frand();
-    r->src_bytes = ((size_t)c->n * c->cin * c->h * c->w + 3) * es;
-    r->dst_bytes = ((size_t)c->n * c->cout * r->ho * c->bh * r->wo * c->bw + 3) * es;
-    r->src = malloc(r->src_bytes);
-    r->exp = malloc(r->dst_bytes);
-    fill_src(r->src, r->src_bytes / es, c->dtype);
-    memset(r->exp, 0xEE, r->dst_bytes);
-}
-
-static void release(run_data *r)
-{
-    free(r->wts), free(r->bias), free(r->slope), free(r->src), free(r->exp);
-}
-
-static void compare(const cfg *c, const run_data *r, const unsigned char *got, int id)
-{
-    double tol = c->dtype == CLS_F16 ? 2e-3 : 1e-4;
-    size_t es = cls_dtype_size(c->dtype), nonzero = 0;
-    for (size_t i = 0; i < r->dst_bytes / es; i++) {
-        float a = elem(got, i, c->dtype), b = elem(r->exp, i, c->dtype);
-        nonzero += b != 0.0f;
-        ck_assert_msg(fabs((double)a - b) <= tol * (1.0 + fabs((double)b)),
-                      "case %d: dst element %zu = %g, reference %g (cin %d cout %d k %dx%d "
-                      "block %dx%d groups %d)",
-                      id, i, (double)a, (double)b, c->cin, c->cout, c->kh, c->kw, c->bh, c->bw,
-                      c->groups);
-    }
-    ck_assert_msg(nonzero > r->dst_bytes / es / 4, "case %d: reference mostly zero", id);
-}
+/* Fused conv + pixel shuffle against the plain-loop CPU reference (tolerance:
+ * cu_compare in tests/conv_util.c). */
+#include "conv_util.h"
 
 /* Run one case on the device and compare the whole dst buffer (sentinels
- * outside the view included) with the reference. */
-static void run_case(cls_context *ctx, const cfg *c, int id)
+ * outside the view included) with the reference; the plan's path must be
+ * c->path unless that is AUTO. */
+static void run_case(cls_context *ctx, const cu_cfg *c, int id)
 {
-    run_data r;
-    cls_conv_desc d = make_desc(c);
-    cls_conv_plan *plan = NULL;
-    cls__conv_ref_args args;
     cls_conv_path path;
-    cls_status st;
-    prepare(c, &r);
-    d.prelu = r.slope;
-    st = cls_conv_plan_create(ctx, &d, r.wts, c->bias ? r.bias : NULL, &plan);
-    ck_assert_msg(st == CLS_OK, "case %d: plan: %s", id, cls_last_error());
-    ck_assert_int_eq(cls_conv_plan_get_path(plan, &path), CLS_OK);
-    if (c->path != CLS_CONV_PATH_AUTO)
-        ck_assert_int_eq(path, c->path);
-    cl_mem sb = tu_buffer(ctx, r.src_bytes, r.src), db = tu_buffer(ctx, r.dst_bytes, NULL);
-    cls_tensor src = make_tensor(sb, c, c->cin, c->h, c->w, c->src_cl);
-    cls_tensor dst = make_tensor(db, c, c->cout, r.ho * c->bh, r.wo * c->bw, c->dst_cl);
-    st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL);
-    ck_assert_msg(st == CLS_OK, "case %d: enqueue: %s", id, cls_last_error());
-    unsigned char *got = tu_read(ctx, db, r.dst_bytes);
-    args.desc = d, args.weights = r.wts, args.bias = c->bias ? r.bias : NULL;
-    args.prelu = r.slope;
-    ck_assert_int_eq(cls__ref_conv(r.src, &src, r.exp, &dst, &args), CLS_OK);
-    compare(c, &r, got, id);
-    free(got);
-    clReleaseMemObject(sb), clReleaseMemObject(db);
-    cls_conv_plan_destroy(plan);
-    release(&r);
+    cu_check_case(ctx, c, id, &path);
 }
 
 /* A base case every test edits. */
-static cfg base(void)
+static cu_cfg base(void)
 {
-    cfg c = {.n = 2,
-             .cin = 4,
-             .cout = 3,
-             .h = 7,
-             .w = 9,
-             .kh = 3,
-             .kw = 3,
-             .pt = 1,
-             .pb = 1,
-             .pl = 1,
-             .pr = 1,
-             .sh = 1,
-             .sw = 1,
-             .dh = 1,
-             .dw = 1,
-             .groups = 1,
-             .bh = 2,
-             .bw = 2,
-             .mode = CLS_DCR,
-             .act = CLS_ACT_NONE,
-             .bias = 1,
-             .path = CLS_CONV_PATH_DIRECT,
-             .dtype = CLS_F32};
+    cu_cfg c = {.n = 2,
+                .cin = 4,
+                .cout = 3,
+                .h = 7,
+                .w = 9,
+                .kh = 3,
+                .kw = 3,
+                .pt = 1,
+                .pb = 1,
+                .pl = 1,
+                .pr = 1,
+                .sh = 1,
+                .sw = 1,
+                .dh = 1,
+                .dw = 1,
+                .groups = 1,
+                .bh = 2,
+                .bw = 2,
+                .mode = CLS_DCR,
+                .act = CLS_ACT_NONE,
+                .bias = 1,
+                .path = CLS_CONV_PATH_DIRECT,
+                .dtype = CLS_F32};
     return c;
 }
 
-/* Pick from a list by a running index: a deterministic spread over the grid. */
-#define PICK(arr, k) (arr)[(size_t)(k) % (sizeof(arr) / sizeof((arr)[0]))]
-
 /* Case k of the sweep: K, padding (asymmetric), dilation, groups, block,
  * mode, layouts, bias and activation vary at co-prime periods. */
-static cfg sweep_case(int k)
+static cu_cfg sweep_case(int k)
 {
     static const int ks[] = {1, 3, 5}, pads[] = {0, 1, 2, 1, 0}, dils[] = {1, 2};
     static const int blocks[] = {1, 2, 3, 2}, hs[] = {5, 7, 8}, ws[] = {6, 9, 11, 13};
     static const int cins[] = {4, 6}, couts[] = {2, 3, 5, 4};
-    cfg c = base();
+    cu_cfg c = base();
     c.kh = PICK(ks, k), c.kw = PICK(ks, k / 3 + k);
     c.pt = PICK(pads, k), c.pb = PICK(pads, k + 2), c.pl = PICK(pads, k / 5);
     c.pr = PICK(pads, k / 7 + 1);
@@ -225,7 +76,7 @@ START_TEST(direct_sweep)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 96; k++) {
-        cfg c = sweep_case(k);
+        cu_cfg c = sweep_case(k);
         run_case(ctx, &c, k);
     }
     cls_context_destroy(ctx);
@@ -238,12 +89,12 @@ START_TEST(direct_wide)
     cls_context *ctx = tu_context();
     static const int couts[] = {3, 12, 16, 64, 5, 5};
     for (int k = 0; k < 6; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.cin = 8 + k, c.cout = couts[k], c.h = 5, c.w = 21 + k, c.mode = k % 2;
         c.src_cl = k % 2, c.dst_cl = k / 2 % 2, c.act = CLS_ACT_PRELU;
         if (k == 4)
             c.groups = 2, c.cin = 10, c.cout = 6; /* 24 channels per group */
-        if (k == 5) /* 40 channels per group: two vblocks per group */
+        if (k == 5)                               /* 40 channels per group: two vblocks per group */
             c.groups = 2, c.cin = 6, c.cout = 20, c.bias = 0;
         run_case(ctx, &c, k);
     }
@@ -256,7 +107,7 @@ START_TEST(direct_1d)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 8; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.one_d = 1, c.h = 1, c.kh = 1, c.pt = c.pb = 0, c.bh = 1, c.bw = 2 + k % 2;
         c.kw = (int[]){3, 1, 5, 3}[k % 4], c.pl = k % 3, c.pr = (k + 1) % 3;
         c.w = 17 + k, c.cin = 8, c.cout = 4 + k, c.mode = k / 2 % 2;
@@ -278,7 +129,7 @@ START_TEST(direct_w1x1)
     static const int ws[] = {7, 16, 17, 33, 45, 130, 8, 300};
     static const int blocks[][2] = {{1, 1}, {1, 2}, {2, 2}, {2, 1}, {3, 3}, {2, 3}, {1, 3}, {4, 4}};
     for (int k = 0; k < 24; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.kh = c.kw = 1, c.pt = c.pb = c.pl = c.pr = 0;
         c.w = ws[k % 8], c.h = 3 + k % 2, c.cin = (int[]){3, 16, 5}[k % 3];
         c.bh = blocks[k % 8][0], c.bw = blocks[(k + k / 8) % 8][1];
@@ -304,7 +155,7 @@ START_TEST(direct_vstore)
     cls_context *ctx = tu_context();
     static const int couts[] = {8, 16, 40, 24, 64, 8};
     for (int k = 0; k < 12; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.cout = couts[k % 6], c.cin = 3 + k % 4, c.w = 9 + 2 * k, c.h = 3;
         c.bh = 1 + k % 2, c.bw = 1 + k / 2 % 3, c.mode = k % 2 ? CLS_DCR : CLS_CRD;
         c.kh = c.kw = (int[]){3, 1, 5}[k % 3], c.pt = c.pb = c.pl = c.pr = c.kh / 2;
@@ -323,7 +174,7 @@ START_TEST(direct_f16)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 4; k++) {
-        cfg c = sweep_case(k * 5 + 1);
+        cu_cfg c = sweep_case(k * 5 + 1);
         c.dtype = CLS_F16;
         run_case(ctx, &c, k);
     }
@@ -335,7 +186,7 @@ END_TEST
 START_TEST(verify_mode)
 {
     cls_context *ctx = tu_context_verify();
-    cfg c = sweep_case(7);
+    cu_cfg c = sweep_case(7);
     run_case(ctx, &c, 0);
     c = sweep_case(10);
     c.dtype = CLS_F16;
@@ -351,7 +202,7 @@ START_TEST(gemm_paths)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 7; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.path = CLS_CONV_PATH_GEMM, c.act = (cls_activation)(k % 5), c.bias = k % 3 != 1;
         c.mode = k % 2, c.src_cl = 1, c.dst_cl = 1;
         if (k == 0 || k == 5) /* 1x1 over NHWC: src is A */
@@ -381,10 +232,10 @@ START_TEST(auto_path)
 {
     cls_context *ctx = tu_context();
     cls_device_info info;
-    cfg c = base();
+    cu_cfg c = base();
     c.path = CLS_CONV_PATH_AUTO;
     run_case(ctx, &c, 0);
-    cls_conv_desc d = make_desc(&c);
+    cls_conv_desc d = cu_desc(&c);
     float w[4 * 12 * 9] = {0};
     cls_conv_plan *plan = NULL;
     cls_conv_path path;
@@ -400,67 +251,44 @@ START_TEST(auto_path)
 }
 END_TEST
 
-/* Create a plan from c after edit() and expect code with msg in the message. */
-static void expect_desc(cls_context *ctx, cls_conv_desc d, const float *w, cls_status code,
-                        const char *msg)
-{
-    cls_conv_plan *plan = (cls_conv_plan *)&d; /* must be reset to NULL */
-    cls_status st = cls_conv_plan_create(ctx, &d, w, NULL, &plan);
-    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code), cls_status_name(st),
-                  cls_last_error());
-    ck_assert_ptr_null(plan);
-    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(), msg);
-}
-
 START_TEST(desc_errors)
 {
     cls_context *ctx = tu_context();
     static float w[4096];
-    cfg c = base();
-    cls_conv_desc d = make_desc(&c), e;
+    cu_cfg c = base();
+    cls_conv_desc d = cu_desc(&c), e;
     e = d, e.in_channels = 0;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "in_channels = 0 must be positive");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "in_channels = 0 must be positive");
     e = d, e.groups = 3;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "groups = 3 does not divide in_channels = 4");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "groups = 3 does not divide in_channels = 4");
     e = d, e.groups = 2, e.block_h = e.block_w = 1;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG,
-                "groups = 2 does not divide out_channels * block_h * block_w = 3");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG,
+                   "groups = 2 does not divide out_channels * block_h * block_w = 3");
     e = d, e.stride_w = 2;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "stride 1x2 needs a 1x1 block, the block is 2x2");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG,
+                   "stride 1x2 needs a 1x1 block, the block is 2x2");
     e = d, e.pad_left = -1;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "padding (1, 1, -1, 1) is negative");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "padding (1, 1, -1, 1) is negative");
     e = d, e.activation = CLS_ACT_PRELU;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "CLS_ACT_PRELU needs desc.prelu");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "CLS_ACT_PRELU needs desc.prelu");
     e = d, e.dtype = CLS_I32;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "dtype i32 is not f32 or f16");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "dtype i32 is not f32 or f16");
     e = d, e.mode = (cls_d2s_mode)7;
-    expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "mode = 7");
-    expect_desc(ctx, d, NULL, CLS_ERR_INVALID_ARG, "weights is NULL");
+    cu_expect_desc(ctx, e, w, CLS_ERR_INVALID_ARG, "mode = 7");
+    cu_expect_desc(ctx, d, NULL, CLS_ERR_INVALID_ARG, "weights is NULL");
     e = d, e.groups = 2, e.in_channels = 4, e.path = CLS_CONV_PATH_GEMM;
-    expect_desc(ctx, e, w, CLS_ERR_UNSUPPORTED, "GEMM path needs groups = 1");
+    cu_expect_desc(ctx, e, w, CLS_ERR_UNSUPPORTED, "GEMM path needs groups = 1");
     ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, NULL), CLS_ERR_INVALID_ARG);
     cls_context_destroy(ctx);
 }
 END_TEST
 
-/* Enqueue src and dst and expect code with msg in the message. */
-static void expect_enqueue(cls_conv_plan *plan, cls_tensor src, cls_tensor dst, cls_status code,
-                           const char *msg)
-{
-    cl_event ev = (cl_event)&src;
-    cls_status st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, &ev);
-    ck_assert_msg(st == code, "expected %s, got %s: %s", cls_status_name(code), cls_status_name(st),
-                  cls_last_error());
-    ck_assert_ptr_null(ev);
-    ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(), msg);
-}
-
 START_TEST(tensor_errors)
 {
     cls_context *ctx = tu_context();
     static float w[4096];
-    cfg c = base(); /* 2 x 4 x 7 x 9 -> 2 x 3 x 14 x 18 */
-    cls_conv_desc d = make_desc(&c);
+    cu_cfg c = base(); /* 2 x 4 x 7 x 9 -> 2 x 3 x 14 x 18 */
+    cls_conv_desc d = cu_desc(&c);
     cls_conv_plan *plan = NULL;
     ck_assert_int_eq(cls_conv_plan_create(ctx, &d, w, NULL, &plan), CLS_OK);
     cl_mem sb = tu_buffer(ctx, 4096 * 4, NULL), db = tu_buffer(ctx, 8192 * 4, NULL);
@@ -468,28 +296,28 @@ START_TEST(tensor_errors)
     cls_tensor dst = cls_tensor_nhwc(db, 0, CLS_F32, 2, 3, 14, 18);
     ck_assert_int_eq(cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL), CLS_OK);
     t = src, t.sizes[1] = 5;
-    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
-                   "src has 5 channels but desc.in_channels = 4");
+    cu_expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
+                      "src has 5 channels but desc.in_channels = 4");
     t = dst, t.sizes[3] = 17;
-    expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG,
-                   "dst (N, C, H, W) is [2, 3, 14, 17] but the conv with block 2x2 gives "
-                   "[2, 3, 14, 18]");
+    cu_expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG,
+                      "dst (N, C, H, W) is [2, 3, 14, 17] but the conv with block 2x2 gives "
+                      "[2, 3, 14, 18]");
     t = dst, t.sizes[0] = 1;
-    expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG, "dst batch 1 differs from src batch 2");
+    cu_expect_enqueue(plan, src, t, CLS_ERR_INVALID_ARG, "dst batch 1 differs from src batch 2");
     t = src, t.dtype = CLS_F16;
-    expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
-                   "src is f16 and dst is f32 but the plan is f32");
-    expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9), dst, CLS_ERR_INVALID_ARG,
-                   "src ndim = 3, dst ndim = 4");
-    expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9),
-                   cls_tensor_ncl(db, 0, CLS_F32, 2, 3, 18), CLS_ERR_INVALID_ARG,
-                   "3-D tensors need an output height of 1");
-    expect_enqueue(plan, cls_tensor_nchw(sb, 0, CLS_F32, 2, 4, 7, 0), dst, CLS_ERR_INVALID_ARG,
-                   "does not fit the padded 9x2 input");
-    expect_enqueue(plan, src, cls_tensor_nchw(sb, 64, CLS_F32, 2, 3, 14, 18), CLS_ERR_OVERLAP,
-                   "overlaps");
-    expect_enqueue(plan, src, cls_tensor_nchw(sb, 0, CLS_F32, 2, 3, 140, 18),
-                   CLS_ERR_BUFFER_TOO_SMALL, "dst: view needs");
+    cu_expect_enqueue(plan, t, dst, CLS_ERR_INVALID_ARG,
+                      "src is f16 and dst is f32 but the plan is f32");
+    cu_expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9), dst, CLS_ERR_INVALID_ARG,
+                      "src ndim = 3, dst ndim = 4");
+    cu_expect_enqueue(plan, cls_tensor_ncl(sb, 0, CLS_F32, 2, 4, 9),
+                      cls_tensor_ncl(db, 0, CLS_F32, 2, 3, 18), CLS_ERR_INVALID_ARG,
+                      "3-D tensors need an output height of 1");
+    cu_expect_enqueue(plan, cls_tensor_nchw(sb, 0, CLS_F32, 2, 4, 7, 0), dst, CLS_ERR_INVALID_ARG,
+                      "does not fit the padded 9x2 input");
+    cu_expect_enqueue(plan, src, cls_tensor_nchw(sb, 64, CLS_F32, 2, 3, 14, 18), CLS_ERR_OVERLAP,
+                      "overlaps");
+    cu_expect_enqueue(plan, src, cls_tensor_nchw(sb, 0, CLS_F32, 2, 3, 140, 18),
+                      CLS_ERR_BUFFER_TOO_SMALL, "dst: view needs");
     ck_assert_int_eq(cls_conv_plan_enqueue(NULL, &src, &dst, 0, NULL, NULL), CLS_ERR_INVALID_ARG);
     clReleaseMemObject(sb), clReleaseMemObject(db);
     cls_conv_plan_destroy(plan);
@@ -500,6 +328,7 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("conv");
+    cu_rng = 12345u;
     TCase *tc = tcase_create("direct");
     tcase_add_test(tc, direct_sweep);
     tcase_add_test(tc, direct_wide);

@@ -3,178 +3,31 @@
 #include <math.h>
 #include <string.h>
 
-#include "reference/conv_ref.h"
-#include "util.h"
+#include "conv_util.h"
 
 /* Internal test hook (host/conv_rewrite.c): rewrites on the unshifted grid. */
 void cls__conv_rewrite_force_grid0(int on);
 
-typedef struct cfg {
-    int n, cin, cout, h, w; /* src: (n, cin, h, w), h and w before any unshuffle */
-    int kh, kw, pt, pb, pl, pr, sh, sw, dh, dw, groups, bh, bw, ibh, ibw;
-    cls_d2s_mode mode, in_mode;
-    cls_activation act;
-    int bias, src_cl, dst_cl, one_d;
-    cls_dtype dtype;
-    cls_conv_rewrite rewrite;
-    int rbh, rbw; /* rewrite block */
-} cfg;
-
-static uint32_t rng = 777u;
-static float frand(void)
-{
-    rng = rng * 1664525u + 1013904223u;
-    return (float)((rng >> 8) & 0xffff) / 32768.0f - 1.0f;
-}
-
-static cls_conv_desc make_desc(const cfg *c)
-{
-    cls_conv_desc d;
-    memset(&d, 0, sizeof d);
-    d.in_channels = c->cin, d.out_channels = c->cout;
-    d.kernel_h = c->kh, d.kernel_w = c->kw, d.stride_h = c->sh, d.stride_w = c->sw;
-    d.pad_top = c->pt, d.pad_bottom = c->pb, d.pad_left = c->pl, d.pad_right = c->pr;
-    d.dilation_h = c->dh, d.dilation_w = c->dw, d.groups = c->groups;
-    d.block_h = c->bh, d.block_w = c->bw, d.mode = c->mode, d.activation = c->act;
-    d.in_block_h = c->ibh, d.in_block_w = c->ibw, d.in_mode = c->in_mode;
-    d.act_alpha = 0.125f, d.dtype = c->dtype, d.path = CLS_CONV_PATH_AUTO;
-    d.rewrite = c->rewrite, d.rewrite_block_h = c->rbh, d.rewrite_block_w = c->rbw;
-    return d;
-}
-
-static cls_tensor make_tensor(cl_mem buf, const cfg *c, int64_t ch, int64_t h, int64_t w, int cl)
-{
-    size_t off = 3 * cls_dtype_size(c->dtype);
-    if (c->one_d)
-        return cl ? cls_tensor_nlc(buf, off, c->dtype, c->n, ch, w)
-                  : cls_tensor_ncl(buf, off, c->dtype, c->n, ch, w);
-    return cl ? cls_tensor_nhwc(buf, off, c->dtype, c->n, ch, h, w)
-              : cls_tensor_nchw(buf, off, c->dtype, c->n, ch, h, w);
-}
-
-static float elem(const unsigned char *img, size_t i, cls_dtype dt)
-{
-    float f;
-    uint16_t h;
-    if (dt == CLS_F16) {
-        memcpy(&h, img + 2 * i, 2);
-        return cls__half_to_float(h);
-    }
-    memcpy(&f, img + 4 * i, 4);
-    return f;
-}
-
-/* Output (low-res) size along one axis of the conv on the unshuffled grid. */
-static int64_t out_size(int in, int ib, int pa, int pb, int d, int k, int s)
-{
-    return (in / ib + pa + pb - d * (k - 1) - 1) / s + 1;
-}
-
-typedef struct run {
-    float *wts, *bias, *slope;
-    unsigned char *src, *exp, *got;
-    size_t src_bytes, dst_bytes;
-    int64_t ho, wo;
-    cl_mem sb, db;
-    cls_tensor st, dt;
-} run;
-
-static void setup(cls_context *ctx, const cfg *c, run *r)
-{
-    size_t es = cls_dtype_size(c->dtype);
-    int v = c->cout * c->bh * c->bw, cg = c->cin * c->ibh * c->ibw / c->groups;
-    int nw = v * cg * c->kh * c->kw;
-    r->ho = out_size(c->h, c->ibh, c->pt, c->pb, c->dh, c->kh, c->sh);
-    r->wo = out_size(c->w, c->ibw, c->pl, c->pr, c->dw, c->kw, c->sw);
-    r->wts = malloc((size_t)nw * sizeof(float));
-    r->bias = malloc((size_t)v * sizeof(float));
-    r->slope = malloc((size_t)c->cout * sizeof(float));
-    for (int i = 0; i < nw; i++)
-        r->wts[i] = frand();
-    for (int i = 0; i < v; i++)
-        r->bias[i] = frand();
-    for (int i = 0; i < c->cout; i++)
-        r->slope[i] = 0.5f * frand();
-    r->src_bytes = ((size_t)c->n * c->cin * c->h * c->w + 3) * es;
-    r->dst_bytes = ((size_t)c->n * c->cout * r->ho * c->bh * r->wo * c->bw + 3) * es;
-    r->src = malloc(r->src_bytes);
-    r->exp = malloc(r->dst_bytes);
-    for (size_t i = 0; i < r->src_bytes / es; i++) {
-        float f = frand();
-        uint16_t h = cls__float_to_half(f);
-        memcpy(r->src + i * es, es == 2 ? (void *)&h : (void *)&f, es);
-    }
-    memset(r->exp, 0xEE, r->dst_bytes);
-    r->sb = tu_buffer(ctx, r->src_bytes, r->src);
-    r->db = tu_buffer(ctx, r->dst_bytes, NULL);
-    r->st = make_tensor(r->sb, c, c->cin, c->h, c->w, c->src_cl);
-    r->dt = make_tensor(r->db, c, c->cout, r->ho * c->bh, r->wo * c->bw, c->dst_cl);
-    r->got = NULL;
-}
-
-static void teardown(run *r)
-{
-    clReleaseMemObject(r->sb), clReleaseMemObject(r->db);
-    free(r->wts), free(r->bias), free(r->slope), free(r->src), free(r->exp), free(r->got);
-}
-
-/* fp32: sums of at most a few hundred O(1) products in another order than
- * the reference's double sum: a few float ulps, far below 1e-4 * (1 + |b|);
- * f16 adds one output rounding (2^-11 relative): 2e-3 * (1 + |b|). */
-static void compare(const cfg *c, const run *r, const unsigned char *got, const unsigned char *exp,
-                    const char *what, int id)
-{
-    double tol = c->dtype == CLS_F16 ? 2e-3 : 1e-4;
-    size_t es = cls_dtype_size(c->dtype), nonzero = 0;
-    for (size_t i = 0; i < r->dst_bytes / es; i++) {
-        float a = elem(got, i, c->dtype), b = elem(exp, i, c->dtype);
-        nonzero += b != 0.0f;
-        ck_assert_msg(fabs((double)a - b) <= tol * (1.0 + fabs((double)b)),
-                      "case %d (%s): dst element %zu = %g, expected %g (k %dx%d s %dx%d "
-                      "p %d,%d,%d,%d d %dx%d g %d ib %dx%d b %dx%d)",
-                      id, what, i, (double)a, (double)b, c->kh, c->kw, c->sh, c->sw, c->pt, c->pb,
-                      c->pl, c->pr, c->dh, c->dw, c->groups, c->ibh, c->ibw, c->bh, c->bw);
-    }
-    ck_assert_msg(nonzero > r->dst_bytes / es / 4, "case %d: reference mostly zero", id);
-}
-
-/* Run desc d on r's tensors; return dst's image (dst refilled first). */
-static unsigned char *run_plan(cls_context *ctx, const cfg *c, run *r, cls_conv_desc d,
+/* Run desc d on r's views; return dst's image (dst refilled first). */
+static unsigned char *run_plan(cls_context *ctx, const cu_cfg *c, cu_run *r, cls_conv_desc d,
                                cls_conv_rewrite_info *info, int id)
 {
-    cls_conv_plan *plan = NULL;
-    cls_status st;
-    cl_command_queue q;
-    unsigned char *fill = malloc(r->dst_bytes);
-    memset(fill, 0xEE, r->dst_bytes);
-    cls_context_get_cl(ctx, NULL, NULL, &q);
-    ck_assert_int_eq(clEnqueueWriteBuffer(q, r->db, CL_TRUE, 0, r->dst_bytes, fill, 0, NULL, NULL),
-                     CL_SUCCESS);
-    free(fill);
-    d.prelu = r->slope;
-    st = cls_conv_plan_create(ctx, &d, r->wts, c->bias ? r->bias : NULL, &plan);
-    ck_assert_msg(st == CLS_OK, "case %d: plan: %s", id, cls_last_error());
-    ck_assert_int_eq(cls_conv_plan_get_rewrite(plan, info), CLS_OK);
-    st = cls_conv_plan_enqueue(plan, &r->st, &r->dt, 0, NULL, NULL);
-    ck_assert_msg(st == CLS_OK, "case %d: enqueue: %s", id, cls_last_error());
-    cls_conv_plan_destroy(plan);
-    return tu_read(ctx, r->db, r->dst_bytes);
+    cu_refill_dst(ctx, r);
+    return cu_run_plan(ctx, c, r, d, NULL, info, id);
 }
 
-/* The case against the reference; with a forced rewrite also against the
- * unrewritten plan, and the rewrite must have been taken. */
-static void run_case(cls_context *ctx, const cfg *c, int id)
+/* The case against the reference (tolerance: cu_compare in
+ * tests/conv_util.c); with a forced rewrite also against the unrewritten
+ * plan, and the rewrite must have been taken. */
+static void run_case(cls_context *ctx, const cu_cfg *c, int id)
 {
-    run r;
-    cls__conv_ref_args args;
+    cu_run r;
     cls_conv_rewrite_info info;
-    cls_conv_desc d = make_desc(c);
-    setup(ctx, c, &r);
+    cls_conv_desc d = cu_desc(c);
+    cu_setup(ctx, c, &r, id);
     r.got = run_plan(ctx, c, &r, d, &info, id);
-    args.desc = d, args.weights = r.wts, args.bias = c->bias ? r.bias : NULL;
-    args.prelu = r.slope;
-    ck_assert_int_eq(cls__ref_conv(r.src, &r.st, r.exp, &r.dt, &args), CLS_OK);
-    compare(c, &r, r.got, r.exp, "vs reference", id);
+    cu_reference(c, &r, d);
+    cu_compare(c, &r, r.got, r.exp, "vs reference", id);
     if (c->rewrite == CLS_CONV_REWRITE_SPACE_TO_DEPTH) {
         unsigned char *plain;
         ck_assert_msg(info.rewrite == CLS_CONV_REWRITE_SPACE_TO_DEPTH, "case %d: not rewritten",
@@ -182,54 +35,52 @@ static void run_case(cls_context *ctx, const cfg *c, int id)
         d.rewrite = CLS_CONV_REWRITE_NONE;
         plain = run_plan(ctx, c, &r, d, &info, id);
         ck_assert_int_eq(info.rewrite, CLS_CONV_REWRITE_NONE);
-        compare(c, &r, r.got, plain, "vs unrewritten plan", id);
+        cu_compare(c, &r, r.got, plain, "vs unrewritten plan", id);
         free(plain);
     }
-    teardown(&r);
+    cu_teardown(&r);
 }
 
-static cfg base(void)
+static cu_cfg base(void)
 {
-    cfg c = {.n = 2,
-             .cin = 3,
-             .cout = 4,
-             .h = 8,
-             .w = 12,
-             .kh = 3,
-             .kw = 3,
-             .pt = 1,
-             .pb = 1,
-             .pl = 1,
-             .pr = 1,
-             .sh = 1,
-             .sw = 1,
-             .dh = 1,
-             .dw = 1,
-             .groups = 1,
-             .bh = 1,
-             .bw = 1,
-             .ibh = 2,
-             .ibw = 2,
-             .mode = CLS_DCR,
-             .in_mode = CLS_DCR,
-             .act = CLS_ACT_NONE,
-             .bias = 1,
-             .dtype = CLS_F32,
-             .rewrite = CLS_CONV_REWRITE_NONE};
+    cu_cfg c = {.n = 2,
+                .cin = 3,
+                .cout = 4,
+                .h = 8,
+                .w = 12,
+                .kh = 3,
+                .kw = 3,
+                .pt = 1,
+                .pb = 1,
+                .pl = 1,
+                .pr = 1,
+                .sh = 1,
+                .sw = 1,
+                .dh = 1,
+                .dw = 1,
+                .groups = 1,
+                .bh = 1,
+                .bw = 1,
+                .ibh = 2,
+                .ibw = 2,
+                .mode = CLS_DCR,
+                .in_mode = CLS_DCR,
+                .act = CLS_ACT_NONE,
+                .bias = 1,
+                .dtype = CLS_F32,
+                .rewrite = CLS_CONV_REWRITE_NONE};
     return c;
 }
 
-#define PICK(arr, k) (arr)[(size_t)(k) % (sizeof(arr) / sizeof((arr)[0]))]
-
 /* In-blocks 1..4 and rectangular, both modes, with output blocks, padding,
  * dilation, groups, depthwise, layouts, activations and strides. */
-static cfg in_block_case(int k)
+static cu_cfg in_block_case(int k)
 {
     static const int ibs[][2] = {{2, 2}, {1, 2}, {3, 3}, {4, 4}, {2, 3}, {1, 1}, {4, 2}, {2, 1}};
     static const int obs[][2] = {{1, 1}, {2, 2}, {1, 1}, {3, 2}, {2, 1}};
     static const int ks[] = {3, 1, 2, 5}, pads[] = {1, 0, 2, 1, 0}, dils[] = {1, 1, 2};
     static const int hs[] = {5, 7, 6}, ws[] = {6, 9, 7, 5};
-    cfg c = base();
+    cu_cfg c = base();
     c.ibh = PICK(ibs, k)[0], c.ibw = PICK(ibs, k)[1];
     c.bh = PICK(obs, k / 3)[0], c.bw = PICK(obs, k / 3)[1];
     c.kh = PICK(ks, k / 2), c.kw = PICK(ks, k / 5 + 1);
@@ -264,7 +115,7 @@ START_TEST(in_block_sweep)
 {
     cls_context *ctx = tu_context();
     for (int k = 40 * _i; k < 40 * _i + 40; k++) {
-        cfg c = in_block_case(k);
+        cu_cfg c = in_block_case(k);
         run_case(ctx, &c, k);
     }
     cls_context_destroy(ctx);
@@ -276,7 +127,7 @@ START_TEST(in_block_1d)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 12; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.one_d = 1, c.h = 1, c.ibh = 1, c.ibw = 2 + k % 3, c.w = (5 + k) * c.ibw;
         c.kh = 1, c.pt = c.pb = 0, c.kw = 1 + 2 * (k % 3), c.pl = k % 2, c.pr = 1;
         c.bh = 1, c.bw = k % 4 == 1 ? 2 : 1, c.sw = c.bw == 1 ? 1 + k % 2 : 1;
@@ -292,7 +143,7 @@ START_TEST(in_block_f16)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 8; k++) {
-        cfg c = in_block_case(k * 3 + 1);
+        cu_cfg c = in_block_case(k * 3 + 1);
         c.dtype = CLS_F16;
         run_case(ctx, &c, k);
     }
@@ -307,29 +158,29 @@ START_TEST(in_block_equals_separate)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 4; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         cls_conv_rewrite_info info;
         cls_conv_desc d;
-        run r;
+        cu_run r;
         unsigned char *sep;
         cl_mem mb;
         c.in_mode = k % 2 ? CLS_CRD : CLS_DCR, c.src_cl = k / 2, c.dst_cl = k / 2;
         c.cin = 3, c.cout = 8, c.h = 16, c.w = 20, c.ibh = 2, c.ibw = 2, c.bh = c.bw = k % 2 + 1;
-        setup(ctx, &c, &r);
-        r.got = run_plan(ctx, &c, &r, make_desc(&c), &info, k);
+        cu_setup(ctx, &c, &r, k);
+        r.got = run_plan(ctx, &c, &r, cu_desc(&c), &info, k);
         mb = tu_buffer(ctx, (size_t)c.n * c.cin * c.h * c.w * 4, NULL);
         cls_tensor mid = c.src_cl ? cls_tensor_nhwc(mb, 0, CLS_F32, c.n, 12, 8, 10)
                                   : cls_tensor_nchw(mb, 0, CLS_F32, c.n, 12, 8, 10);
         ck_assert_int_eq(cls_space_to_depth(ctx, &r.st, &mid, 2, 2, c.in_mode, 0, NULL, NULL),
                          CLS_OK);
-        d = make_desc(&c);
+        d = cu_desc(&c);
         d.in_channels = 12, d.in_block_h = d.in_block_w = 0;
         r.st = mid;
         sep = run_plan(ctx, &c, &r, d, &info, k);
         ck_assert_msg(memcmp(sep, r.got, r.dst_bytes) == 0, "case %d: fused != separate", k);
         free(sep);
         clReleaseMemObject(mb);
-        teardown(&r);
+        cu_teardown(&r);
     }
     cls_context_destroy(ctx);
 }
@@ -343,7 +194,7 @@ START_TEST(rewrite_strided)
     cls_context *ctx = tu_context();
     static const int pads[] = {0, 1, 3, 2, 1, 0, 2};
     for (int k = 30 * _i; k < 30 * _i + 30; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH, c.ibh = c.ibw = 1;
         c.sh = 2 + k % 3, c.sw = 2 + (k / 3) % 3;
         c.kh = 1 + k % 7, c.kw = 1 + (k / 2) % 7;
@@ -376,7 +227,7 @@ START_TEST(rewrite_low_channel)
 {
     cls_context *ctx = tu_context();
     for (int k = 0; k < 40; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         c.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH, c.ibh = c.ibw = 1;
         c.cin = (int[]){8, 3, 4}[k % 3], c.cout = (int[]){8, 4, 6, 3}[k % 4];
         c.kh = (int[]){3, 1, 2, 5}[k % 4], c.kw = (int[]){3, 3, 4, 1, 2}[k % 5];
@@ -468,9 +319,9 @@ START_TEST(seed_stem)
     cls_conv_rewrite_info info;
     int sh, sw;
     for (int i = 0; i < co * 3 * 49; i++)
-        w[i] = frand();
+        w[i] = cu_frand();
     for (int i = 0; i < 3 * hw * hw; i++)
-        x[i] = frand();
+        x[i] = cu_frand();
     for (int o = 0; o < co; o++)
         for (int ci = 0; ci < 3; ci++)
             for (int q = 0; q < 4; q++)
@@ -527,9 +378,9 @@ START_TEST(seed_low_channel)
     cls_conv_desc d;
     cls_conv_rewrite_info info;
     for (int i = 0; i < c8 * c8 * 9; i++)
-        w[i] = frand();
+        w[i] = cu_frand();
     for (int i = 0; i < c8 * hw * hw; i++)
-        x[i] = frand();
+        x[i] = cu_frand();
     for (int co = 0; co < c8; co++)
         for (int ph = 0; ph < 2; ph++)
             for (int pw = 0; pw < 2; pw++)
@@ -705,7 +556,7 @@ START_TEST(verify_mode)
 {
     cls_context *ctx = tu_context_verify();
     for (int k = 0; k < 3; k++) {
-        cfg c = base();
+        cu_cfg c = base();
         if (k > 0)
             c.ibh = c.ibw = 1, c.rewrite = CLS_CONV_REWRITE_SPACE_TO_DEPTH;
         if (k == 1)
@@ -721,6 +572,7 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("conv_s2d");
+    cu_rng = 777u;
     TCase *tc = tcase_create("in_block");
     tcase_add_loop_test(tc, in_block_sweep, 0, 2);
     tcase_add_test(tc, in_block_1d);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conv_case.h"
+#include "util.h"
 
 static bench *make_bench(void)
 {
@@ -102,9 +103,5 @@ int main(void)
     tcase_add_test(tc, errors_are_caught);
     tcase_set_timeout(tc, 300);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run(s);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "util.h"
 
 static cls_tensor t4(int64_t n, int64_t c, int64_t h, int64_t w, int last)
 {
@@ -101,9 +102,5 @@ int main(void)
     tcase_add_test(tc, first_mismatch_names_the_element);
     tcase_add_test(tc, three_d_tensors_lift_to_four);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run(s);
 }

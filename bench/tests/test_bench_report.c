@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "util.h"
 
 static const char *fields[] = {
     "op",        "variant",  "layout", "dtype",     "shape",         "block", "mode",
@@ -306,9 +307,5 @@ int main(void)
     tcase_add_test(tc, paired_kind_is_the_better_one_nearest_in_size);
     tcase_add_test(tc, paired_ratio_uses_the_higher_figure);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run(s);
 }

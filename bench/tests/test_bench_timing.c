@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "util.h"
 
 START_TEST(calibration_reaches_min_time)
 {
@@ -225,9 +226,5 @@ int main(void)
     tcase_add_test(tc, alternating_times_the_op_and_every_ref);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run(s);
 }
