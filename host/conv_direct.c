@@ -83,11 +83,19 @@ static int in_block(const cls_conv_plan *p)
 /* The direct kernel; vstore: the variant storing whole vectors of 8
  * consecutive channels (lanes_cl plans, dst channel stride 1); crop: the
  * variant whose store skips positions past dst (a rewrite's partial block). */
+static _Thread_local int force_taps = -1;
+
+void cls__conv_direct_force_taps(int taps)
+{
+    force_taps = taps;
+}
+
 static cls_status get_kernel(cls_conv_plan *p, int vstore, int crop, cl_kernel *k)
 {
     const cls_conv_desc *d = &p->desc;
     char opts[160];
-    int small = d->kernel_h <= 5 && d->kernel_w <= 5; /* unrolled taps */
+    /* Compile-time (unrolled) tap counts up to 5 x 5. */
+    int small = d->kernel_h <= 5 && d->kernel_w <= 5 && force_taps != 0;
     snprintf(opts, sizeof opts,
              "-DNVEC=%d -DTW=%d -DCONV_F16=%d -DKH_C=%d -DKW_C=%d -DVSTORE=%d -DIN_BLOCK=%d "
              "-DCROP=%d",

@@ -98,6 +98,10 @@ cls_status cls__convt_enqueue(cls_conv_plan *p, const cls_tensor *src, const cls
                               const cls__conv_shape *s, cl_uint num_wait, const cl_event *wait,
                               cl_event *ev);
 void cls__convt_release(cls_conv_plan *p);
+/* Tests: build the calling thread's later direct-conv plans with the
+ * run-time tap counts even for kernels up to 5 x 5 (0), or as the size says
+ * (-1): sweeps cover both variants without compiling one program per shape. */
+void cls__conv_direct_force_taps(int taps);
 /* Tests: force the kernel with compile-time tap counts (1), the generic one
  * (0), or let the size decide (-1) for the calling thread's enqueues. */
 void cls__convt_force_spec(int spec);

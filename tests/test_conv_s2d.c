@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "conv_plan.h"
 #include "conv_util.h"
 
 /* Internal test hook (host/conv_rewrite.c): rewrites on the unshifted grid. */
@@ -24,6 +25,11 @@ static void run_case(cls_context *ctx, const cu_cfg *c, int id)
     cu_run r;
     cls_conv_rewrite_info info;
     cls_conv_desc d = cu_desc(c);
+    /* One case in four on the kernel with compile-time tap counts, the rest
+     * on the run-time one: both variants of every in-block form are covered
+     * without a cold build of one program per shape (test_conv covers the
+     * compile-time variants of plain convs). */
+    cls__conv_direct_force_taps(id % 4 ? 0 : -1);
     cu_setup(ctx, c, &r, id);
     r.got = run_plan(ctx, c, &r, d, &info, id);
     cu_reference(c, &r, d);
@@ -38,6 +44,7 @@ static void run_case(cls_context *ctx, const cu_cfg *c, int id)
         cu_compare(c, &r, r.got, plain, "vs unrewritten plan", id);
         free(plain);
     }
+    cls__conv_direct_force_taps(-1);
     cu_teardown(&r);
 }
 
