@@ -43,17 +43,6 @@
 #ifndef CROP
 #define CROP 0
 #endif
-#define VW 8
-
-#if CONV_F16
-typedef half io_t;
-#define LOADX(p, i) vload_half((i), (p))
-#define STOREX(p, i, v) vstore_half((v), (i), (p))
-#else
-typedef float io_t;
-#define LOADX(p, i) ((p)[i])
-#define STOREX(p, i, v) ((p)[i] = (v))
-#endif
 
 /* Tap loops are unrolled when the kernel size is a compile-time constant. */
 #if KW_C

@@ -3,6 +3,25 @@
  * in cls_activation, include/clshuffle/conv.h) and the depth-to-space
  * channel map (as cls__chan_index, host/chanmap.c). */
 typedef float8 vec_t;
+#define VW 8
+
+/* Element storage: CONV_F16 = 1 keeps half in memory, float arithmetic. */
+#ifndef CONV_F16
+#define CONV_F16 0
+#endif
+#if CONV_F16
+typedef half io_t;
+#define LOADX(p, i) vload_half((i), (p))
+#define STOREX(p, i, v) vstore_half((v), (i), (p))
+#define STORE8(p, v) vstore_half8((v), 0, (p))
+#define LOAD8(p) vload_half8(0, (p))
+#else
+typedef float io_t;
+#define LOADX(p, i) ((p)[i])
+#define STOREX(p, i, v) ((p)[i] = (v))
+#define STORE8(p, v) vstore8((v), 0, (p))
+#define LOAD8(p) vload8(0, (p))
+#endif
 
 /* Activation codes: cls_activation's, passed by the host as -DCLS_ACT_...=N. */
 #ifndef CLS_ACT_SIGMOID

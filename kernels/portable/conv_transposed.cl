@@ -65,21 +65,6 @@
 #define U_ARG(name) const __global int *name
 #define UNROLL_TAPS
 #endif
-#define VW 8
-
-#if CONV_F16
-typedef half io_t;
-#define LOADX(p, i) vload_half((i), (p))
-#define STOREX(p, i, v) vstore_half((v), (i), (p))
-#define STORE8(p, v) vstore_half8((v), 0, (p))
-#define LOAD8(p) vload_half8(0, (p))
-#else
-typedef float io_t;
-#define LOADX(p, i) ((p)[i])
-#define STOREX(p, i, v) ((p)[i] = (v))
-#define STORE8(p, v) vstore8((v), 0, (p))
-#define LOAD8(p) vload8(0, (p))
-#endif
 
 #if !POSV
 /* The phase's taps over every input channel. sr0: src of (n, first channel
