@@ -43,15 +43,31 @@ static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_
     return ly;
 }
 
+/* Devices that run a work-group as a task on a CPU core (PoCL, Oclgrind):
+ * there each group costs a dispatch and its work-items run as a loop, so
+ * groups take more work and work-items wider units. */
+static int groups_are_tasks(const cls_device_profile *prof)
+{
+    return (prof->type & CL_DEVICE_TYPE_CPU) != 0;
+}
+
 void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
                         int *pad)
 {
     size_t limit_x = prof->max_work_item_sizes[0], limit_y = prof->max_work_item_sizes[1];
-    *u = es >= 4 ? 1 : (int)(4 / es);
     /* One 4-byte word of padding per row (one element of 8 bytes): the
      * column reads of a tile then fall in different banks. */
     *pad = es >= 4 ? 1 : (int)(4 / es);
-    *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
+    if (groups_are_tasks(prof)) {
+        /* 16-byte units (a tile column's four floats gathered into one
+         * vector store instead of four scalar stores), a larger tile and
+         * more rows per work-item (TW / TY each way). */
+        *u = es >= CLS_PORTABLE_CPU_TILE_UNIT ? 1 : (int)(CLS_PORTABLE_CPU_TILE_UNIT / es);
+        *tx = CLS_PORTABLE_CPU_TILE_TW / *u, *ty = CLS_PORTABLE_CPU_TILE_TY;
+    } else {
+        *u = es >= 4 ? 1 : (int)(4 / es);
+        *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
+    }
     for (;;) {
         uint64_t tw = (uint64_t)*tx * (uint64_t)*u;
         uint64_t bytes = tw * (tw + (uint64_t)*pad) * es;
@@ -65,9 +81,25 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
         else
             *tx /= 2;
     }
-    while (*ty > 1 &&
-           ((size_t)*ty > limit_y || (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
+    /* The kernel's row loops need TY to divide TW = TX * U (powers of two). */
+    while (*ty > 1 && (*ty > *tx || (size_t)*ty > limit_y ||
+                       (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
         *ty /= 2;
+}
+
+/* Tiles per work-group of the transpose: 1, or on devices that run groups
+ * as tasks about CLS_PORTABLE_CPU_GROUP_BYTES of them, while the launch
+ * keeps at least CLS_PORTABLE_CPU_GROUPS_PER_CU groups per compute unit. */
+static uint64_t tiles_per_group(const cls_device_profile *prof, uint64_t tile_bytes, uint64_t nta,
+                                uint64_t ntb, uint64_t batch)
+{
+    uint64_t tiles = 1, cu = prof->compute_units ? prof->compute_units : 1;
+    if (!groups_are_tasks(prof))
+        return 1;
+    while (tiles * 2 * tile_bytes <= CLS_PORTABLE_CPU_GROUP_BYTES && tiles * 2 <= ntb &&
+           nta * ceil_div(ntb, tiles * 2) * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)
+        tiles *= 2;
+    return tiles;
 }
 
 cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
@@ -173,15 +205,18 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     g->global[2] = 1;
     if (p->kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
-        uint64_t tw, batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
+        uint64_t tw, nta, ntb,
+            batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
         cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
         tw = (uint64_t)tx * (uint64_t)u;
+        nta = ceil_div((uint64_t)p->sizes[p->a], tw), ntb = ceil_div((uint64_t)p->sizes[p->b], tw);
         snprintf(g->options + len, sizeof g->options - (size_t)len,
                  " -DTX=%d -DTY=%d -DU=%d -DPAD=%d", tx, ty, u, pad);
         g->program = "portable/transpose", g->kernel = "transpose_tile";
+        g->per = tiles_per_group(prof, tw * tw * p->es, nta, ntb, batch);
         g->local[0] = (size_t)tx, g->local[1] = (size_t)ty;
-        g->global[0] = (size_t)(ceil_div((uint64_t)p->sizes[p->a], tw) * (uint64_t)tx);
-        g->global[1] = (size_t)(ceil_div((uint64_t)p->sizes[p->b], tw) * (uint64_t)ty);
+        g->global[0] = (size_t)(nta * (uint64_t)tx);
+        g->global[1] = (size_t)(ceil_div(ntb, g->per) * (uint64_t)ty);
         g->global[2] = (size_t)batch;
         return;
     }
@@ -294,6 +329,10 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
+        {
+            cl_int tiles = (cl_int)g.per;
+            cls__arg(&a, sizeof tiles, &tiles);
+        }
         arg_rows(&a, &q, 0, q.ndim);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }
