@@ -28,14 +28,11 @@ size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n)
     return wg;
 }
 
-/* Rows per work-group of the run copy and the gather: the group grows to
- * the profile's group size (CLS_PORTABLE_WG, or CLS_PORTABLE_CPU_WG on
- * devices that run a group as a loop on a CPU core, where each group costs
- * a task dispatch) over rows when one row is narrower. */
+/* Rows per work-group of the run copy and the gather (GPU geometry): the
+ * group grows to CLS_PORTABLE_WG over rows when one row is narrower. */
 static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_t rows)
 {
-    size_t target = (prof->type & CL_DEVICE_TYPE_CPU) ? CLS_PORTABLE_CPU_WG : CLS_PORTABLE_WG;
-    size_t limit = prof->max_work_group_size, ly = 1;
+    size_t target = CLS_PORTABLE_WG, limit = prof->max_work_group_size, ly = 1;
     if (target > limit)
         target = limit;
     while (wgx * ly * 2 <= target && ly * 2 <= prof->max_work_item_sizes[1] && ly < rows)
@@ -195,6 +192,32 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
     return rows;
 }
 
+/* The run copy and the gather on devices that run a work-group as a task
+ * (CHUNK=1): each work-item moves g->per consecutive x indices of one row
+ * (nx indices, bytes_per_item bytes), a work-group takes rows (dims 0 ..
+ * k-1 of p), then more work-items along x, until it moves about
+ * CLS_PORTABLE_CPU_GROUP_BYTES (and at least the preferred multiple of
+ * work-items). */
+static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan *p, int k,
+                           uint64_t nx, uint64_t bytes_per_item, int len, cls__launch_geom *g)
+{
+    uint64_t ny = row_y(p, k), items = ceil_div(nx, g->per);
+    size_t lx = 1, ly = 1;
+    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
+    while (ly < ny && ly * 2 <= prof->max_work_item_sizes[1] &&
+           ly * 2 <= prof->max_work_group_size &&
+           (uint64_t)ly * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
+        ly *= 2;
+    while ((lx * ly < prof->wg_multiple || (lx < items && (uint64_t)lx * ly * 2 * bytes_per_item <=
+                                                              CLS_PORTABLE_CPU_GROUP_BYTES)) &&
+           lx * 2 <= prof->max_work_item_sizes[0] && lx * ly * 2 <= prof->max_work_group_size)
+        lx *= 2;
+    g->local[0] = lx, g->local[1] = ly;
+    g->global[0] = (size_t)(ceil_div(items, lx) * lx);
+    g->global[1] = (size_t)(ceil_div(ny, ly) * ly);
+    g->global[2] = (size_t)row_z(p, k);
+}
+
 void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
                                  cls__launch_geom *g)
 {
@@ -223,11 +246,15 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     g->program = "portable/copy";
     if (p->kernel == CLS__COPY_RUN) {
         uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1], units = ceil_div(n0 * p->es, 16);
-        size_t wg = cls__portable_wg(prof, units);
         g->kernel = "copy_run";
+        if (groups_are_tasks(prof)) {
+            g->per = units < CLS_PORTABLE_CPU_RUN_CHUNK ? units : CLS_PORTABLE_CPU_RUN_CHUNK;
+            chunk_geometry(prof, p, p->ndim - 1, units, g->per * 16, len, g);
+            return;
+        }
         g->per = CLS_PORTABLE_RUN_PER;
-        g->local[0] = wg;
-        g->global[0] = (size_t)(ceil_div(units, wg * g->per) * wg);
+        g->local[0] = cls__portable_wg(prof, units);
+        g->global[0] = (size_t)(ceil_div(units, g->local[0] * g->per) * g->local[0]);
         set_rows(prof, p, p->ndim - 1, g);
         return;
     }
@@ -236,16 +263,21 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
          * over a short one (see gather_dims), rows the rest. */
         cls__copy_plan q;
         uint64_t nx;
-        size_t wg;
         g->kernel = "copy_gather";
         gather_dims(p, &g->xdim, &g->ldim);
         gather_view(p, g->xdim, g->ldim, &q);
         g->inner = g->ldim >= 0 ? (int)p->sizes[g->ldim] : 1;
         nx = (uint64_t)p->sizes[g->xdim];
-        snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
-        wg = cls__portable_wg(prof, nx);
-        g->local[0] = wg;
-        g->global[0] = (size_t)(ceil_div(nx, wg) * wg);
+        len += snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
+        if (groups_are_tasks(prof)) {
+            g->per = nx < CLS_PORTABLE_CPU_GATHER_CHUNK ? nx : CLS_PORTABLE_CPU_GATHER_CHUNK;
+            chunk_geometry(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), nx,
+                           g->per * (uint64_t)g->inner * p->es, len, g);
+            return;
+        }
+        g->per = 1;
+        g->local[0] = cls__portable_wg(prof, nx);
+        g->global[0] = (size_t)(ceil_div(nx, g->local[0]) * g->local[0]);
         set_rows(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), g);
     }
 }
@@ -352,8 +384,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
         arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
-    if (p->kernel == CLS__COPY_RUN)
-        cls__arg(&a, sizeof per, &per);
+    cls__arg(&a, sizeof per, &per);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 

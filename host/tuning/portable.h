@@ -7,13 +7,15 @@
  * device's max work-group and work-item sizes, and rounded to a power of two
  * of at least the preferred multiple): a few warps or wavefronts per group. */
 #define CLS_PORTABLE_WG 256
-/* The same on devices of CPU type (PoCL forced to the portable tier,
- * Oclgrind): a work-group is a task run as a loop over its work-items, so
- * larger groups amortise the dispatch. */
-#define CLS_PORTABLE_CPU_WG 4096
-/* 16-byte units per work-item of the run copy, and elements per work-item
- * of the gather: each work-item splits its row index once, then loops. */
+/* 16-byte units per work-item of the run copy: each work-item splits its
+ * row index once, then loops. */
 #define CLS_PORTABLE_RUN_PER 4
+/* On devices of CPU type the run copy and the gather give each work-item
+ * consecutive x indices (CHUNK=1): at most this many 16-byte units of the
+ * run copy, at most this many indices of the gather; work-groups take rows
+ * up to about CLS_PORTABLE_CPU_GROUP_BYTES (below). */
+#define CLS_PORTABLE_CPU_RUN_CHUNK 64
+#define CLS_PORTABLE_CPU_GATHER_CHUNK 256
 
 /* The gather loops over a dim of at most this many elements inside a
  * work-item (a compile-time count), so that consecutive work-items store

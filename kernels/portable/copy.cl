@@ -5,9 +5,29 @@
  * get_global_id(0) store consecutive units. Rows are the canonical dims
  * outside the kernel's x dims: the innermost of them is get_global_id(1)
  * (ny rows at strides sy, dy), the others get_global_id(2), split over nrow
- * dims (no division for one). */
+ * dims (no division for one).
+ *
+ * Each work-item moves `per` x indices (units of the run copy, indices of
+ * the gather). By default they are strided by the work-group's x size
+ * (consecutive work-items on consecutive x: coalesced on GPUs). With
+ * CHUNK=1 (devices of CPU type, where a work-group is a loop over its
+ * work-items) each work-item moves `per` consecutive x instead: its loop
+ * then has unit stride and the compiler vectorises it (PoCL does not
+ * vectorise across these work-items). */
+#ifndef CHUNK
+#define CHUNK 0
+#endif
 
-#define ROW_ARGS                                                                              \
+/* First x index of this work-item and the step between its x indices. */
+#if CHUNK
+#define X_FIRST(per) ((idx_t)get_global_id(0) * (per))
+#define X_STEP 1
+#else
+#define X_FIRST(per) ((idx_t)get_group_id(0) * get_local_size(0) * (per) + get_local_id(0))
+#define X_STEP ((idx_t)get_local_size(0))
+#endif
+
+#define ROW_ARGS                                                                                   \
     idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds
 
 /* The row's offsets; 0 when the work-item is past the rows. */
@@ -43,21 +63,17 @@ static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rs
 __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_t *dst,
                        ulong dst_off, idx_t n0, ROW_ARGS, uint per)
 {
-    idx_t so = src_off, dof = dst_off;
-    idx_t wg = get_local_size(0);
-    idx_t u = (idx_t)get_group_id(0) * wg * per + get_local_id(0);
+    idx_t so = src_off, dof = dst_off, u = X_FIRST(per), uend = u + (idx_t)per * X_STEP;
+    idx_t full = n0 / VW, u1 = min(uend, full);
     if (!ROW_START(&so, &dof))
         return;
-    for (uint k = 0; k < per; k++, u += wg) {
-        idx_t e = u * VW;
-        if (e + VW <= n0) {
-            VSTORE(VLOAD(src + so + e), dst + dof + e);
-        } else {
-            for (; e < n0; e++)
-                dst[dof + e] = src[so + e];
-            return;
-        }
-    }
+    for (; u < u1; u += X_STEP)
+        VSTORE(VLOAD(src + so + u * VW), dst + dof + u * VW);
+    /* The tail (a partial unit) belongs to the work-item whose indices
+     * include unit `full`: its loop stops there. */
+    if (u == full && full < uend)
+        for (idx_t e = full * VW; e < n0; e++)
+            dst[dof + e] = src[so + e];
 }
 
 /* Any strides: a work-item per index x of one dim (nx elements, strides sx
@@ -70,27 +86,28 @@ __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_
 #define INNER 1
 #endif
 __kernel void copy_gather(__global const elem_t *src, ulong src_off, __global elem_t *dst,
-                          ulong dst_off, idx_t nx, idx_t sx, idx_t dx, idx_t sl, idx_t dl,
-                          ROW_ARGS)
+                          ulong dst_off, idx_t nx, idx_t sx, idx_t dx, idx_t sl, idx_t dl, ROW_ARGS,
+                          uint per)
 {
-    idx_t x = get_global_id(0), so = src_off, dof = dst_off;
-    if (x >= nx || !ROW_START(&so, &dof))
+    idx_t so = src_off, dof = dst_off, x = X_FIRST(per);
+    idx_t x1 = min(x + (idx_t)per * X_STEP, nx);
+    if (!ROW_START(&so, &dof))
         return;
-    so += x * sx;
-    dof += x * dx;
-    for (int t = 0; t < INNER; t++)
-        dst[dof + t * dl] = src[so + t * sl];
+    for (; x < x1; x += X_STEP)
+        for (int t = 0; t < INNER; t++)
+            dst[dof + x * dx + t * dl] = src[so + x * sx + t * sl];
 }
 
 /* Zero every element of a strided view (blocked-format padding), in the
  * same order as copy_gather with only a dst side. */
-__kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t nx, idx_t dx, idx_t dl,
-                        ROW_ARGS)
+__kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t nx, idx_t dx, idx_t dl, ROW_ARGS,
+                        uint per)
 {
-    idx_t x = get_global_id(0), so = 0, dof = dst_off;
-    if (x >= nx || !ROW_START(&so, &dof))
+    idx_t so = 0, dof = dst_off, x = X_FIRST(per);
+    idx_t x1 = min(x + (idx_t)per * X_STEP, nx);
+    if (!ROW_START(&so, &dof))
         return;
-    dof += x * dx;
-    for (int t = 0; t < INNER; t++)
-        dst[dof + t * dl] = 0;
+    for (; x < x1; x += X_STEP)
+        for (int t = 0; t < INNER; t++)
+            dst[dof + x * dx + t * dl] = 0;
 }
