@@ -13,7 +13,10 @@
  * CHUNK=1 (devices of CPU type, where a work-group is a loop over its
  * work-items) each work-item moves `per` consecutive x instead: its loop
  * then has unit stride and the compiler vectorises it (PoCL does not
- * vectorise across these work-items). */
+ * vectorise across these work-items). src and dst are restrict: the entry
+ * points reject overlapping views, and without it the compiler gives up on
+ * the gather's loop ("cannot prove it is safe to reorder memory
+ * operations"). */
 #ifndef CHUNK
 #define CHUNK 0
 #endif
@@ -60,8 +63,8 @@ static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rs
 /* The innermost dim (n0 elements) is contiguous on both sides: 16-byte
  * units through vload/vstore (any element alignment), the row's tail
  * element by element. */
-__kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_t *dst,
-                       ulong dst_off, idx_t n0, ROW_ARGS, uint per)
+__kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
+                       __global elem_t *restrict dst, ulong dst_off, idx_t n0, ROW_ARGS, uint per)
 {
     idx_t so = src_off, dof = dst_off, u = X_FIRST(per), uend = u + (idx_t)per * X_STEP;
     idx_t full = n0 / VW, u1 = min(uend, full);
@@ -85,9 +88,9 @@ __kernel void copy_run(__global const elem_t *src, ulong src_off, __global elem_
 #ifndef INNER
 #define INNER 1
 #endif
-__kernel void copy_gather(__global const elem_t *src, ulong src_off, __global elem_t *dst,
-                          ulong dst_off, idx_t nx, idx_t sx, idx_t dx, idx_t sl, idx_t dl, ROW_ARGS,
-                          uint per)
+__kernel void copy_gather(__global const elem_t *restrict src, ulong src_off,
+                          __global elem_t *restrict dst, ulong dst_off, idx_t nx, idx_t sx,
+                          idx_t dx, idx_t sl, idx_t dl, ROW_ARGS, uint per)
 {
     idx_t so = src_off, dof = dst_off, x = X_FIRST(per);
     idx_t x1 = min(x + (idx_t)per * X_STEP, nx);
