@@ -193,18 +193,24 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
 }
 
 /* The run copy and the gather on devices that run a work-group as a task
- * (CHUNK=1): each work-item moves g->per consecutive x indices of one row
- * (nx indices, bytes_per_item bytes), a work-group takes rows (dims 0 ..
- * k-1 of p), then more work-items along x, until it moves about
+ * (CHUNK=1): each work-item moves g->per consecutive x indices (of nx,
+ * bytes_per_item bytes) of g->ypi consecutive rows (more than one when
+ * that is under CLS_PORTABLE_CPU_ITEM_BYTES), a work-group takes rows
+ * (dims 0 .. k-1 of p), then more work-items along x, until it moves about
  * CLS_PORTABLE_CPU_GROUP_BYTES (and at least the preferred multiple of
  * work-items). */
 static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan *p, int k,
                            uint64_t nx, uint64_t bytes_per_item, int len, cls__launch_geom *g)
 {
-    uint64_t ny = row_y(p, k), items = ceil_div(nx, g->per);
+    uint64_t ny = row_y(p, k), items = ceil_div(nx, g->per), ny_items;
     size_t lx = 1, ly = 1;
     snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
-    while (ly < ny && ly * 2 <= prof->max_work_item_sizes[1] &&
+    g->ypi = 1;
+    while (g->ypi * 2 <= ny && g->ypi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        g->ypi *= 2;
+    bytes_per_item *= g->ypi;
+    ny_items = ceil_div(ny, g->ypi);
+    while (ly < ny_items && ly * 2 <= prof->max_work_item_sizes[1] &&
            ly * 2 <= prof->max_work_group_size &&
            (uint64_t)ly * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
         ly *= 2;
@@ -214,7 +220,7 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
         lx *= 2;
     g->local[0] = lx, g->local[1] = ly;
     g->global[0] = (size_t)(ceil_div(items, lx) * lx);
-    g->global[1] = (size_t)(ceil_div(ny, ly) * ly);
+    g->global[1] = (size_t)(ceil_div(ny_items, ly) * ly);
     g->global[2] = (size_t)row_z(p, k);
 }
 
@@ -226,6 +232,7 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     len = snprintf(g->options, sizeof g->options, "-DELEM_SIZE=%zu -DIDX64=%d", p->es, p->idx64);
     g->local[1] = g->local[2] = 1;
     g->global[2] = 1;
+    g->ypi = 1;
     if (p->kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
         uint64_t tw, nta, ntb,
@@ -337,7 +344,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     cls__launch_geom g;
     cls__args a;
     cl_ulong soff = p->soff, doff = p->doff;
-    cl_uint per;
+    cl_uint per, ypi;
     cls_status st;
     int nd = p->ndim;
     cls__copy_portable_geometry(&ctx->profile, p, &g);
@@ -347,7 +354,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     a.idx64 = p->idx64;
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
         return st;
-    per = (cl_uint)g.per;
+    per = (cl_uint)g.per, ypi = (cl_uint)g.ypi;
     if (src) {
         cls__arg(&a, sizeof(cl_mem), &src->buffer);
         cls__arg(&a, sizeof soff, &soff);
@@ -385,6 +392,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
     cls__arg(&a, sizeof per, &per);
+    cls__arg(&a, sizeof ypi, &ypi);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 

@@ -16,6 +16,9 @@
  * up to about CLS_PORTABLE_CPU_GROUP_BYTES (below). */
 #define CLS_PORTABLE_CPU_RUN_CHUNK 64
 #define CLS_PORTABLE_CPU_GATHER_CHUNK 256
+/* ... and rows, while a work-item moves at most this many bytes (short rows:
+ * depth-to-space in NHWC moves runs of r x C elements). */
+#define CLS_PORTABLE_CPU_ITEM_BYTES 2048
 
 /* The gather loops over a dim of at most this many elements inside a
  * work-item (a compile-time count), so that consecutive work-items store

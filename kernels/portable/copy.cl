@@ -33,19 +33,22 @@
 #define ROW_ARGS                                                                                   \
     idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds
 
-/* The row's offsets; 0 when the work-item is past the rows. */
-static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rsz, idx8_t rss,
-                     idx8_t rds, idx_t *so, idx_t *dof)
+/* The rows of this work-item: ypi consecutive y rows [*y, *y1) (1 on GPUs;
+ * on CPUs, where a work-item's rows are a loop, several when rows are
+ * short), and the z row's offsets added to so and dof; 0 when the
+ * work-item is past the rows. */
+static int rows_start(idx_t ny, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8_t rds, uint ypi,
+                      idx_t *so, idx_t *dof, idx_t *y, idx_t *y1)
 {
-    idx_t y = get_global_id(1), z = get_global_id(2);
-    if (y >= ny || z >= nz)
+    idx_t z = get_global_id(2);
+    *y = (idx_t)get_global_id(1) * ypi;
+    *y1 = min(*y + (idx_t)ypi, ny);
+    if (*y >= ny || z >= nz)
         return 0;
-    *so += y * sy;
-    *dof += y * dy;
     row_offsets(z, nrow, rsz, rss, rds, so, dof);
     return 1;
 }
-#define ROW_START(so, dof) row_start(ny, sy, dy, nz, nrow, rsz, rss, rds, so, dof)
+#define ROWS_START(so, dof, y, y1) rows_start(ny, nz, nrow, rsz, rss, rds, ypi, so, dof, y, y1)
 
 /* Units of 16 bytes. */
 #if ELEM_SIZE == 1
@@ -64,19 +67,25 @@ static int row_start(idx_t ny, idx_t sy, idx_t dy, idx_t nz, int nrow, idx8_t rs
  * units through vload/vstore (any element alignment), the row's tail
  * element by element. */
 __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
-                       __global elem_t *restrict dst, ulong dst_off, idx_t n0, ROW_ARGS, uint per)
+                       __global elem_t *restrict dst, ulong dst_off, idx_t n0, ROW_ARGS, uint per,
+                       uint ypi)
 {
-    idx_t so = src_off, dof = dst_off, u = X_FIRST(per), uend = u + (idx_t)per * X_STEP;
-    idx_t full = n0 / VW, u1 = min(uend, full);
-    if (!ROW_START(&so, &dof))
+    idx_t so = src_off, dof = dst_off, u0 = X_FIRST(per), uend = u0 + (idx_t)per * X_STEP;
+    idx_t full = n0 / VW, u1 = min(uend, full), y, y1;
+    if (!ROWS_START(&so, &dof, &y, &y1))
         return;
-    for (; u < u1; u += X_STEP)
-        VSTORE(VLOAD(src + so + u * VW), dst + dof + u * VW);
-    /* The tail (a partial unit) belongs to the work-item whose indices
-     * include unit `full`: its loop stops there. */
-    if (u == full && full < uend)
-        for (idx_t e = full * VW; e < n0; e++)
-            dst[dof + e] = src[so + e];
+    for (; y < y1; y++) {
+        __global const elem_t *s = src + so + y * sy;
+        __global elem_t *d = dst + dof + y * dy;
+        idx_t u = u0;
+        for (; u < u1; u += X_STEP)
+            VSTORE(VLOAD(s + u * VW), d + u * VW);
+        /* The tail (a partial unit) belongs to the work-item whose indices
+         * include unit `full`: its loop stops there. */
+        if (u == full && full < uend)
+            for (idx_t e = full * VW; e < n0; e++)
+                d[e] = s[e];
+    }
 }
 
 /* Any strides: a work-item per index x of one dim (nx elements, strides sx
@@ -90,27 +99,34 @@ __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
 #endif
 __kernel void copy_gather(__global const elem_t *restrict src, ulong src_off,
                           __global elem_t *restrict dst, ulong dst_off, idx_t nx, idx_t sx,
-                          idx_t dx, idx_t sl, idx_t dl, ROW_ARGS, uint per)
+                          idx_t dx, idx_t sl, idx_t dl, ROW_ARGS, uint per, uint ypi)
 {
-    idx_t so = src_off, dof = dst_off, x = X_FIRST(per);
-    idx_t x1 = min(x + (idx_t)per * X_STEP, nx);
-    if (!ROW_START(&so, &dof))
+    idx_t so = src_off, dof = dst_off, x0 = X_FIRST(per), y, y1;
+    idx_t x1 = min(x0 + (idx_t)per * X_STEP, nx);
+    if (!ROWS_START(&so, &dof, &y, &y1))
         return;
-    for (; x < x1; x += X_STEP)
-        for (int t = 0; t < INNER; t++)
-            dst[dof + x * dx + t * dl] = src[so + x * sx + t * sl];
+    for (; y < y1; y++) {
+        __global const elem_t *s = src + so + y * sy;
+        __global elem_t *d = dst + dof + y * dy;
+        for (idx_t x = x0; x < x1; x += X_STEP)
+            for (int t = 0; t < INNER; t++)
+                d[x * dx + t * dl] = s[x * sx + t * sl];
+    }
 }
 
 /* Zero every element of a strided view (blocked-format padding), in the
  * same order as copy_gather with only a dst side. */
 __kernel void fill_zero(__global elem_t *dst, ulong dst_off, idx_t nx, idx_t dx, idx_t dl, ROW_ARGS,
-                        uint per)
+                        uint per, uint ypi)
 {
-    idx_t so = 0, dof = dst_off, x = X_FIRST(per);
-    idx_t x1 = min(x + (idx_t)per * X_STEP, nx);
-    if (!ROW_START(&so, &dof))
+    idx_t so = 0, dof = dst_off, x0 = X_FIRST(per), y, y1;
+    idx_t x1 = min(x0 + (idx_t)per * X_STEP, nx);
+    if (!ROWS_START(&so, &dof, &y, &y1))
         return;
-    for (; x < x1; x += X_STEP)
-        for (int t = 0; t < INNER; t++)
-            dst[dof + x * dx + t * dl] = 0;
+    for (; y < y1; y++) {
+        __global elem_t *d = dst + dof + y * dy;
+        for (idx_t x = x0; x < x1; x += X_STEP)
+            for (int t = 0; t < INNER; t++)
+                d[x * dx + t * dl] = 0;
+    }
 }
