@@ -192,6 +192,28 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
     return rows;
 }
 
+/* The rows (dims 0 .. k-1) of the run copy and the gather: on devices that
+ * run a work-group as a task the row dim of smallest src stride becomes y
+ * (dim k-1: a work-item's consecutive rows, then its neighbours'), so that
+ * the rows walked together read neighbouring src lines (depth-to-space in
+ * NHWC reads half of each pixel per row otherwise); the others keep their
+ * order. q is p so reordered (p itself elsewhere). */
+static void rows_view(const cls_device_profile *prof, const cls__copy_plan *p, int k,
+                      cls__copy_plan *q)
+{
+    int y = k - 1;
+    *q = *p;
+    if (!groups_are_tasks(prof) || k < 2)
+        return;
+    for (int d = 0; d < k - 1; d++)
+        if (p->sstr[d] < p->sstr[y])
+            y = d;
+    for (int d = y; d < k - 1; d++) {
+        q->sizes[d] = p->sizes[d + 1], q->sstr[d] = p->sstr[d + 1], q->dstr[d] = p->dstr[d + 1];
+    }
+    q->sizes[k - 1] = p->sizes[y], q->sstr[k - 1] = p->sstr[y], q->dstr[k - 1] = p->dstr[y];
+}
+
 /* The run copy and the gather on devices that run a work-group as a task
  * (CHUNK=1): each work-item moves g->per consecutive x indices (of nx,
  * bytes_per_item bytes) of g->ypi consecutive rows (more than one when
@@ -200,10 +222,11 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
  * CLS_PORTABLE_CPU_GROUP_BYTES (and at least the preferred multiple of
  * work-items). */
 static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan *p, int k,
-                           uint64_t nx, uint64_t bytes_per_item, int len, cls__launch_geom *g)
+                           uint64_t nx, uint64_t bytes_per_item, int fold_z, int len,
+                           cls__launch_geom *g)
 {
-    uint64_t ny = row_y(p, k), items = ceil_div(nx, g->per), ny_items;
-    size_t lx = 1, ly = 1;
+    uint64_t ny = row_y(p, k), nz = row_z(p, k), items = ceil_div(nx, g->per), ny_items;
+    size_t lx = 1, ly = 1, lz = 1;
     snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
     g->ypi = 1;
     while (g->ypi * 2 <= ny && g->ypi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
@@ -214,14 +237,19 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
            ly * 2 <= prof->max_work_group_size &&
            (uint64_t)ly * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
         ly *= 2;
-    while ((lx * ly < prof->wg_multiple || (lx < items && (uint64_t)lx * ly * 2 * bytes_per_item <=
-                                                              CLS_PORTABLE_CPU_GROUP_BYTES)) &&
-           lx * 2 <= prof->max_work_item_sizes[0] && lx * ly * 2 <= prof->max_work_group_size)
+    while (fold_z && lz < nz && lz * 2 <= prof->max_work_item_sizes[2] &&
+           ly * lz * 2 <= prof->max_work_group_size &&
+           (uint64_t)ly * lz * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
+        lz *= 2;
+    while ((lx * ly * lz < prof->wg_multiple ||
+            (lx < items &&
+             (uint64_t)lx * ly * lz * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)) &&
+           lx * 2 <= prof->max_work_item_sizes[0] && lx * ly * lz * 2 <= prof->max_work_group_size)
         lx *= 2;
-    g->local[0] = lx, g->local[1] = ly;
+    g->local[0] = lx, g->local[1] = ly, g->local[2] = lz;
     g->global[0] = (size_t)(ceil_div(items, lx) * lx);
     g->global[1] = (size_t)(ceil_div(ny_items, ly) * ly);
-    g->global[2] = (size_t)row_z(p, k);
+    g->global[2] = (size_t)(ceil_div(nz, lz) * lz);
 }
 
 void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
@@ -256,7 +284,9 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         g->kernel = "copy_run";
         if (groups_are_tasks(prof)) {
             g->per = units < CLS_PORTABLE_CPU_RUN_CHUNK ? units : CLS_PORTABLE_CPU_RUN_CHUNK;
-            chunk_geometry(prof, p, p->ndim - 1, units, g->per * 16, len, g);
+            cls__copy_plan q;
+            rows_view(prof, p, p->ndim - 1, &q);
+            chunk_geometry(prof, &q, q.ndim - 1, units, g->per * 16, 1, len, g);
             return;
         }
         g->per = CLS_PORTABLE_RUN_PER;
@@ -279,7 +309,7 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         if (groups_are_tasks(prof)) {
             g->per = nx < CLS_PORTABLE_CPU_GATHER_CHUNK ? nx : CLS_PORTABLE_CPU_GATHER_CHUNK;
             chunk_geometry(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), nx,
-                           g->per * (uint64_t)g->inner * p->es, len, g);
+                           g->per * (uint64_t)g->inner * p->es, 0, len, g);
             return;
         }
         g->per = 1;
@@ -376,8 +406,10 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }
     if (p->kernel == CLS__COPY_RUN) {
+        cls__copy_plan q;
+        rows_view(&ctx->profile, p, nd - 1, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-        arg_row_split(&a, p, nd - 1);
+        arg_row_split(&a, &q, nd - 1);
     } else {
         int l = g.ldim;
         cls__copy_plan q;
