@@ -192,8 +192,8 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
     return rows;
 }
 
-/* The rows (dims 0 .. k-1) of the run copy and the gather: on devices that
- * run a work-group as a task the row dim of smallest src stride becomes y
+/* The rows (dims 0 .. k-1) of the run copy: on devices that run a
+ * work-group as a task the row dim of smallest src stride becomes y
  * (dim k-1: a work-item's consecutive rows, then its neighbours'), so that
  * the rows walked together read neighbouring src lines (depth-to-space in
  * NHWC reads half of each pixel per row otherwise); the others keep their
@@ -218,9 +218,10 @@ static void rows_view(const cls_device_profile *prof, const cls__copy_plan *p, i
  * (CHUNK=1): each work-item moves g->per consecutive x indices (of nx,
  * bytes_per_item bytes) of g->ypi consecutive rows (more than one when
  * that is under CLS_PORTABLE_CPU_ITEM_BYTES), a work-group takes rows
- * (dims 0 .. k-1 of p), then more work-items along x, until it moves about
- * CLS_PORTABLE_CPU_GROUP_BYTES (and at least the preferred multiple of
- * work-items). */
+ * (dims 0 .. k-1 of p: y, then with fold_z the z rows too), then more
+ * work-items along x, until it moves about CLS_PORTABLE_CPU_GROUP_BYTES (and
+ * at least the preferred multiple of work-items). The gather does not fold
+ * z: its groups of several z rows measured slower (docs/tuning.md). */
 static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan *p, int k,
                            uint64_t nx, uint64_t bytes_per_item, int fold_z, int len,
                            cls__launch_geom *g)

@@ -39,18 +39,19 @@ typedef ELEM_VEC(U) unit_t;
 #define COL_1(p, st) ((p)[0])
 #define COL_2(p, st) ((unit_t)((p)[0], (p)[st]))
 #define COL_4(p, st) ((unit_t)((p)[0], (p)[st], (p)[2 * (st)], (p)[3 * (st)]))
-#define COL_8(p, st)                                                                           \
-    ((unit_t)((p)[0], (p)[st], (p)[2 * (st)], (p)[3 * (st)], (p)[4 * (st)], (p)[5 * (st)],    \
+#define COL_8(p, st)                                                                               \
+    ((unit_t)((p)[0], (p)[st], (p)[2 * (st)], (p)[3 * (st)], (p)[4 * (st)], (p)[5 * (st)],         \
               (p)[6 * (st)], (p)[7 * (st)]))
-#define COL_16(p, st)                                                                          \
-    ((unit_t)((p)[0], (p)[st], (p)[2 * (st)], (p)[3 * (st)], (p)[4 * (st)], (p)[5 * (st)],    \
-              (p)[6 * (st)], (p)[7 * (st)], (p)[8 * (st)], (p)[9 * (st)], (p)[10 * (st)],      \
+#define COL_16(p, st)                                                                              \
+    ((unit_t)((p)[0], (p)[st], (p)[2 * (st)], (p)[3 * (st)], (p)[4 * (st)], (p)[5 * (st)],         \
+              (p)[6 * (st)], (p)[7 * (st)], (p)[8 * (st)], (p)[9 * (st)], (p)[10 * (st)],          \
               (p)[11 * (st)], (p)[12 * (st)], (p)[13 * (st)], (p)[14 * (st)], (p)[15 * (st)]))
 #define COL(p, st) CAT(COL_, U)(p, st)
 
-__kernel __attribute__((reqd_work_group_size(TX, TY, 1))) void transpose_tile(
-    __global const elem_t *src, ulong src_off, __global elem_t *dst, ulong dst_off, idx_t na,
-    idx_t nb, idx_t da, idx_t sb, int tiles, int nbatch, idx8_t bsz, idx8_t bss, idx8_t bds)
+__kernel __attribute__((reqd_work_group_size(TX, TY, 1))) void
+transpose_tile(__global const elem_t *src, ulong src_off, __global elem_t *dst, ulong dst_off,
+               idx_t na, idx_t nb, idx_t da, idx_t sb, int tiles, int nbatch, idx8_t bsz,
+               idx8_t bss, idx8_t bds)
 {
     __local elem_t tile[TW][TW + PAD]; /* tile[b][a] */
     int lx = get_local_id(0), ly = get_local_id(1);
