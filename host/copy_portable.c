@@ -28,14 +28,11 @@ size_t cls__portable_wg(const cls_device_profile *prof, uint64_t n)
     return wg;
 }
 
-/* Rows per work-group of the run copy and the gather: the group grows to
- * the profile's group size (CLS_PORTABLE_WG, or CLS_PORTABLE_CPU_WG on
- * devices that run a group as a loop on a CPU core, where each group costs
- * a task dispatch) over rows when one row is narrower. */
+/* Rows per work-group of the run copy and the gather (GPU geometry): the
+ * group grows to CLS_PORTABLE_WG over rows when one row is narrower. */
 static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_t rows)
 {
-    size_t target = (prof->type & CL_DEVICE_TYPE_CPU) ? CLS_PORTABLE_CPU_WG : CLS_PORTABLE_WG;
-    size_t limit = prof->max_work_group_size, ly = 1;
+    size_t target = CLS_PORTABLE_WG, limit = prof->max_work_group_size, ly = 1;
     if (target > limit)
         target = limit;
     while (wgx * ly * 2 <= target && ly * 2 <= prof->max_work_item_sizes[1] && ly < rows)
@@ -43,15 +40,31 @@ static size_t rows_per_group(const cls_device_profile *prof, size_t wgx, uint64_
     return ly;
 }
 
+/* Devices that run a work-group as a task on a CPU core (PoCL, Oclgrind):
+ * there each group costs a dispatch and its work-items run as a loop, so
+ * groups take more work and work-items wider units. */
+static int groups_are_tasks(const cls_device_profile *prof)
+{
+    return (prof->type & CL_DEVICE_TYPE_CPU) != 0;
+}
+
 void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
                         int *pad)
 {
     size_t limit_x = prof->max_work_item_sizes[0], limit_y = prof->max_work_item_sizes[1];
-    *u = es >= 4 ? 1 : (int)(4 / es);
     /* One 4-byte word of padding per row (one element of 8 bytes): the
      * column reads of a tile then fall in different banks. */
     *pad = es >= 4 ? 1 : (int)(4 / es);
-    *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
+    if (groups_are_tasks(prof)) {
+        /* 16-byte units (a tile column's four floats gathered into one
+         * vector store instead of four scalar stores), a larger tile and
+         * more rows per work-item (TW / TY each way). */
+        *u = es >= CLS_PORTABLE_CPU_TILE_UNIT ? 1 : (int)(CLS_PORTABLE_CPU_TILE_UNIT / es);
+        *tx = CLS_PORTABLE_CPU_TILE_TW / *u, *ty = CLS_PORTABLE_CPU_TILE_TY;
+    } else {
+        *u = es >= 4 ? 1 : (int)(4 / es);
+        *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
+    }
     for (;;) {
         uint64_t tw = (uint64_t)*tx * (uint64_t)*u;
         uint64_t bytes = tw * (tw + (uint64_t)*pad) * es;
@@ -65,9 +78,25 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
         else
             *tx /= 2;
     }
-    while (*ty > 1 &&
-           ((size_t)*ty > limit_y || (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
+    /* The kernel's row loops need TY to divide TW = TX * U (powers of two). */
+    while (*ty > 1 && (*ty > *tx || (size_t)*ty > limit_y ||
+                       (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
         *ty /= 2;
+}
+
+/* Tiles per work-group of the transpose: 1, or on devices that run groups
+ * as tasks about CLS_PORTABLE_CPU_GROUP_BYTES of them, while the launch
+ * keeps at least CLS_PORTABLE_CPU_GROUPS_PER_CU groups per compute unit. */
+static uint64_t tiles_per_group(const cls_device_profile *prof, uint64_t tile_bytes, uint64_t nta,
+                                uint64_t ntb, uint64_t batch)
+{
+    uint64_t tiles = 1, cu = prof->compute_units ? prof->compute_units : 1;
+    if (!groups_are_tasks(prof))
+        return 1;
+    while (tiles * 2 * tile_bytes <= CLS_PORTABLE_CPU_GROUP_BYTES && tiles * 2 <= ntb &&
+           nta * ceil_div(ntb, tiles * 2) * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)
+        tiles *= 2;
+    return tiles;
 }
 
 cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
@@ -163,6 +192,67 @@ static uint64_t outer_rows(const cls__copy_plan *p, int inner)
     return rows;
 }
 
+/* The rows (dims 0 .. k-1) of the run copy: on devices that run a
+ * work-group as a task the row dim of smallest src stride becomes y
+ * (dim k-1: a work-item's consecutive rows, then its neighbours'), so that
+ * the rows walked together read neighbouring src lines (depth-to-space in
+ * NHWC reads half of each pixel per row otherwise); the others keep their
+ * order. q is p so reordered (p itself elsewhere). */
+static void rows_view(const cls_device_profile *prof, const cls__copy_plan *p, int k,
+                      cls__copy_plan *q)
+{
+    int y = k - 1;
+    *q = *p;
+    if (!groups_are_tasks(prof) || k < 2)
+        return;
+    for (int d = 0; d < k - 1; d++)
+        if (p->sstr[d] < p->sstr[y])
+            y = d;
+    for (int d = y; d < k - 1; d++) {
+        q->sizes[d] = p->sizes[d + 1], q->sstr[d] = p->sstr[d + 1], q->dstr[d] = p->dstr[d + 1];
+    }
+    q->sizes[k - 1] = p->sizes[y], q->sstr[k - 1] = p->sstr[y], q->dstr[k - 1] = p->dstr[y];
+}
+
+/* The run copy and the gather on devices that run a work-group as a task
+ * (CHUNK=1): each work-item moves g->per consecutive x indices (of nx,
+ * bytes_per_item bytes) of g->ypi consecutive rows (more than one when
+ * that is under CLS_PORTABLE_CPU_ITEM_BYTES), a work-group takes rows
+ * (dims 0 .. k-1 of p: y, then with fold_z the z rows too), then more
+ * work-items along x, until it moves about CLS_PORTABLE_CPU_GROUP_BYTES (and
+ * at least the preferred multiple of work-items). The gather does not fold
+ * z: its groups of several z rows measured slower (docs/tuning.md). */
+static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan *p, int k,
+                           uint64_t nx, uint64_t bytes_per_item, int fold_z, int len,
+                           cls__launch_geom *g)
+{
+    uint64_t ny = row_y(p, k), nz = row_z(p, k), items = ceil_div(nx, g->per), ny_items;
+    size_t lx = 1, ly = 1, lz = 1;
+    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
+    g->ypi = 1;
+    while (g->ypi * 2 <= ny && g->ypi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        g->ypi *= 2;
+    bytes_per_item *= g->ypi;
+    ny_items = ceil_div(ny, g->ypi);
+    while (ly < ny_items && ly * 2 <= prof->max_work_item_sizes[1] &&
+           ly * 2 <= prof->max_work_group_size &&
+           (uint64_t)ly * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
+        ly *= 2;
+    while (fold_z && lz < nz && lz * 2 <= prof->max_work_item_sizes[2] &&
+           ly * lz * 2 <= prof->max_work_group_size &&
+           (uint64_t)ly * lz * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
+        lz *= 2;
+    while ((lx * ly * lz < prof->wg_multiple ||
+            (lx < items &&
+             (uint64_t)lx * ly * lz * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)) &&
+           lx * 2 <= prof->max_work_item_sizes[0] && lx * ly * lz * 2 <= prof->max_work_group_size)
+        lx *= 2;
+    g->local[0] = lx, g->local[1] = ly, g->local[2] = lz;
+    g->global[0] = (size_t)(ceil_div(items, lx) * lx);
+    g->global[1] = (size_t)(ceil_div(ny_items, ly) * ly);
+    g->global[2] = (size_t)(ceil_div(nz, lz) * lz);
+}
+
 void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
                                  cls__launch_geom *g)
 {
@@ -171,28 +261,38 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     len = snprintf(g->options, sizeof g->options, "-DELEM_SIZE=%zu -DIDX64=%d", p->es, p->idx64);
     g->local[1] = g->local[2] = 1;
     g->global[2] = 1;
+    g->ypi = 1;
     if (p->kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
-        uint64_t tw, batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
+        uint64_t tw, nta, ntb,
+            batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
         cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
         tw = (uint64_t)tx * (uint64_t)u;
+        nta = ceil_div((uint64_t)p->sizes[p->a], tw), ntb = ceil_div((uint64_t)p->sizes[p->b], tw);
         snprintf(g->options + len, sizeof g->options - (size_t)len,
                  " -DTX=%d -DTY=%d -DU=%d -DPAD=%d", tx, ty, u, pad);
         g->program = "portable/transpose", g->kernel = "transpose_tile";
+        g->per = tiles_per_group(prof, tw * tw * p->es, nta, ntb, batch);
         g->local[0] = (size_t)tx, g->local[1] = (size_t)ty;
-        g->global[0] = (size_t)(ceil_div((uint64_t)p->sizes[p->a], tw) * (uint64_t)tx);
-        g->global[1] = (size_t)(ceil_div((uint64_t)p->sizes[p->b], tw) * (uint64_t)ty);
+        g->global[0] = (size_t)(nta * (uint64_t)tx);
+        g->global[1] = (size_t)(ceil_div(ntb, g->per) * (uint64_t)ty);
         g->global[2] = (size_t)batch;
         return;
     }
     g->program = "portable/copy";
     if (p->kernel == CLS__COPY_RUN) {
         uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1], units = ceil_div(n0 * p->es, 16);
-        size_t wg = cls__portable_wg(prof, units);
         g->kernel = "copy_run";
+        if (groups_are_tasks(prof)) {
+            g->per = units < CLS_PORTABLE_CPU_RUN_CHUNK ? units : CLS_PORTABLE_CPU_RUN_CHUNK;
+            cls__copy_plan q;
+            rows_view(prof, p, p->ndim - 1, &q);
+            chunk_geometry(prof, &q, q.ndim - 1, units, g->per * 16, 1, len, g);
+            return;
+        }
         g->per = CLS_PORTABLE_RUN_PER;
-        g->local[0] = wg;
-        g->global[0] = (size_t)(ceil_div(units, wg * g->per) * wg);
+        g->local[0] = cls__portable_wg(prof, units);
+        g->global[0] = (size_t)(ceil_div(units, g->local[0] * g->per) * g->local[0]);
         set_rows(prof, p, p->ndim - 1, g);
         return;
     }
@@ -201,16 +301,21 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
          * over a short one (see gather_dims), rows the rest. */
         cls__copy_plan q;
         uint64_t nx;
-        size_t wg;
         g->kernel = "copy_gather";
         gather_dims(p, &g->xdim, &g->ldim);
         gather_view(p, g->xdim, g->ldim, &q);
         g->inner = g->ldim >= 0 ? (int)p->sizes[g->ldim] : 1;
         nx = (uint64_t)p->sizes[g->xdim];
-        snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
-        wg = cls__portable_wg(prof, nx);
-        g->local[0] = wg;
-        g->global[0] = (size_t)(ceil_div(nx, wg) * wg);
+        len += snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
+        if (groups_are_tasks(prof)) {
+            g->per = nx < CLS_PORTABLE_CPU_GATHER_CHUNK ? nx : CLS_PORTABLE_CPU_GATHER_CHUNK;
+            chunk_geometry(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), nx,
+                           g->per * (uint64_t)g->inner * p->es, 0, len, g);
+            return;
+        }
+        g->per = 1;
+        g->local[0] = cls__portable_wg(prof, nx);
+        g->global[0] = (size_t)(ceil_div(nx, g->local[0]) * g->local[0]);
         set_rows(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), g);
     }
 }
@@ -270,7 +375,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     cls__launch_geom g;
     cls__args a;
     cl_ulong soff = p->soff, doff = p->doff;
-    cl_uint per;
+    cl_uint per, ypi;
     cls_status st;
     int nd = p->ndim;
     cls__copy_portable_geometry(&ctx->profile, p, &g);
@@ -280,7 +385,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     a.idx64 = p->idx64;
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
         return st;
-    per = (cl_uint)g.per;
+    per = (cl_uint)g.per, ypi = (cl_uint)g.ypi;
     if (src) {
         cls__arg(&a, sizeof(cl_mem), &src->buffer);
         cls__arg(&a, sizeof soff, &soff);
@@ -294,12 +399,18 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
+        {
+            cl_int tiles = (cl_int)g.per;
+            cls__arg(&a, sizeof tiles, &tiles);
+        }
         arg_rows(&a, &q, 0, q.ndim);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }
     if (p->kernel == CLS__COPY_RUN) {
+        cls__copy_plan q;
+        rows_view(&ctx->profile, p, nd - 1, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-        arg_row_split(&a, p, nd - 1);
+        arg_row_split(&a, &q, nd - 1);
     } else {
         int l = g.ldim;
         cls__copy_plan q;
@@ -313,8 +424,8 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
         arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
     }
-    if (p->kernel == CLS__COPY_RUN)
-        cls__arg(&a, sizeof per, &per);
+    cls__arg(&a, sizeof per, &per);
+    cls__arg(&a, sizeof ypi, &ypi);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 

@@ -180,9 +180,12 @@ typedef struct cls__launch_geom {
     const char *program, *kernel;
     char options[128];
     size_t global[3], local[3];
-    uint64_t per;          /* run copy: 16-byte units per work-item (else 0) */
-    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
-                              (-1: none) and its size (1: none) */
+    uint64_t per;               /* run copy: 16-byte units per work-item; gather:
+                                   indices per work-item; tile: tiles per
+                                   work-group */
+    uint64_t ypi;               /* run copy, gather: rows per work-item */
+    int xdim, ldim, inner;      /* gather: dim of get_global_id(0), looped dim
+                                   (-1: none) and its size (1: none) */
 } cls__launch_geom;
 
 /* ---- tensors (tensor.c) ---- */

@@ -7,13 +7,18 @@
  * device's max work-group and work-item sizes, and rounded to a power of two
  * of at least the preferred multiple): a few warps or wavefronts per group. */
 #define CLS_PORTABLE_WG 256
-/* The same on devices of CPU type (PoCL forced to the portable tier,
- * Oclgrind): a work-group is a task run as a loop over its work-items, so
- * larger groups amortise the dispatch. */
-#define CLS_PORTABLE_CPU_WG 4096
-/* 16-byte units per work-item of the run copy, and elements per work-item
- * of the gather: each work-item splits its row index once, then loops. */
+/* 16-byte units per work-item of the run copy: each work-item splits its
+ * row index once, then loops. */
 #define CLS_PORTABLE_RUN_PER 4
+/* On devices of CPU type the run copy and the gather give each work-item
+ * consecutive x indices (CHUNK=1): at most this many 16-byte units of the
+ * run copy, at most this many indices of the gather; work-groups take rows
+ * up to about CLS_PORTABLE_CPU_GROUP_BYTES (below). */
+#define CLS_PORTABLE_CPU_RUN_CHUNK 64
+#define CLS_PORTABLE_CPU_GATHER_CHUNK 256
+/* ... and rows, while a work-item moves at most this many bytes (short rows:
+ * depth-to-space in NHWC moves runs of r x C elements). */
+#define CLS_PORTABLE_CPU_ITEM_BYTES 2048
 
 /* The gather loops over a dim of at most this many elements inside a
  * work-item (a compile-time count), so that consecutive work-items store
@@ -28,6 +33,16 @@
  * memory or the work-group exceeds the device's limits. */
 #define CLS_PORTABLE_TILE_TX 32
 #define CLS_PORTABLE_TILE_TY 8
+/* The same on devices of CPU type: units of this many bytes (a U x U block
+ * of them transposed in registers by each work-item: 4 x 4 floats), a tile
+ * side of this many elements, and about this many bytes of tiles per
+ * work-group (a loop over tiles along B), as long as every compute unit
+ * keeps this many work-groups. */
+#define CLS_PORTABLE_CPU_TILE_UNIT 16
+#define CLS_PORTABLE_CPU_TILE_TW 128
+#define CLS_PORTABLE_CPU_TILE_TY 8
+#define CLS_PORTABLE_CPU_GROUP_BYTES 65536
+#define CLS_PORTABLE_CPU_GROUPS_PER_CU 8
 /* A transpose takes the tile when both of its dims fill at least half a
  * tile side; narrower ones (NCHW <-> NHWC with C = 3) take the gather. */
 #define CLS_PORTABLE_TILE_MIN_FILL 2

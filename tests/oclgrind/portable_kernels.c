@@ -180,54 +180,52 @@ static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int
     free(sh), free(dh), free(out);
 }
 
-/* argv[1]: "copy" (the layout kernels) or "conv" (the direct conv, which
- * the ctest runs with -cl-opt-disable: Oclgrind 21.10 cannot interpret the
- * `freeze` instruction that the optimiser puts in it). */
-int main(int argc, char **argv)
+/* The copy kernels in every element size: run copy, gather, tile (one
+ * with several tiles per work-group), zero fill, depth-to-space and
+ * space-to-depth; pass prefixes the case names. */
+static void copy_cases(cls_context *ctx, const char *pass)
 {
-    int do_copy = argc < 2 || strcmp(argv[1], "conv") != 0;
-    int do_conv = argc < 2 || strcmp(argv[1], "copy") != 0;
     static const cls_dtype dts[4] = {CLS_U8, CLS_F16, CLS_F32, CLS_F64};
-    cls_context *ctx = NULL;
-    cls_context_options o;
-    char name[96], prof[512];
-    memset(&o, 0, sizeof o);
-    o.disable_disk_cache = 1;
-    o.tier = CLS_TIER_PORTABLE;
-    if (cls_context_create(&ctx, &o) != CLS_OK) {
-        fprintf(stderr, "no context: %s\n", cls_last_error());
-        return 1;
-    }
-    cls_profile_describe(&ctx->profile, prof, sizeof prof);
-    printf("device: %s\nprofile: %s\n", ctx->info.name, prof);
-    for (int k = 0; k < 4 && do_copy; k++) {
+    char name[96];
+    for (int k = 0; k < 4; k++) {
         cls_dtype dt = dts[k];
         const char *tn = cls_dtype_name(dt);
         int64_t n = 300, sz[2] = {6, 70};
         cls_tensor s = cls_tensor_contiguous(NULL, 0, dt, 1, &n), d = s;
         s.offset = cls_dtype_size(dt); /* unaligned vectors */
-        snprintf(name, sizeof name, "copy_run %s", tn);
+        snprintf(name, sizeof name, "%scopy_run %s", pass, tn);
         run(ctx, name, 0, s, d, 0, CLS_DCR);
         /* 2-D rows: the run copy's row split */
         s = cls_tensor_contiguous(NULL, 0, dt, 2, sz), d = s;
         s.strides[0] = 75;
-        snprintf(name, sizeof name, "copy_run rows %s", tn);
+        snprintf(name, sizeof name, "%scopy_run rows %s", pass, tn);
         run(ctx, name, 0, s, d, 0, CLS_DCR);
         /* gather: NCHW -> NHWC C = 3, and a strided dst */
         s = cls_tensor_nchw(NULL, 0, dt, 2, 3, 5, 7), d = cls_tensor_nhwc(NULL, 0, dt, 2, 3, 5, 7);
-        snprintf(name, sizeof name, "copy_gather nchw->nhwc C=3 %s", tn);
+        snprintf(name, sizeof name, "%scopy_gather nchw->nhwc C=3 %s", pass, tn);
         run(ctx, name, 0, s, d, 0, CLS_DCR);
-        snprintf(name, sizeof name, "copy_gather nhwc->nchw C=3 %s", tn);
+        snprintf(name, sizeof name, "%scopy_gather nhwc->nchw C=3 %s", pass, tn);
         run(ctx, name, 0, d, s, 0, CLS_DCR);
         /* tile: C and H*W at least half a tile side (32 x 4/es elements) */
         {
             int64_t c = cls_dtype_size(dt) >= 4 ? 40 : 16 * 4 / (int64_t)cls_dtype_size(dt) + 3;
             s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11),
             d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
-            snprintf(name, sizeof name, "transpose_tile nchw->nhwc C=%lld %s", (long long)c, tn);
+            snprintf(name, sizeof name, "%stranspose_tile nchw->nhwc C=%lld %s", pass, (long long)c,
+                     tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
-            snprintf(name, sizeof name, "transpose_tile nhwc->nchw C=%lld %s", (long long)c, tn);
+            snprintf(name, sizeof name, "%stranspose_tile nhwc->nchw C=%lld %s", pass, (long long)c,
+                     tn);
             run(ctx, name, 0, d, s, 0, CLS_DCR);
+        }
+        /* A 2-D transpose long enough in B for several tiles per work-group
+         * on CPU-type profiles, its last tile partial. */
+        {
+            int64_t sz2[2] = {45, 301};
+            s = cls_tensor_contiguous(NULL, 0, dt, 2, sz2), d = s;
+            d.strides[0] = 1, d.strides[1] = 45;
+            snprintf(name, sizeof name, "%stranspose_tile tiles 45x301 %s", pass, tn);
+            run(ctx, name, 0, s, d, 0, CLS_DCR);
         }
         /* fill_zero: a blocked pack with a partial last block */
         {
@@ -235,7 +233,7 @@ int main(int argc, char **argv)
             s = cls_tensor_nchw(NULL, 0, dt, 1, 5, 3, 4);
             d = cls_tensor_blocked(NULL, 0, dt, 4, bs, 4);
         }
-        snprintf(name, sizeof name, "fill_zero + copy: blocked pack C=5/4c %s", tn);
+        snprintf(name, sizeof name, "%sfill_zero + copy: blocked pack C=5/4c %s", pass, tn);
         run(ctx, name, 3, s, d, 4, CLS_DCR);
         /* depth-to-space and space-to-depth */
         for (int m = 0; m < 2; m++)
@@ -245,13 +243,43 @@ int main(int argc, char **argv)
                                        : cls_tensor_nchw(NULL, 0, dt, 1, 12, 3, 5);
                 cls_tensor space = nhwc ? cls_tensor_nhwc(NULL, 0, dt, 1, 3, 6, 10)
                                         : cls_tensor_nchw(NULL, 0, dt, 1, 3, 6, 10);
-                snprintf(name, sizeof name, "d2s r=2 %s %s %s", m ? "CRD" : "DCR",
+                snprintf(name, sizeof name, "%sd2s r=2 %s %s %s", pass, m ? "CRD" : "DCR",
                          nhwc ? "nhwc" : "nchw", tn);
                 run(ctx, name, 1, deep, space, 2, mode);
-                snprintf(name, sizeof name, "s2d r=2 %s %s %s", m ? "CRD" : "DCR",
+                snprintf(name, sizeof name, "%ss2d r=2 %s %s %s", pass, m ? "CRD" : "DCR",
                          nhwc ? "nhwc" : "nchw", tn);
                 run(ctx, name, 2, space, deep, 2, mode);
             }
+    }
+}
+
+/* argv[1]: "copy" (the layout kernels) or "conv" (the direct conv, which
+ * the ctest runs with -cl-opt-disable: Oclgrind 21.10 cannot interpret the
+ * `freeze` instruction that the optimiser puts in it). */
+int main(int argc, char **argv)
+{
+    int do_copy = argc < 2 || strcmp(argv[1], "conv") != 0;
+    int do_conv = argc < 2 || strcmp(argv[1], "copy") != 0;
+    cls_context *ctx = NULL;
+    cls_context_options o;
+    char prof[512];
+    memset(&o, 0, sizeof o);
+    o.disable_disk_cache = 1;
+    o.tier = CLS_TIER_PORTABLE;
+    if (cls_context_create(&ctx, &o) != CLS_OK) {
+        fprintf(stderr, "no context: %s\n", cls_last_error());
+        return 1;
+    }
+    cls_profile_describe(&ctx->profile, prof, sizeof prof);
+    printf("device: %s\nprofile: %s\n", ctx->info.name, prof);
+    if (do_copy) {
+        copy_cases(ctx, "");
+        /* Devices of several types get the CPU parameters (wide units,
+         * several tiles per work-group): run the GPU ones too. */
+        if (ctx->profile.type & CL_DEVICE_TYPE_CPU) {
+            ctx->profile.type = CL_DEVICE_TYPE_GPU;
+            copy_cases(ctx, "gpu params: ");
+        }
     }
     if (do_conv) {
         conv(ctx, "conv_direct 3x3 r=2 nchw f32", CLS_F32, 0, 0, CONV_FUSED);
