@@ -178,6 +178,8 @@ static cls_conv_path choose_path(const cls_context *ctx, const cls_conv_desc *d)
         return d->path;
     if (cls__conv_gemm_supported(ctx, d) == CLS_OK && cls__conv_gemm_wins(ctx, d))
         return CLS_CONV_PATH_GEMM;
+    /* A probe that said no is not the plan's error. */
+    cls__clear_error();
     return CLS_CONV_PATH_DIRECT;
 }
 

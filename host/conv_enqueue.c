@@ -147,10 +147,14 @@ void cls__conv_set_io_args(cls__args *a, const cls_tensor *src, const cls_tensor
     cls__arg(a, sizeof ds, &ds);
 }
 
+/* The whole shape, before the op entry's empty test: an empty dst must
+ * still be the conv's output shape. */
 static cls_status conv_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
     const cls_conv_plan *plan = op->arg;
-    return check_pair(&plan->user, src, dst);
+    cls__conv_shape s;
+    cls_status st = check_pair(&plan->user, src, dst);
+    return st != CLS_OK ? st : make_shape(plan, src, dst, &s);
 }
 
 /* The plan's path: transposed phases, GEMM, the CPU tier's 1x1 kernel (the

@@ -314,6 +314,23 @@ START_TEST(tensor_errors)
                       "3-D tensors need an output height of 1");
     cu_expect_enqueue(plan, cls_tensor_nchw(sb, 0, CLS_F32, 2, 4, 7, 0), dst, CLS_ERR_INVALID_ARG,
                       "does not fit the padded 9x2 input");
+    /* An empty dst is still checked against the conv's output shape; an
+     * empty batch is a completed no-op. */
+    cu_expect_enqueue(plan, src, cls_tensor_nchw(db, 0, CLS_F32, 2, 99, 0, 1), CLS_ERR_INVALID_ARG,
+                      "dst (N, C, H, W) is [2, 99, 0, 1] but the conv with block 2x2 gives "
+                      "[2, 3, 14, 18]");
+    {
+        cls_tensor s0 = cls_tensor_nchw(sb, 0, CLS_F32, 0, 4, 7, 9);
+        cls_tensor d0 = cls_tensor_nchw(db, 0, CLS_F32, 0, 3, 14, 18);
+        cl_event ev = NULL;
+        cl_int state = 0;
+        ck_assert_int_eq(cls_conv_plan_enqueue(plan, &s0, &d0, 0, NULL, &ev), CLS_OK);
+        ck_assert_ptr_nonnull(ev);
+        clWaitForEvents(1, &ev);
+        clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof state, &state, NULL);
+        ck_assert_int_eq(state, CL_COMPLETE);
+        clReleaseEvent(ev);
+    }
     cu_expect_enqueue(plan, src, cls_tensor_nchw(sb, 64, CLS_F32, 2, 3, 14, 18), CLS_ERR_OVERLAP,
                       "overlaps");
     cu_expect_enqueue(plan, src, cls_tensor_nchw(sb, 0, CLS_F32, 2, 3, 140, 18),
