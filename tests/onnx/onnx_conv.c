@@ -87,21 +87,5 @@ ox_outcome ox_run_conv(ox_env *env, const ox_step *step, const ox_value *x, cons
     y->dims[1] = w->dims[0];
     for (int i = 0; i < nsp; i++)
         y->dims[2 + i] = out[i];
-    if (ox_value_alloc(env, y))
-        return OX_FAIL;
-    cls_conv_plan *plan = NULL;
-    cls_status st = cls_conv_plan_create(env->ctx, &desc, (const float *)w->data,
-                                         b ? (const float *)b->data : NULL, &plan);
-    if (st == CLS_OK) {
-        cls_tensor src = ox_value_tensor(x), dst = ox_value_tensor(y);
-        st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL);
-        if (st == CLS_OK && clFinish(env->queue) != CL_SUCCESS)
-            st = CLS_ERR_OPENCL;
-    }
-    if (st != CLS_OK)
-        snprintf(env->msg, env->msg_size, "%s: %s: %s",
-                 plan ? "cls_conv_plan_enqueue" : "cls_conv_plan_create", cls_status_string(st),
-                 cls_last_error());
-    cls_conv_plan_destroy(plan);
-    return st == CLS_OK ? OX_PASS : OX_FAIL;
+    return ox_conv_plan_run(env, &desc, x, w, b, y);
 }

@@ -173,6 +173,28 @@ int ox_value_alloc(ox_env *env, ox_value *v)
     return 0;
 }
 
+ox_outcome ox_conv_plan_run(ox_env *env, const cls_conv_desc *desc, const ox_value *x,
+                            const ox_host *w, const ox_host *b, ox_value *y)
+{
+    if (ox_value_alloc(env, y))
+        return OX_FAIL;
+    cls_conv_plan *plan = NULL;
+    cls_status st = cls_conv_plan_create(env->ctx, desc, (const float *)w->data,
+                                         b ? (const float *)b->data : NULL, &plan);
+    if (st == CLS_OK) {
+        cls_tensor src = ox_value_tensor(x), dst = ox_value_tensor(y);
+        st = cls_conv_plan_enqueue(plan, &src, &dst, 0, NULL, NULL);
+        if (st == CLS_OK && clFinish(env->queue) != CL_SUCCESS)
+            st = CLS_ERR_OPENCL;
+    }
+    if (st != CLS_OK)
+        snprintf(env->msg, env->msg_size, "%s: %s: %s",
+                 plan ? "cls_conv_plan_enqueue" : "cls_conv_plan_create", cls_status_string(st),
+                 cls_last_error());
+    cls_conv_plan_destroy(plan);
+    return st == CLS_OK ? OX_PASS : OX_FAIL;
+}
+
 static ox_outcome api_fail(ox_env *env, const char *call, cls_status st)
 {
     snprintf(env->msg, env->msg_size, "%s: %s: %s", call, cls_status_string(st), cls_last_error());

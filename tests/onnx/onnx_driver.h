@@ -78,6 +78,10 @@ int ox_value_alloc(ox_env *env, ox_value *v);
  *  @return 0, or -1 when present with another length. */
 int ox_attr_list(const ox_step *step, const char *key, int n, int64_t dflt, int64_t *out);
 
+/** Allocate y (its dims set), run desc's conv plan from x into y and wait;
+ *  a failure's reason goes to env->msg. Shared by Conv and ConvTranspose. */
+ox_outcome ox_conv_plan_run(ox_env *env, const cls_conv_desc *desc, const ox_value *x,
+                            const ox_host *w, const ox_host *b, ox_value *y);
 /** Conv (onnx_conv.c): x -> *y, allocating y. */
 ox_outcome ox_run_conv(ox_env *env, const ox_step *step, const ox_value *x, const ox_host *w,
                        const ox_host *b, ox_value *y);
