@@ -147,14 +147,19 @@ void cls__conv_set_io_args(cls__args *a, const cls_tensor *src, const cls_tensor
     cls__arg(a, sizeof ds, &ds);
 }
 
-/* The whole shape, before the op entry's empty test: an empty dst must
- * still be the conv's output shape. */
+/* One enqueue's state: the plan, and the shape its check computed. */
+typedef struct conv_call {
+    cls_conv_plan *plan;
+    cls__conv_shape s;
+} conv_call;
+
+/* The whole shape, before the op entry's empty test (an empty dst must still
+ * be the conv's output shape); kept for the enqueue. */
 static cls_status conv_check(const cls__op *op, const cls_tensor *src, const cls_tensor *dst)
 {
-    const cls_conv_plan *plan = op->arg;
-    cls__conv_shape s;
-    cls_status st = check_pair(&plan->user, src, dst);
-    return st != CLS_OK ? st : make_shape(plan, src, dst, &s);
+    conv_call *c = (conv_call *)op->arg;
+    cls_status st = check_pair(&c->plan->user, src, dst);
+    return st != CLS_OK ? st : make_shape(c->plan, src, dst, &c->s);
 }
 
 /* The plan's path: transposed phases, GEMM, the CPU tier's 1x1 kernel (the
@@ -163,31 +168,30 @@ static cls_status conv_enqueue(cls_context *ctx, const cls__op *op, const cls_te
                                const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                                cl_event *ev)
 {
-    cls_conv_plan *plan = (cls_conv_plan *)op->arg;
-    cls__conv_shape s;
+    conv_call *c = (conv_call *)op->arg;
+    cls_conv_plan *plan = c->plan;
+    const cls__conv_shape *s = &c->s;
     cls_status st;
     (void)ctx;
-    if ((st = make_shape(plan, src, dst, &s)) != CLS_OK)
-        return st;
     if (plan->convt)
-        return cls__convt_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+        return cls__convt_enqueue(plan, src, dst, s, num_wait, wait, ev);
     if (plan->path == CLS_CONV_PATH_GEMM)
-        return cls__conv_gemm_enqueue(plan, src, dst, &s, num_wait, wait, ev);
-    if (cls__conv_w1x1_fits(plan, &s)) {
-        st = cls__conv_w1x1_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+        return cls__conv_gemm_enqueue(plan, src, dst, s, num_wait, wait, ev);
+    if (cls__conv_w1x1_fits(plan, s)) {
+        st = cls__conv_w1x1_enqueue(plan, src, dst, s, num_wait, wait, ev);
         if (st != CLS_ERR_BUILD)
             return st;
         cls__log_fallback("cpu/conv_w");
         plan->w1x1_failed = 1;
     }
-    return cls__conv_direct_enqueue(plan, src, dst, &s, num_wait, wait, ev);
+    return cls__conv_direct_enqueue(plan, src, dst, s, num_wait, wait, ev);
 }
 
 static cls_status conv_verify(cls_context *ctx, const cls__op *op, const cls_tensor *src,
                               const cls_tensor *dst, cl_event ev)
 {
     (void)ctx;
-    return cls__conv_verify((cls_conv_plan *)op->arg, src, dst, ev);
+    return cls__conv_verify(((conv_call *)op->arg)->plan, src, dst, ev);
 }
 
 /* Through the one op entry, under the context's lock: a plan's lazily built
@@ -196,7 +200,9 @@ static cls_status conv_verify(cls_context *ctx, const cls__op *op, const cls_ten
 cls_status cls_conv_plan_enqueue(cls_conv_plan *plan, const cls_tensor *src, const cls_tensor *dst,
                                  cl_uint num_wait, const cl_event *wait, cl_event *done)
 {
-    const cls__op op = {"cls_conv_plan_enqueue", plan, conv_check, conv_enqueue, NULL, conv_verify};
+    conv_call call = {plan, {0}};
+    const cls__op op = {
+        "cls_conv_plan_enqueue", &call, conv_check, conv_enqueue, NULL, conv_verify};
     if (done)
         *done = NULL;
     if (!plan)

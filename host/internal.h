@@ -180,12 +180,12 @@ typedef struct cls__launch_geom {
     const char *program, *kernel;
     char options[128];
     size_t global[3], local[3];
-    uint64_t per;               /* run copy: 16-byte units per work-item; gather:
-                                   indices per work-item; tile: tiles per
-                                   work-group */
-    uint64_t ypi;               /* run copy, gather: rows per work-item */
-    int xdim, ldim, inner;      /* gather: dim of get_global_id(0), looped dim
-                                   (-1: none) and its size (1: none) */
+    uint64_t per;          /* run copy: 16-byte units per work-item; gather:
+                              indices per work-item; tile: tiles per
+                              work-group */
+    uint64_t ypi;          /* run copy, gather: rows per work-item */
+    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
+                              (-1: none) and its size (1: none) */
 } cls__launch_geom;
 
 /* ---- tensors (tensor.c) ---- */
@@ -343,8 +343,9 @@ cls_status cls__compare_exact(const unsigned char *expected, const unsigned char
 
 /* ---- the op entry (op_entry.c) ---- */
 
-/* An op as cls__op_run() drives it: a name for messages, its parameters,
- * its shape check (after both views are validated), its enqueue (one event
+/* An op as cls__op_run() drives it: a name for messages, its parameters
+ * (per call: the check may record there what the enqueue reuses), its shape
+ * check (after both views are validated), its enqueue (one event
  * out, nothing left running on failure) and its reference for verify mode:
  * ref with arg through cls__verify_layout(), or verify for ops that compare
  * with a tolerance. check, ref and verify may be NULL. */
