@@ -143,7 +143,7 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
     case CLS__COPY_DEINTERLEAVE:
         return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na;
     case CLS__COPY_D2S:
-        return p->d2s_views && cls__d2s_fits(p);
+        return p->d2s_views && cls__d2s_match(p, NULL);
     default:
         return 0;
     }
@@ -153,7 +153,7 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
  * tier's, whose strip kernels suit PoCL (a work-group runs as one loop that
  * its compiler vectorises across work-items): register blocks and small
  * constant-factor interleaves. */
-static cls__copy_kernel auto_choice(const cls_device_profile *prof, const cls__copy_plan *p)
+static cls__copy_kernel auto_choice(const cls_device_profile *prof, cls__copy_plan *p)
 {
     if (p->tier == CLS_TIER_PORTABLE)
         return cls__copy_portable_choice(prof, p);
@@ -161,7 +161,7 @@ static cls__copy_kernel auto_choice(const cls_device_profile *prof, const cls__c
      * (interleaves whose streams may span two axes, short NHWC runs); on
      * layout interleaves the interleave kernels measured faster
      * (docs/tuning.md). */
-    if (cls__copy_applies(p, CLS__COPY_D2S))
+    if (p->d2s_views && cls__d2s_match(p, &p->d2s))
         return CLS__COPY_D2S;
     if (cls__copy_applies(p, CLS__COPY_RUN)) {
         int64_t run_bytes = p->sizes[p->b] * (int64_t)p->es;
@@ -210,9 +210,11 @@ static void choose(const cls_device_profile *prof, const cls_tensor *src, const 
     canonicalise(src, dst, plan);
     plan->tier = prof->tier == CLS_TIER_CPU ? CLS_TIER_CPU : CLS_TIER_PORTABLE;
     plan->d2s_views = d2s_views;
-    if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced))
+    if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced)) {
         plan->kernel = forced;
-    else
+        if (forced == CLS__COPY_D2S)
+            cls__d2s_match(plan, &plan->d2s);
+    } else
         plan->kernel = auto_choice(prof, plan);
 }
 

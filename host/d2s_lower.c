@@ -22,20 +22,9 @@
 #define MAX_DST_ROWS CLS_CPU_D2S_MAX_DST_ROWS
 #define SMALL_BYTES CLS_CPU_D2S_SMALL_BYTES
 
-/* One axis of a view pair: its size and element strides in src and dst. */
-typedef struct axis {
-    int64_t size, s, d;
-} axis;
-
-/* A matched kernel launch. */
-typedef struct plan {
-    int de;             /* 0: interleave, 1: deinterleave */
-    int factor, flo;    /* streams, and streams of the low stream axis */
-    int64_t len, group; /* run length and dst (src) group stride */
-    int64_t shi, slo;   /* stream strides on the streams' side */
-    axis outer[4];      /* outermost first, padded with size-1 axes */
-    int dst_seq;        /* rows continue each other's dst runs */
-} plan;
+/* The matched rows and their axes (internal.h). */
+typedef cls__d2s_axis axis;
+typedef cls__d2s_rows plan;
 
 /* The canonical pair's dims (copy_plan.c: size-1 dims dropped, ordered by
  * dst stride, largest first, merged where contiguous on both sides) as axes. */
@@ -331,21 +320,23 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const
                        local, num_wait, wait, ev);
 }
 
-int cls__d2s_fits(const cls__copy_plan *cp)
-{
-    axis ax[CLS_MAX_DIMS];
-    plan p;
-    return match(ax, plan_axes(cp, ax), &p);
-}
-
-cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *cp, const cls_tensor *src,
-                            const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
-                            cl_event *ev)
+int cls__d2s_match(const cls__copy_plan *cp, cls__d2s_rows *rows)
 {
     axis ax[CLS_MAX_DIMS];
     plan p;
     memset(&p, 0, sizeof p);
     if (!match(ax, plan_axes(cp, ax), &p))
-        return cls__fail(CLS_ERR_INVALID_ARG, "copy engine: the d2s kernels do not fit this pair");
+        return 0;
+    if (rows)
+        *rows = p;
+    return 1;
+}
+
+/* The rows the chooser matched (cp->d2s), ordered and split here. */
+cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *cp, const cls_tensor *src,
+                            const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                            cl_event *ev)
+{
+    plan p = cp->d2s;
     return launch(ctx, &p, src, dst, num_wait, wait, ev);
 }

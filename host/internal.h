@@ -247,6 +247,20 @@ typedef enum cls__copy_kernel {
     CLS__COPY_KERNEL_COUNT
 } cls__copy_kernel;
 
+/* The CPU tier's depth-to-space rows (d2s_lower.c): one axis of a view
+ * pair (size, src and dst element strides), and a matched launch. */
+typedef struct cls__d2s_axis {
+    int64_t size, s, d;
+} cls__d2s_axis;
+typedef struct cls__d2s_rows {
+    int de;                 /* 0: interleave, 1: deinterleave */
+    int factor, flo;        /* streams, and streams of the low stream axis */
+    int64_t len, group;     /* run length and dst (src) group stride */
+    int64_t shi, slo;       /* stream strides on the streams' side */
+    cls__d2s_axis outer[4]; /* outermost first, padded with size-1 axes */
+    int dst_seq;            /* rows continue each other's dst runs */
+} cls__d2s_rows;
+
 /* A canonical copy: size-1 dims dropped, dims contiguous in both views
  * merged, ordered outermost first by dst stride (so dim ndim-1 has the
  * smallest dst stride). Offsets and strides are in elements. */
@@ -257,12 +271,13 @@ typedef struct cls__copy_plan {
     int64_t dstr[CLS_MAX_DIMS];
     uint64_t soff, doff;
     size_t es;
-    int a;          /* dim with src stride 1 (transposes), else -1 */
-    int b;          /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
-    int idx64;      /* non-zero: some index needs 64 bits */
-    uint64_t bytes; /* bytes moved one way */
-    cls_tier tier;  /* PORTABLE or CPU: the kernels the choice is among */
-    int d2s_views;  /* the views of a depth-to-space op: CLS__COPY_D2S is a candidate */
+    int a;             /* dim with src stride 1 (transposes), else -1 */
+    int b;             /* dim with dst stride 1 (ndim - 1 when it has one), else -1 */
+    int idx64;         /* non-zero: some index needs 64 bits */
+    uint64_t bytes;    /* bytes moved one way */
+    cls_tier tier;     /* PORTABLE or CPU: the kernels the choice is among */
+    int d2s_views;     /* the views of a depth-to-space op: CLS__COPY_D2S is a candidate */
+    cls__d2s_rows d2s; /* CLS__COPY_D2S: the rows the chooser matched */
     cls__copy_kernel kernel;
 } cls__copy_plan;
 
@@ -384,8 +399,9 @@ void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int
 
 /* The depth-to-space row kernels of the CPU tier, a candidate of the copy
  * engine's chooser (d2s_lower.c): whether the canonical pair fits one (an
- * interleave, deinterleave or run copy), and its enqueue. */
-int cls__d2s_fits(const cls__copy_plan *plan);
+ * interleave, deinterleave or run copy; the match into rows when not NULL),
+ * and the enqueue of the rows the chooser kept in plan->d2s. */
+int cls__d2s_match(const cls__copy_plan *plan, cls__d2s_rows *rows);
 cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *plan, const cls_tensor *src,
                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                             cl_event *ev);
