@@ -48,6 +48,15 @@ static int groups_are_tasks(const cls_device_profile *prof)
     return (prof->type & CL_DEVICE_TYPE_CPU) != 0;
 }
 
+/* Elements per unit of the register transpose: CLS_PORTABLE_CPU_REGS_UNIT
+ * bytes, 2 to 8 elements (16 single bytes transposed as uchar16 made
+ * Oclgrind report their stores uninitialized, the values right). */
+static uint64_t regs_unit(size_t es)
+{
+    uint64_t v = es >= CLS_PORTABLE_CPU_REGS_UNIT / 2 ? 2 : CLS_PORTABLE_CPU_REGS_UNIT / es;
+    return v > 8 ? 8 : v;
+}
+
 void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int *ty, int *u,
                         int *pad)
 {
@@ -104,6 +113,13 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
     if (cls__copy_applies(p, CLS__COPY_RUN) &&
         (p->ndim == 1 || (uint64_t)p->sizes[p->b] * p->es >= CLS_PORTABLE_RUN_MIN_BYTES))
         return CLS__COPY_RUN;
+    if (groups_are_tasks(prof) && cls__copy_applies(p, CLS__COPY_TILE)) {
+        /* The register transpose: both dims at least one unit. */
+        int64_t v = (int64_t)regs_unit(p->es);
+        if (p->sizes[p->a] >= v && p->sizes[p->b] >= v)
+            return CLS__COPY_TILE;
+        return CLS__COPY_GENERIC;
+    }
     if (cls__copy_applies(p, CLS__COPY_TILE) && p->sizes[p->a] > CLS_PORTABLE_GATHER_INNER_MAX &&
         p->sizes[p->b] > CLS_PORTABLE_GATHER_INNER_MAX) {
         int tx, ty, u, pad;
@@ -253,6 +269,49 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
     g->global[2] = (size_t)(ceil_div(nz, lz) * lz);
 }
 
+/* The transpose on devices that run a work-group as a task: transpose_regs.
+ * A work-item moves AU x V elements of A (AU units) by blen of B (a
+ * multiple of V), a work-group consecutive work-items along A up to about
+ * CLS_PORTABLE_CPU_GROUP_BYTES, while every compute unit keeps
+ * CLS_PORTABLE_CPU_GROUPS_PER_CU groups. When src rows (B) lie at least
+ * CLS_PORTABLE_CPU_REGS_FAR_BYTES apart, a work-item takes a whole line of
+ * A (AU units) so that each src line it touches is read whole at once,
+ * and short strips of B; otherwise one unit of A and long strips, whose
+ * src lines the next work-items reuse from the cache. g->per is blen. */
+static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *p, uint64_t batch,
+                          int len, cls__launch_geom *g)
+{
+    uint64_t v = regs_unit(p->es), au = 1, strip = CLS_PORTABLE_CPU_REGS_STRIP;
+    uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], items, strips, blen;
+    uint64_t cu = prof->compute_units ? prof->compute_units : 1;
+    uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64;
+    size_t lx = 1;
+    if ((uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES) {
+        while (au * 2 * v * p->es <= line && au * 2 * v <= na && au < 8)
+            au *= 2;
+        strip = CLS_PORTABLE_CPU_REGS_FAR_STRIP;
+    }
+    blen = strip / p->es;
+    blen = blen < v ? v : blen / v * v;
+    if (blen > (nb + v - 1) / v * v)
+        blen = (nb + v - 1) / v * v;
+    items = ceil_div(na, v * au), strips = ceil_div(nb, blen);
+    while (lx * 2 <= prof->max_work_item_sizes[0] && lx * 2 <= prof->max_work_group_size &&
+           (lx < prof->wg_multiple ||
+            (lx * 2 <= items &&
+             (uint64_t)lx * 2 * au * v * blen * p->es <= CLS_PORTABLE_CPU_GROUP_BYTES &&
+             ceil_div(items, lx * 2) * strips * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)))
+        lx *= 2;
+    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DV=%d -DAU=%d", (int)v,
+             (int)au);
+    g->program = "portable/transpose", g->kernel = "transpose_regs";
+    g->per = blen;
+    g->local[0] = lx, g->local[1] = g->local[2] = 1;
+    g->global[0] = (size_t)(ceil_div(items, lx) * lx);
+    g->global[1] = (size_t)strips;
+    g->global[2] = (size_t)batch;
+}
+
 void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
                                  cls__launch_geom *g)
 {
@@ -266,6 +325,10 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         int tx, ty, u, pad;
         uint64_t tw, nta, ntb,
             batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
+        if (groups_are_tasks(prof)) {
+            regs_geometry(prof, p, batch, len, g);
+            return;
+        }
         cls__portable_tile(prof, p->es, &tx, &ty, &u, &pad);
         tw = (uint64_t)tx * (uint64_t)u;
         nta = ceil_div((uint64_t)p->sizes[p->a], tw), ntb = ceil_div((uint64_t)p->sizes[p->b], tw);
@@ -399,7 +462,9 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
-        {
+        if (strcmp(g.kernel, "transpose_regs") == 0) {
+            cls__arg_idx(&a, g.per);
+        } else {
             cl_int tiles = (cl_int)g.per;
             cls__arg(&a, sizeof tiles, &tiles);
         }

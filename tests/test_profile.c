@@ -114,7 +114,18 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
     /* Coalesced writes: x steps over a dim of dst stride 1 (the run copy's
      * and the gather's innermost dim, the tile's B), in units of at least
      * 4 bytes in the tile. */
-    if (plan.kernel == CLS__COPY_TILE) {
+    if (plan.kernel == CLS__COPY_TILE && strcmp(g.kernel, "transpose_regs") == 0) {
+        /* The register transpose, only where a work-group is a task (CPU
+         * type): V-element units of 8 or 16 bytes (2 of 8-byte elements), B
+         * strips of whole units, stores along B. */
+        const char *vopt = strstr(g.options, "-DV=");
+        int v = vopt ? atoi(vopt + 4) : 0;
+        ck_assert_msg(p->type & CL_DEVICE_TYPE_CPU, "%s %s: transpose_regs off a CPU", dev, what);
+        ck_assert_int_eq(plan.dstr[plan.b], 1);
+        ck_assert_msg(v >= 2 && v <= 8 && (size_t)v * plan.es >= 8, "%s %s: V=%d", dev, what, v);
+        ck_assert_msg(g.per >= (uint64_t)v && g.per % (uint64_t)v == 0, "%s %s: strip %llu, V=%d",
+                      dev, what, (unsigned long long)g.per, v);
+    } else if (plan.kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
         cls__portable_tile(p, plan.es, &tx, &ty, &u, &pad);
         ck_assert_int_eq(plan.dstr[plan.b], 1);
@@ -125,14 +136,10 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
         /* Several tiles per work-group only where a group is a task (CPU
          * type); elsewhere 4-byte units and one tile, as on GPUs. */
         ck_assert_uint_ge(g.per, 1);
-        if (p->type & CL_DEVICE_TYPE_CPU) {
-            ck_assert_msg(plan.es >= 16 || (size_t)u * plan.es == 16, "%s %s: %d-element units",
-                          dev, what, u);
-        } else {
-            ck_assert_uint_eq(g.per, 1);
-            ck_assert_msg(plan.es >= 4 || (size_t)u * plan.es == 4, "%s %s: %d-element units",
-                          dev, what, u);
-        }
+        ck_assert_msg(!(p->type & CL_DEVICE_TYPE_CPU), "%s %s: local tile on a CPU", dev, what);
+        ck_assert_uint_eq(g.per, 1);
+        ck_assert_msg(plan.es >= 4 || (size_t)u * plan.es == 4, "%s %s: %d-element units", dev,
+                      what, u);
         ck_assert_msg((uint64_t)tx * (uint64_t)u * (uint64_t)(tx * u + pad) * plan.es <=
                           p->local_mem_size,
                       "%s %s: tile exceeds local memory", dev, what);

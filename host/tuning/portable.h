@@ -43,6 +43,16 @@
 #define CLS_PORTABLE_CPU_TILE_TY 8
 #define CLS_PORTABLE_CPU_GROUP_BYTES 65536
 #define CLS_PORTABLE_CPU_GROUPS_PER_CU 8
+/* Devices of CPU type run the transpose in registers (transpose_regs):
+ * units of this many bytes (a V x V block of V-element units per step) and
+ * strips of about this many bytes of B per work-item. */
+#define CLS_PORTABLE_CPU_REGS_UNIT 16
+#define CLS_PORTABLE_CPU_REGS_STRIP 1024
+/* ... and when src rows lie this far apart (their lines then collide in
+ * the cache's sets), a whole cache line of A per work-item and strips of
+ * this many bytes of B. */
+#define CLS_PORTABLE_CPU_REGS_FAR_BYTES 4096
+#define CLS_PORTABLE_CPU_REGS_FAR_STRIP 256
 /* A transpose takes the tile when both of its dims fill at least half a
  * tile side; narrower ones (NCHW <-> NHWC with C = 3) take the gather. */
 #define CLS_PORTABLE_TILE_MIN_FILL 2

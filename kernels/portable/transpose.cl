@@ -101,3 +101,86 @@ transpose_tile(__global const elem_t *src, ulong src_off, __global elem_t *dst, 
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 }
+
+/* The same transpose without local memory, for devices that run a
+ * work-group as a loop over its work-items (CPUs): each work-item moves a
+ * strip of V elements of A (one vloadV per src row) by blen elements of B,
+ * V x V blocks at a time, each block transposed in registers and stored as
+ * V units of V consecutive dst elements (vstoreV). The transpose is
+ * log2(V) rounds of "unzip": the even elements of all V rows, then the odd
+ * ones; a round rotates the bits of an element's (row, column) index by
+ * one, so log2(V) rounds swap row and column. Each round is vector
+ * literals of two half-vectors, which compilers turn into shuffles. The
+ * rounds are written out on named variables: private arrays indexed in
+ * loops stay in memory on PoCL (per work-item copies). Blocks cut by the
+ * edges of A or B move element by element.
+ * Options: V (2, 4 or 8 elements: one unit), AU (units of A per
+ * work-item). */
+#ifdef V
+typedef ELEM_VEC(V) vunit_t;
+
+/* Unit k of x..., for k < V. */
+#define LOAD_ROW(x, k) vunit_t x##k = VLOAD_N(V, s + (idx_t)(k)*sb)
+#define STORE_COL(x, k) VSTORE_N(V, x##k, d + (idx_t)(k)*da)
+#define UZE(x, i, j) (vunit_t)(x##i.even, x##j.even)
+#define UZO(x, i, j) (vunit_t)(x##i.odd, x##j.odd)
+
+#if V == 2
+#define LOADS(x) LOAD_ROW(x, 0); LOAD_ROW(x, 1)
+#define STORES(x) STORE_COL(x, 0); STORE_COL(x, 1)
+#define ROUND(y, x) vunit_t y##0 = UZE(x, 0, 1), y##1 = UZO(x, 0, 1)
+#define TRANSPOSE(x, out) ROUND(out, x)
+#elif V == 4
+#define LOADS(x) LOAD_ROW(x, 0); LOAD_ROW(x, 1); LOAD_ROW(x, 2); LOAD_ROW(x, 3)
+#define STORES(x) STORE_COL(x, 0); STORE_COL(x, 1); STORE_COL(x, 2); STORE_COL(x, 3)
+#define ROUND(y, x)                                                                                \
+    vunit_t y##0 = UZE(x, 0, 1), y##1 = UZE(x, 2, 3), y##2 = UZO(x, 0, 1), y##3 = UZO(x, 2, 3)
+#define TRANSPOSE(x, out) ROUND(x##_1, x); ROUND(out, x##_1)
+#elif V == 8
+#define LOADS(x)                                                                                   \
+    LOAD_ROW(x, 0); LOAD_ROW(x, 1); LOAD_ROW(x, 2); LOAD_ROW(x, 3);                                \
+    LOAD_ROW(x, 4); LOAD_ROW(x, 5); LOAD_ROW(x, 6); LOAD_ROW(x, 7)
+#define STORES(x)                                                                                  \
+    STORE_COL(x, 0); STORE_COL(x, 1); STORE_COL(x, 2); STORE_COL(x, 3);                            \
+    STORE_COL(x, 4); STORE_COL(x, 5); STORE_COL(x, 6); STORE_COL(x, 7)
+#define ROUND(y, x)                                                                                \
+    vunit_t y##0 = UZE(x, 0, 1), y##1 = UZE(x, 2, 3), y##2 = UZE(x, 4, 5), y##3 = UZE(x, 6, 7),    \
+            y##4 = UZO(x, 0, 1), y##5 = UZO(x, 2, 3), y##6 = UZO(x, 4, 5), y##7 = UZO(x, 6, 7)
+#define TRANSPOSE(x, out) ROUND(x##_1, x); ROUND(x##_2, x##_1); ROUND(out, x##_2)
+#else
+#error "V must be 2, 4 or 8"
+#endif
+
+#ifndef AU
+#define AU 1
+#endif
+#define BLOCK(a, b)                                                                                \
+    do {                                                                                           \
+        __global const elem_t *s = src + so + (b)*sb + (a);                                        \
+        __global elem_t *d = dst + dof + (a)*da + (b);                                             \
+        LOADS(r);                                                                                  \
+        TRANSPOSE(r, c);                                                                           \
+        STORES(c);                                                                                 \
+    } while (0)
+
+__kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
+                             __global elem_t *restrict dst, ulong dst_off, idx_t na, idx_t nb,
+                             idx_t da, idx_t sb, idx_t blen, int nbatch, idx8_t bsz, idx8_t bss,
+                             idx8_t bds)
+{
+    idx_t a0 = (idx_t)get_global_id(0) * (V * AU), b0 = (idx_t)get_global_id(1) * blen;
+    idx_t b1 = min(b0 + blen, nb), so = src_off, dof = dst_off, b = b0;
+    if (a0 >= na || b0 >= nb)
+        return;
+    row_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    if (a0 + V * AU <= na) {
+        for (; b + V <= b1; b += V)
+            for (int ai = 0; ai < AU; ai++)
+                BLOCK(a0 + ai * V, b);
+    }
+    /* Whatever is left: a partial strip of A, or the end of B. */
+    for (; b < b1; b++)
+        for (idx_t a = a0; a < na && a < a0 + V * AU; a++)
+            dst[dof + a * da + b] = src[so + b * sb + a];
+}
+#endif

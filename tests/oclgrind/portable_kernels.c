@@ -227,6 +227,16 @@ static void copy_cases(cls_context *ctx, const char *pass)
             snprintf(name, sizeof name, "%stranspose_tile tiles 45x301 %s", pass, tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
         }
+        /* src rows over 4 KiB apart: on CPU-type profiles the register
+         * transpose then moves a whole line of A per work-item; C = 9 is
+         * not a whole number of units, A not of lines. */
+        {
+            int64_t w = 4100 / (int64_t)cls_dtype_size(dt) + 5;
+            s = cls_tensor_nchw(NULL, 0, dt, 2, 9, 1, w), d = cls_tensor_nhwc(NULL, 0, dt, 2, 9, 1, w);
+            snprintf(name, sizeof name, "%stranspose far rows C=9 W=%lld %s", pass, (long long)w,
+                     tn);
+            run(ctx, name, 0, s, d, 0, CLS_DCR);
+        }
         /* fill_zero: a blocked pack with a partial last block */
         {
             int64_t bs[4] = {1, 5, 3, 4};
