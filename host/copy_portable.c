@@ -115,8 +115,12 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
         return CLS__COPY_RUN;
     if (groups_are_tasks(prof) && cls__copy_applies(p, CLS__COPY_TILE)) {
         /* The register transpose: both dims at least one unit. */
-        int64_t v = (int64_t)regs_unit(p->es);
-        if (p->sizes[p->a] >= v && p->sizes[p->b] >= v)
+        uint64_t v = regs_unit(p->es), na = (uint64_t)p->sizes[p->a];
+        uint64_t nb = (uint64_t)p->sizes[p->b], amax = v * CLS_PORTABLE_CPU_REGS_AU_MAX;
+        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es;
+        if (na >= v && nb >= v &&
+            (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es >=
+                CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES)
             return CLS__COPY_TILE;
         return CLS__COPY_GENERIC;
     }
@@ -287,7 +291,8 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64;
     size_t lx = 1;
     if ((uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES) {
-        while (au * 2 * v * p->es <= line && au * 2 * v <= na && au < 8)
+        while (au * 2 * v * p->es <= line && au * 2 * v <= na &&
+               au * 2 <= CLS_PORTABLE_CPU_REGS_AU_MAX)
             au *= 2;
         strip = CLS_PORTABLE_CPU_REGS_FAR_STRIP;
     }
@@ -295,6 +300,10 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     blen = blen < v ? v : blen / v * v;
     if (blen > (nb + v - 1) / v * v)
         blen = (nb + v - 1) / v * v;
+    /* Short B (depth-to-space's r, NCHW -> NHWC with C = 16): more of A. */
+    while (au * 2 * v <= na && au * 2 <= CLS_PORTABLE_CPU_REGS_AU_MAX &&
+           au * 2 * v * blen * p->es <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        au *= 2;
     items = ceil_div(na, v * au), strips = ceil_div(nb, blen);
     while (lx * 2 <= prof->max_work_item_sizes[0] && lx * 2 <= prof->max_work_group_size &&
            (lx < prof->wg_multiple ||

@@ -53,6 +53,12 @@
  * this many bytes of B. */
 #define CLS_PORTABLE_CPU_REGS_FAR_BYTES 4096
 #define CLS_PORTABLE_CPU_REGS_FAR_STRIP 256
+/* Where B is short, a work-item takes up to this many units of A, while it
+ * moves at most CLS_PORTABLE_CPU_ITEM_BYTES; a transpose whose work-items
+ * would move under CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES even so (both dims
+ * short: depth-to-space NHWC CRD) takes the gather. */
+#define CLS_PORTABLE_CPU_REGS_AU_MAX 16
+#define CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES 512
 /* A transpose takes the tile when both of its dims fill at least half a
  * tile side; narrower ones (NCHW <-> NHWC with C = 3) take the gather. */
 #define CLS_PORTABLE_TILE_MIN_FILL 2
