@@ -241,10 +241,11 @@ static void split_work(const plan *p, size_t es, int64_t *chunk, int64_t *rows)
     }
 }
 
-/* The kernel for plan p: its name in kernels/d2s.cl and its build options
- * (the program cache tells the variants apart by their options). */
+/* The kernel for plan p: its name in kernels/cpu/d2s.cl and its build
+ * options (the program cache tells the variants apart by their options);
+ * idx64 as the copy plan decided (the index arguments' width). */
 static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *dst, size_t es,
-                             int64_t chunk, cl_kernel *k)
+                             int64_t chunk, int idx64, cl_kernel *k)
 {
     char opts[192], runv[24] = "";
     int nt = use_nt(p, dst, es, chunk), rv = short_run_vectors(p, dst, es, nt);
@@ -253,21 +254,22 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
     if (compiled_factor(p))
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s",
-                 es, p->factor, p->flo, nt, pass_per_stream(p, es, chunk) ? " -DPASS" : "",
+        snprintf(opts, sizeof opts,
+                 "-DELEM_SIZE=%zu -DIDX64=%d -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s", es, idx64,
+                 p->factor, p->flo, nt, pass_per_stream(p, es, chunk) ? " -DPASS" : "",
                  rv ? " -DRUNV=" : "", runv, wide ? " -DWIDE" : "");
     else
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DANY", es);
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DANY", es, idx64);
     return cls__kernel_get(ctx, "cpu/d2s", opts, name, k);
 }
 
-/* Set the kernel arguments of plan p, split into chunk and rows. */
+/* Set the kernel arguments of plan p, split into chunk and rows (index
+ * arguments as wide as a->idx64 says; the outer dims always as long4). */
 static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const cls_tensor *dst,
-                     cl_long chunk, cl_long rows)
+                     int64_t chunk, int64_t rows)
 {
     size_t es = cls_dtype_size(src->dtype);
     cl_ulong soff = src->offset / es, doff = dst->offset / es;
-    cl_long len = p->len, group = p->group, shi = p->shi, slo = p->slo;
     cl_int nf = p->factor, nlo = p->flo;
     cl_long4 osz, oss, ods;
     for (int i = 0; i < 4; i++) {
@@ -279,22 +281,23 @@ static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const c
     cls__arg(a, sizeof soff, &soff);
     cls__arg(a, sizeof(cl_mem), &dst->buffer);
     cls__arg(a, sizeof doff, &doff);
-    cls__arg(a, sizeof len, &len);
-    cls__arg(a, sizeof group, &group);
-    cls__arg(a, sizeof shi, &shi);
-    cls__arg(a, sizeof slo, &slo);
+    cls__arg_idx(a, (uint64_t)p->len);
+    cls__arg_idx(a, (uint64_t)p->group);
+    cls__arg_idx(a, (uint64_t)p->shi);
+    cls__arg_idx(a, (uint64_t)p->slo);
     cls__arg(a, sizeof nf, &nf);
     cls__arg(a, sizeof nlo, &nlo);
-    cls__arg(a, sizeof chunk, &chunk);
-    cls__arg(a, sizeof rows, &rows);
+    cls__arg_idx(a, (uint64_t)chunk);
+    cls__arg_idx(a, (uint64_t)rows);
     cls__arg(a, sizeof osz, &osz);
     cls__arg(a, sizeof oss, &oss);
     cls__arg(a, sizeof ods, &ods);
 }
 
-/* Order, split and enqueue plan p. */
-static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const cls_tensor *dst,
-                         cl_uint num_wait, const cl_event *wait, cl_event *ev)
+/* Order, split and enqueue plan p (idx64: 64-bit indices). */
+static cls_status launch(cls_context *ctx, plan *p, int idx64, const cls_tensor *src,
+                         const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
+                         cl_event *ev)
 {
     size_t es = cls_dtype_size(src->dtype), global[3], local[3] = {1, 1, 1};
     int64_t chunk, rows, nrows;
@@ -302,7 +305,8 @@ static cls_status launch(cls_context *ctx, plan *p, const cls_tensor *src, const
     cls_status st;
     order_rows(p);
     split_work(p, es, &chunk, &rows);
-    if ((st = get_kernel(ctx, p, dst, es, chunk, &a.k)) != CLS_OK)
+    a.idx64 = idx64;
+    if ((st = get_kernel(ctx, p, dst, es, chunk, idx64, &a.k)) != CLS_OK)
         return st;
     nrows = p->outer[2].size * p->outer[3].size;
     global[0] = (size_t)((p->len + chunk - 1) / chunk * ((nrows + rows - 1) / rows));
@@ -332,11 +336,12 @@ int cls__d2s_match(const cls__copy_plan *cp, cls__d2s_rows *rows)
     return 1;
 }
 
-/* The rows the chooser matched (cp->d2s), ordered and split here. */
+/* The rows the chooser matched (cp->d2s), ordered and split here, with the
+ * plan's index width. */
 cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *cp, const cls_tensor *src,
                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                             cl_event *ev)
 {
     plan p = cp->d2s;
-    return launch(ctx, &p, src, dst, num_wait, wait, ev);
+    return launch(ctx, &p, cp->idx64, src, dst, num_wait, wait, ev);
 }

@@ -11,7 +11,7 @@ enum { NCHW, NHWC, NCHW_PAD, NHWC_PAD };
 /* One test case: the space-side sizes, the block, the mode and both layouts. */
 typedef struct tcase_d2s {
     cls_dtype dtype;
-    int ndim; /* 4: (N, C, H, W); 3: (N, C, L) */
+    int ndim;           /* 4: (N, C, H, W); 3: (N, C, L) */
     int64_t n, c, h, w; /* space-side C and low-resolution H, W (h = 1 for 1-D) */
     int bh, bw;
     cls_d2s_mode mode;
@@ -92,9 +92,28 @@ static void case_sizes(const tcase_d2s *k, int64_t deep[4], int64_t space[4])
     }
 }
 
-/* Run one direction of a case on the device and compare every byte of the
- * destination buffer (elements and the gaps between them) with expect(). */
-static void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t seed)
+/* A buffer of base + size bytes whose last size bytes are host's; the first
+ * base bytes are never written (a large base commits little memory). */
+static cl_mem buffer_at(cls_context *ctx, size_t base, size_t size, const void *host)
+{
+    cl_context c;
+    cl_command_queue q;
+    cl_int err;
+    cl_mem m;
+    if (base == 0)
+        return tu_buffer(ctx, size, host);
+    cls_context_get_cl(ctx, &c, NULL, &q);
+    m = clCreateBuffer(c, CL_MEM_READ_WRITE, base + size, NULL, &err);
+    ck_assert_int_eq(err, CL_SUCCESS);
+    ck_assert_int_eq(clEnqueueWriteBuffer(q, m, CL_TRUE, base, size, host, 0, NULL, NULL),
+                     CL_SUCCESS);
+    return m;
+}
+
+/* Run one direction of a case on the device, its src view base bytes into
+ * its buffer, and compare every byte of the destination buffer (elements
+ * and the gaps between them) with expect(). */
+static void check_case_at(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t seed, size_t base)
 {
     int64_t dsz[4], ssz[4];
     size_t sbytes, dbytes, es = cls_dtype_size(k->dtype);
@@ -104,23 +123,25 @@ static void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t s
     cl_event ev = NULL;
     cls_status st;
     case_sizes(k, dsz, ssz);
-    ts = make_view(NULL, k->dtype, k->ndim, s2d ? ssz : dsz,
-                   s2d ? k->space_layout : k->deep_layout, &sbytes);
-    td = make_view(NULL, k->dtype, k->ndim, s2d ? dsz : ssz,
-                   s2d ? k->deep_layout : k->space_layout, &dbytes);
+    ts = make_view(NULL, k->dtype, k->ndim, s2d ? ssz : dsz, s2d ? k->space_layout : k->deep_layout,
+                   &sbytes);
+    td = make_view(NULL, k->dtype, k->ndim, s2d ? dsz : ssz, s2d ? k->deep_layout : k->space_layout,
+                   &dbytes);
     host_src = malloc(sbytes);
     want = malloc(dbytes);
     ck_assert(host_src && want);
     tu_fill(host_src, sbytes, seed);
     memset(want, 0xEE, dbytes);
-    ts.buffer = bs = tu_buffer(ctx, sbytes, host_src);
+    ts.buffer = bs = buffer_at(ctx, base, sbytes, host_src);
     td.buffer = bd = tu_buffer(ctx, dbytes, NULL);
+    ts.offset += base;
     st = s2d ? cls_space_to_depth(ctx, &ts, &td, k->bh, k->bw, k->mode, 0, NULL, &ev)
              : cls_depth_to_space(ctx, &ts, &td, k->bh, k->bw, k->mode, 0, NULL, &ev);
     ck_assert_msg(st == CLS_OK, "%s: %s", cls_status_name(st), cls_last_error());
     ck_assert_int_eq(clWaitForEvents(1, &ev), CL_SUCCESS);
     clReleaseEvent(ev);
     got = tu_read(ctx, bd, dbytes);
+    ts.offset -= base;
     expect(k, s2d, host_src, &ts, want, &td);
     /* One assertion per case: Check reports every assertion to its parent. */
     if (memcmp(got, want, dbytes) != 0) {
@@ -134,6 +155,11 @@ static void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t s
     }
     free(host_src), free(want), free(got);
     clReleaseMemObject(bs), clReleaseMemObject(bd);
+}
+
+static void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t seed)
+{
+    check_case_at(ctx, k, s2d, seed, 0);
 }
 
 /* Both directions of k. */
@@ -153,8 +179,8 @@ START_TEST(blocks_square_and_rectangular)
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
         for (int m = 0; m < 2; m++)
             for (int lay = NCHW; lay <= NHWC; lay++) {
-                tcase_d2s k = {CLS_F32, 4, 1, 3, 5, 7, blocks[b][0], blocks[b][1], modes[m],
-                               lay, lay};
+                tcase_d2s k = {CLS_F32,      4,        1,   3,  5, 7, blocks[b][0],
+                               blocks[b][1], modes[m], lay, lay};
                 check_both(ctx, &k, (uint32_t)(b * 7 + m * 3 + lay));
             }
     cls_context_destroy(ctx);
@@ -163,7 +189,7 @@ END_TEST
 
 START_TEST(odd_spatial_channels_and_batch)
 {
-    static const int64_t shapes[][4] = {{1, 1, 1, 1},  {1, 2, 7, 1},   {1, 2, 1, 111},
+    static const int64_t shapes[][4] = {{1, 1, 1, 1},   {1, 2, 7, 1},   {1, 2, 1, 111},
                                         {2, 1, 3, 111}, {3, 300, 3, 5}, {2, 1, 7, 7},
                                         {1, 33, 2, 9},  {1, 16, 3, 5}};
     cls_context *ctx = tu_context();
@@ -171,8 +197,9 @@ START_TEST(odd_spatial_channels_and_batch)
         for (int r = 2; r <= 3; r++)
             for (int m = 0; m < 2; m++)
                 for (int lay = NCHW; lay <= NHWC; lay++) {
-                    tcase_d2s k = {CLS_F32, 4, shapes[s][0], shapes[s][1], shapes[s][2],
-                                   shapes[s][3], r, r, modes[m], lay, lay};
+                    tcase_d2s k = {
+                        CLS_F32, 4, shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3],
+                        r,       r, modes[m],     lay,          lay};
                     check_both(ctx, &k, (uint32_t)(s * 11 + r));
                 }
     cls_context_destroy(ctx);
@@ -181,15 +208,16 @@ END_TEST
 
 START_TEST(strided_views_with_offsets_and_mixed_layouts)
 {
-    static const int pairs[][2] = {{NCHW_PAD, NCHW_PAD}, {NHWC_PAD, NHWC_PAD}, {NCHW, NHWC},
-                                   {NHWC, NCHW}, {NCHW_PAD, NHWC}, {NHWC_PAD, NCHW_PAD}};
+    static const int pairs[][2] = {{NCHW_PAD, NCHW_PAD}, {NHWC_PAD, NHWC_PAD},
+                                   {NCHW, NHWC},         {NHWC, NCHW},
+                                   {NCHW_PAD, NHWC},     {NHWC_PAD, NCHW_PAD}};
     static const int blocks[][2] = {{2, 2}, {3, 3}, {1, 3}, {4, 2}};
     cls_context *ctx = tu_context();
     for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
         for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
             for (int m = 0; m < 2; m++) {
-                tcase_d2s k = {CLS_F32, 4, 2, 3, 5, 7, blocks[b][0], blocks[b][1], modes[m],
-                               pairs[p][0], pairs[p][1]};
+                tcase_d2s k = {CLS_F32,      4,        2,           3,          5, 7, blocks[b][0],
+                               blocks[b][1], modes[m], pairs[p][0], pairs[p][1]};
                 check_both(ctx, &k, (uint32_t)(p * 5 + b));
             }
     cls_context_destroy(ctx);
@@ -221,8 +249,8 @@ START_TEST(sixteen_streams_in_registers)
     cls_context *ctx = tu_context();
     for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++)
         for (int dt = 0; dt < 2; dt++) {
-            tcase_d2s k = {dt ? CLS_U32 : CLS_F32, 4, 2, channels[i], 3, 5, 4, 4, CLS_CRD,
-                           NHWC, NHWC};
+            tcase_d2s k = {
+                dt ? CLS_U32 : CLS_F32, 4, 2, channels[i], 3, 5, 4, 4, CLS_CRD, NHWC, NHWC};
             check_both(ctx, &k, (uint32_t)(i * 3 + (size_t)dt + 300));
         }
     cls_context_destroy(ctx);
@@ -244,8 +272,8 @@ START_TEST(stream_permutations_of_every_width)
     for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
         for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++)
             for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
-                tcase_d2s k = {types[t], 4, 2, channels[c], 3, 5, blocks[b][0], blocks[b][1],
-                               CLS_CRD, NHWC, NHWC};
+                tcase_d2s k = {types[t],     4,       2,    channels[c], 3, 5, blocks[b][0],
+                               blocks[b][1], CLS_CRD, NHWC, NHWC};
                 check_both(ctx, &k, (uint32_t)(t * 10 + c * 3 + b + 400));
             }
         {
@@ -268,8 +296,7 @@ START_TEST(one_dimensional)
     for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++)
         for (int r = 1; r <= 5; r++)
             for (int m = 0; m < 2; m++) {
-                tcase_d2s k = {CLS_F32, 3, 2, 3, 1, 37, 1, r, modes[m], pairs[p][0],
-                               pairs[p][1]};
+                tcase_d2s k = {CLS_F32, 3, 2, 3, 1, 37, 1, r, modes[m], pairs[p][0], pairs[p][1]};
                 tcase_d2s u8 = k;
                 u8.dtype = CLS_U8;
                 u8.c = 1;
@@ -326,6 +353,54 @@ START_TEST(large_tensors_store_wide_pairs_and_lines)
 }
 END_TEST
 
+START_TEST(sixty_four_bit_indices)
+{
+    /* The 64-bit index builds (IDX64=1), forced on small cases: register
+     * interleaves and deinterleaves, short run copies, per-stream passes,
+     * run-time stream counts and the non-temporal paths. */
+    static const tcase_d2s forced[] = {
+        {CLS_F32, 4, 2, 3, 5, 7, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
+        {CLS_F32, 4, 1, 3, 5, 7, 2, 4, CLS_DCR, NHWC, NHWC},
+        {CLS_F16, 4, 2, 37, 3, 5, 4, 4, CLS_CRD, NHWC, NHWC},
+        {CLS_F16, 3, 2, 3, 1, 37, 1, 5, CLS_DCR, NCHW, NCHW},
+        {CLS_F32, 4, 1, 2, 3, 300, 2, 2, CLS_DCR, NCHW, NCHW},
+        {CLS_F32, 4, 1, 16, 43, 341, 3, 3, CLS_DCR, NCHW, NCHW},
+        {CLS_U8, 4, 1, 16, 256, 515, 2, 2, CLS_DCR, NCHW_PAD, NCHW_PAD},
+    };
+    /* A u8 source ending at byte 2^31 of its buffer (the largest buffer
+     * many devices allow), whose indices the plan gives 64 bits on its own;
+     * the buffer's head is never written. */
+    static const tcase_d2s far = {CLS_U8, 4, 1, 4, 5, 37, 2, 2, CLS_DCR, NCHW, NCHW};
+    const size_t end = (size_t)1 << 31;
+    cls_context *ctx = tu_context();
+    cls_device_info info;
+    cls__copy_force_idx64(1);
+    for (size_t i = 0; i < sizeof forced / sizeof forced[0]; i++)
+        check_both(ctx, &forced[i], (uint32_t)i + 600);
+    cls__copy_force_idx64(0);
+    ck_assert_int_eq(cls_context_get_info(ctx, &info), CLS_OK);
+    if (info.max_alloc_size >= end) {
+        int64_t dsz[4], ssz[4];
+        size_t bytes, base;
+        cls_tensor deep, space, vd, vs;
+        cls__copy_plan p;
+        case_sizes(&far, dsz, ssz);
+        deep = make_view(NULL, far.dtype, 4, dsz, NCHW, &bytes);
+        space = make_view(NULL, far.dtype, 4, ssz, NCHW, &bytes);
+        base = end - bytes; /* both views have the same bytes (no padding) */
+        deep.offset += base;
+        cls__d2s_views(&deep, &space, far.bh, far.bw, far.mode, &vd, &vs);
+        cls__copy_plan_make(ctx, &vd, &vs, 1, &p);
+        ck_assert(p.idx64);
+        if (ctx->profile.tier == CLS_TIER_CPU)
+            ck_assert_int_eq(p.kernel, CLS__COPY_D2S);
+        check_case_at(ctx, &far, 0, 650, base);
+        check_case_at(ctx, &far, 1, 651, base);
+    }
+    cls_context_destroy(ctx);
+}
+END_TEST
+
 /* x (deep, layout a) -> depth_to_space -> y (space, layout b) -> space_to_depth
  * -> z (deep, layout c); every element of z must equal x. */
 static void round_trip(cls_context *ctx, const tcase_d2s *k, int a, int b, int c)
@@ -366,8 +441,17 @@ START_TEST(round_trips_every_mode_and_layout)
     for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
         for (int m = 0; m < 2; m++)
             for (int lay = 0; lay < 4; lay++) {
-                tcase_d2s k = {b & 1 ? CLS_F16 : CLS_F32, 4, 2, 3, 3, 5, blocks[b][0],
-                               blocks[b][1], modes[m], 0, 0};
+                tcase_d2s k = {b & 1 ? CLS_F16 : CLS_F32,
+                               4,
+                               2,
+                               3,
+                               3,
+                               5,
+                               blocks[b][0],
+                               blocks[b][1],
+                               modes[m],
+                               0,
+                               0};
                 tcase_d2s l = k;
                 l.ndim = 3, l.bh = 1;
                 round_trip(ctx, &k, lay, lay, lay);
@@ -412,30 +496,30 @@ static void onnx_example(cls_d2s_mode mode, const float *want)
 
 START_TEST(onnx_worked_example_dcr)
 {
-    static const float want[48] = {
-        0,  12, 1,  13, 2,  14, 24, 36, 25, 37, 26, 38, 3,  15, 4,  16, 5,  17, 27, 39, 28, 40, 29, 41,
-        6,  18, 7,  19, 8,  20, 30, 42, 31, 43, 32, 44, 9,  21, 10, 22, 11, 23, 33, 45, 34, 46, 35, 47};
+    static const float want[48] = {0,  12, 1,  13, 2,  14, 24, 36, 25, 37, 26, 38, 3,  15, 4,  16,
+                                   5,  17, 27, 39, 28, 40, 29, 41, 6,  18, 7,  19, 8,  20, 30, 42,
+                                   31, 43, 32, 44, 9,  21, 10, 22, 11, 23, 33, 45, 34, 46, 35, 47};
     onnx_example(CLS_DCR, want);
 }
 END_TEST
 
 START_TEST(onnx_worked_example_crd)
 {
-    static const float want[48] = {
-        0,  6,  1,  7,  2,  8,  12, 18, 13, 19, 14, 20, 3,  9,  4,  10, 5,  11, 15, 21, 16, 22, 17, 23,
-        24, 30, 25, 31, 26, 32, 36, 42, 37, 43, 38, 44, 27, 33, 28, 34, 29, 35, 39, 45, 40, 46, 41, 47};
+    static const float want[48] = {0,  6,  1,  7,  2,  8,  12, 18, 13, 19, 14, 20, 3,  9,  4,  10,
+                                   5,  11, 15, 21, 16, 22, 17, 23, 24, 30, 25, 31, 26, 32, 36, 42,
+                                   37, 43, 38, 44, 27, 33, 28, 34, 29, 35, 39, 45, 40, 46, 41, 47};
     onnx_example(CLS_CRD, want);
 }
 END_TEST
 
 /* Expect code and a message containing text from a depth_to_space call. */
-#define EXPECT_FAIL(call, code, text)                                                        \
-    do {                                                                                     \
-        cls_status st_ = (call);                                                             \
-        ck_assert_msg(st_ == (code), "%s: got %s (%s)", #call, cls_status_name(st_),          \
-                      cls_last_error());                                                     \
-        ck_assert_msg(strstr(cls_last_error(), text) != NULL, "message \"%s\" lacks \"%s\"",   \
-                      cls_last_error(), text);                                               \
+#define EXPECT_FAIL(call, code, text)                                                              \
+    do {                                                                                           \
+        cls_status st_ = (call);                                                                   \
+        ck_assert_msg(st_ == (code), "%s: got %s (%s)", #call, cls_status_name(st_),               \
+                      cls_last_error());                                                           \
+        ck_assert_msg(strstr(cls_last_error(), text) != NULL, "message \"%s\" lacks \"%s\"",       \
+                      cls_last_error(), text);                                                     \
     } while (0)
 
 START_TEST(errors_name_the_mismatch)
@@ -551,8 +635,8 @@ START_TEST(reference_matches_the_formulas)
     for (int m = 0; m < 2; m++)
         for (int l = 0; l < 2; l++)
             for (int s2d = 0; s2d < 2; s2d++) {
-                tcase_d2s k = {CLS_U16, 4 - l, 2, 3, l ? 1 : 3, 4, l ? 1 : 2, 3, modes[m],
-                               lays[l][0], lays[l][1]};
+                tcase_d2s k = {CLS_U16,   4 - l, 2,        3,          l ? 1 : 3, 4,
+                               l ? 1 : 2, 3,     modes[m], lays[l][0], lays[l][1]};
                 cls__d2s_ref_arg arg = {k.bh, k.bw, k.mode, s2d};
                 int64_t dsz[4], ssz[4];
                 size_t sb, db;
@@ -572,12 +656,12 @@ START_TEST(reference_matches_the_formulas)
 END_TEST
 
 /* One test case per test, so CK_RUN_CASE can pick one. */
-#define ADD(fn)                                                                               \
-    do {                                                                                      \
-        TCase *tc_ = tcase_create(#fn);                                                       \
-        tcase_set_timeout(tc_, 120);                                                          \
-        tcase_add_test(tc_, fn);                                                              \
-        suite_add_tcase(s, tc_);                                                              \
+#define ADD(fn)                                                                                    \
+    do {                                                                                           \
+        TCase *tc_ = tcase_create(#fn);                                                            \
+        tcase_set_timeout(tc_, 120);                                                               \
+        tcase_add_test(tc_, fn);                                                                   \
+        suite_add_tcase(s, tc_);                                                                   \
     } while (0)
 
 int main(void)
@@ -592,6 +676,7 @@ int main(void)
     ADD(one_dimensional);
     ADD(large_tensors_take_the_streaming_paths);
     ADD(large_tensors_store_wide_pairs_and_lines);
+    ADD(sixty_four_bit_indices);
     ADD(round_trips_every_mode_and_layout);
     ADD(onnx_worked_example_dcr);
     ADD(onnx_worked_example_crd);

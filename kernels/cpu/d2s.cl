@@ -16,7 +16,8 @@
  * pairs. PASS: long deinterleave rows written one stream at a time. RUNV:
  * run copies of a few whole vectors, unrolled (WIDE: rows 32-byte aligned,
  * 32-byte non-temporal stores). ANY: run-time stream counts, scalar loops
- * (any block and group). */
+ * (any block and group). IDX64: 64-bit indices (idx_t, common.cl), as the
+ * copy plan decides. */
 
 /* -DANY: the stream counts are the run-time arguments nf and nlo (any block,
  * scalar loops); else FACTOR and FLO are compile-time constants. */
@@ -130,9 +131,9 @@ typedef uint8 __attribute__((aligned(32))) wide_t;
  * vectors, gathered first: narrow types go out as 4-byte non-temporal words
  * where aligned, so that the lines they share with the vectors stay uncached. */
 #define RUN_MAX (HEAD_MAX * FACTOR)
-static void put_run(__global elem_t *d, const elem_t *v, long m)
+static void put_run(__global elem_t *d, const elem_t *v, idx_t m)
 {
-    long i = 0;
+    idx_t i = 0;
 #if ELEM_SIZE < 4
     for (; i < m && (((ulong)(d + i)) & 3); i++)
         d[i] = v[i];
@@ -163,9 +164,9 @@ static void put_run(__global elem_t *d, const elem_t *v, long m)
 
 /* Leading elements to step over (per_w dst elements each) before p is
  * aligned to `align` bytes; hmax when no step count below it reaches it. */
-static long align_head(__global const elem_t *p, long per_w, ulong align, long hmax)
+static idx_t align_head(__global const elem_t *p, idx_t per_w, ulong align, idx_t hmax)
 {
-    for (long h = 0; h < hmax; h++)
+    for (idx_t h = 0; h < hmax; h++)
         if ((((ulong)(p + h * per_w)) & (align - 1)) == 0)
             return h;
     return hmax;
@@ -329,10 +330,10 @@ static void deinterleave_vecs(const vec_t *in, vec_t *out)
 #endif
 
 /* One interleave row: d[w * g + k] = s[STREAM(k) + w] for w < n. */
-static void interleave_row(__global const elem_t *restrict s, __global elem_t *restrict d, long n,
-                           long g, long shi, long slo, int nf, int nlo)
+static void interleave_row(__global const elem_t *restrict s, __global elem_t *restrict d,
+                           idx_t n, idx_t g, idx_t shi, idx_t slo, int nf, int nlo)
 {
-    long w = 0;
+    idx_t w = 0;
 #ifdef RUNV
     /* Short runs of RUNV whole vectors (a run copy; the host checked the
      * length and, for non-temporal stores, every row's alignment). */
@@ -345,7 +346,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
 #endif
     w = n;
 #elif defined(VEC) && NT
-    long h = align_head(d, FACTOR, 32, HEAD_MAX);
+    idx_t h = align_head(d, FACTOR, 32, HEAD_MAX);
     if (h == 0 && n % VW == 0) {
         /* The common case of an aligned row of whole vectors. */
         INTERLEAVE_NT
@@ -355,7 +356,7 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
             UNROLL for (int k = 0; k < FACTOR; k++) run[w * FACTOR + k] = s[STREAM(k) + w];
         put_run(d, run, h * FACTOR);
         INTERLEAVE_NT
-        for (long t = w; t < n; t++)
+        for (idx_t t = w; t < n; t++)
             UNROLL for (int k = 0; k < FACTOR; k++) run[(t - w) * FACTOR + k] = s[STREAM(k) + t];
         put_run(d + w * FACTOR, run, (n - w) * FACTOR);
         w = n;
@@ -375,14 +376,14 @@ static void interleave_row(__global const elem_t *restrict s, __global elem_t *r
  * stream is written as one sequential run while the src row stays in cache;
  * each stream aligns its own stores. */
 static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t *restrict d,
-                              long n, long shi, long slo)
+                              idx_t n, idx_t shi, idx_t slo)
 {
     UNROLL for (int k = 0; k < FACTOR; k++) {
         __global elem_t *restrict dk = d + STREAM(k);
-        long v = 0;
+        idx_t v = 0;
 #if NT
         elem_t run[RUN_MAX];
-        long h = min(align_head(dk, 1, 16, VW), n);
+        idx_t h = min(align_head(dk, 1, 16, VW), n);
         for (; v < h; v++)
             run[v] = s[v * FACTOR + k];
         put_run(dk, run, h);
@@ -394,7 +395,7 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
             STORE_VEC(out[k], dk + v);
         }
 #if NT
-        for (long t = v; t < n; t++)
+        for (idx_t t = v; t < n; t++)
             run[t - v] = s[t * FACTOR + k];
         put_run(dk + v, run, n - v);
         v = n;
@@ -407,9 +408,9 @@ static void deinterleave_pass(__global const elem_t *restrict s, __global elem_t
 
 /* One deinterleave row: d[STREAM(k) + w] = s[w * g + k] for w < n. */
 static void deinterleave_row(__global const elem_t *restrict s, __global elem_t *restrict d,
-                             long n, long g, long shi, long slo, int nf, int nlo)
+                             idx_t n, idx_t g, idx_t shi, idx_t slo, int nf, int nlo)
 {
-    long w = 0;
+    idx_t w = 0;
 #if defined(VEC) && defined(PASS)
     deinterleave_pass(s, d, n, shi, slo);
     w = n;
@@ -441,39 +442,50 @@ static void deinterleave_row(__global const elem_t *restrict s, __global elem_t 
 }
 
 /* The rows of work-item (x, a1, a0): x enumerates blocks of `rows` rows of
- * the flattened (a2, a3) range times chunks of `chunk` elements along w. */
+ * the flattened (a2, a3) range times chunks of `chunk` elements along w.
+ * Indices are idx_t (unsigned): the host launches exactly the work-items
+ * there are chunks and row blocks for, so the chunk and block starts lie
+ * inside their ranges and every difference, quotient and min below is of
+ * non-negative values. Only the wrap steps (from the last row of an a3
+ * sweep to the first of the next) can be negative; they are only added,
+ * and modular addition leaves the in-range offsets exact. */
 #define D2S_ROWS(row_fn, smul, dmul)                                                            \
-    long nch = (len + chunk - 1) / chunk, x = (long)get_global_id(0), blk = x / nch;           \
-    long w0 = (x - blk * nch) * chunk, n = min(chunk, len - w0);                             \
-    long q0 = blk * rows, qn = min(rows, osz.s2 * osz.s3 - q0);                              \
-    long a2 = q0 / osz.s3, a3 = q0 - a2 * osz.s3;                                            \
-    long a1 = (long)get_global_id(1), a0 = (long)get_global_id(2);                           \
-    long so = (long)src_off + a0 * oss.s0 + a1 * oss.s1 + a2 * oss.s2 + a3 * oss.s3;          \
-    long dof = (long)dst_off + a0 * ods.s0 + a1 * ods.s1 + a2 * ods.s2 + a3 * ods.s3;         \
-    long swrap = oss.s2 - (osz.s3 - 1) * oss.s3, dwrap = ods.s2 - (osz.s3 - 1) * ods.s3;      \
-    for (long q = 0; q < qn; q++) {                                                          \
+    idx_t n2 = (idx_t)osz.s2, n3 = (idx_t)osz.s3;                                            \
+    idx_t nch = (len + chunk - 1) / chunk, x = (idx_t)get_global_id(0), blk = x / nch;         \
+    idx_t w0 = (x - blk * nch) * chunk, n = min(chunk, len - w0);                            \
+    idx_t q0 = blk * rows, qn = min(rows, n2 * n3 - q0);                                     \
+    idx_t a2 = q0 / n3, a3 = q0 - a2 * n3;                                                   \
+    idx_t a1 = (idx_t)get_global_id(1), a0 = (idx_t)get_global_id(2);                        \
+    idx_t so = (idx_t)src_off + a0 * (idx_t)oss.s0 + a1 * (idx_t)oss.s1 + a2 * (idx_t)oss.s2 + \
+               a3 * (idx_t)oss.s3;                                                           \
+    idx_t dof = (idx_t)dst_off + a0 * (idx_t)ods.s0 + a1 * (idx_t)ods.s1 +                   \
+                a2 * (idx_t)ods.s2 + a3 * (idx_t)ods.s3;                                     \
+    idx_t swrap = (idx_t)oss.s2 - (n3 - 1) * (idx_t)oss.s3;                                  \
+    idx_t dwrap = (idx_t)ods.s2 - (n3 - 1) * (idx_t)ods.s3;                                  \
+    for (idx_t q = 0; q < qn; q++) {                                                         \
         row_fn(src + so + w0 * (smul), dst + dof + w0 * (dmul), n, group, shi, slo, nf, nlo); \
-        if (++a3 < osz.s3) {                                                                 \
-            so += oss.s3, dof += ods.s3;                                                     \
+        if (++a3 < n3) {                                                                     \
+            so += (idx_t)oss.s3, dof += (idx_t)ods.s3;                                       \
         } else {                                                                             \
             a3 = 0, so += swrap, dof += dwrap;                                               \
         }                                                                                    \
     }
 
+/* The arguments of both kernels: the outer sizes and strides come as long4
+ * (as the other kernels' dims do) and are taken as idx_t. */
+#define D2S_ARGS                                                                                \
+    __global const elem_t *restrict src, ulong src_off, __global elem_t *restrict dst,         \
+        ulong dst_off, idx_t len, idx_t group, idx_t shi, idx_t slo, int nf, int nlo,          \
+        idx_t chunk, idx_t rows, long4 osz, long4 oss, long4 ods
+
 /* dst[w * group + k] = src[STREAM(k) + w] within each row. */
-__kernel void d2s_interleave(__global const elem_t *restrict src, ulong src_off,
-                             __global elem_t *restrict dst, ulong dst_off, long len, long group,
-                             long shi, long slo, int nf, int nlo, long chunk, long rows,
-                             long4 osz, long4 oss, long4 ods)
+__kernel void d2s_interleave(D2S_ARGS)
 {
     D2S_ROWS(interleave_row, 1, group)
 }
 
 /* dst[STREAM(k) + w] = src[w * group + k] within each row. */
-__kernel void d2s_deinterleave(__global const elem_t *restrict src, ulong src_off,
-                               __global elem_t *restrict dst, ulong dst_off, long len, long group,
-                               long shi, long slo, int nf, int nlo, long chunk, long rows,
-                               long4 osz, long4 oss, long4 ods)
+__kernel void d2s_deinterleave(D2S_ARGS)
 {
     D2S_ROWS(deinterleave_row, group, 1)
 }
