@@ -372,12 +372,26 @@ START_TEST(sixty_four_bit_indices)
      * the buffer's head is never written. */
     static const tcase_d2s far = {CLS_U8, 4, 1, 4, 5, 37, 2, 2, CLS_DCR, NCHW, NCHW};
     const size_t end = (size_t)1 << 31;
-    cls_context *ctx = tu_context();
+    cls_context *ctx;
     cls_device_info info;
-    cls__copy_force_idx64(1);
-    for (size_t i = 0; i < sizeof forced / sizeof forced[0]; i++)
+    /* Each case first with its own 32-bit indices, then forced to 64 bits
+     * in the same context: the second run must build new programs (its
+     * kernels get -DIDX64=1), so a launch that ignored the plan's index
+     * width would fail here even where 32 bits give the same results. */
+    for (size_t i = 0; i < sizeof forced / sizeof forced[0]; i++) {
+        cls_build_stats b32, b64;
+        ctx = tu_context();
         check_both(ctx, &forced[i], (uint32_t)i + 600);
-    cls__copy_force_idx64(0);
+        ck_assert_int_eq(cls_context_get_build_stats(ctx, &b32), CLS_OK);
+        cls__copy_force_idx64(1);
+        check_both(ctx, &forced[i], (uint32_t)i + 600);
+        cls__copy_force_idx64(0);
+        ck_assert_int_eq(cls_context_get_build_stats(ctx, &b64), CLS_OK);
+        ck_assert_msg(b64.from_source + b64.from_disk > b32.from_source + b32.from_disk,
+                      "case %zu: 64-bit indices built no program of their own", i);
+        cls_context_destroy(ctx);
+    }
+    ctx = tu_context();
     ck_assert_int_eq(cls_context_get_info(ctx, &info), CLS_OK);
     if (info.max_alloc_size >= end) {
         int64_t dsz[4], ssz[4];
