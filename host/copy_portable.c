@@ -64,16 +64,8 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
     /* One 4-byte word of padding per row (one element of 8 bytes): the
      * column reads of a tile then fall in different banks. */
     *pad = es >= 4 ? 1 : (int)(4 / es);
-    if (groups_are_tasks(prof)) {
-        /* 16-byte units (a tile column's four floats gathered into one
-         * vector store instead of four scalar stores), a larger tile and
-         * more rows per work-item (TW / TY each way). */
-        *u = es >= CLS_PORTABLE_CPU_TILE_UNIT ? 1 : (int)(CLS_PORTABLE_CPU_TILE_UNIT / es);
-        *tx = CLS_PORTABLE_CPU_TILE_TW / *u, *ty = CLS_PORTABLE_CPU_TILE_TY;
-    } else {
-        *u = es >= 4 ? 1 : (int)(4 / es);
-        *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
-    }
+    *u = es >= 4 ? 1 : (int)(4 / es);
+    *tx = CLS_PORTABLE_TILE_TX, *ty = CLS_PORTABLE_TILE_TY;
     for (;;) {
         uint64_t tw = (uint64_t)*tx * (uint64_t)*u;
         uint64_t bytes = tw * (tw + (uint64_t)*pad) * es;
@@ -91,21 +83,6 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
     while (*ty > 1 && (*ty > *tx || (size_t)*ty > limit_y ||
                        (size_t)*tx * (size_t)*ty > prof->max_work_group_size))
         *ty /= 2;
-}
-
-/* Tiles per work-group of the transpose: 1, or on devices that run groups
- * as tasks about CLS_PORTABLE_CPU_GROUP_BYTES of them, while the launch
- * keeps at least CLS_PORTABLE_CPU_GROUPS_PER_CU groups per compute unit. */
-static uint64_t tiles_per_group(const cls_device_profile *prof, uint64_t tile_bytes, uint64_t nta,
-                                uint64_t ntb, uint64_t batch)
-{
-    uint64_t tiles = 1, cu = prof->compute_units ? prof->compute_units : 1;
-    if (!groups_are_tasks(prof))
-        return 1;
-    while (tiles * 2 * tile_bytes <= CLS_PORTABLE_CPU_GROUP_BYTES && tiles * 2 <= ntb &&
-           nta * ceil_div(ntb, tiles * 2) * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)
-        tiles *= 2;
-    return tiles;
 }
 
 cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
@@ -344,10 +321,10 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         snprintf(g->options + len, sizeof g->options - (size_t)len,
                  " -DTX=%d -DTY=%d -DU=%d -DPAD=%d", tx, ty, u, pad);
         g->program = "portable/transpose", g->kernel = "transpose_tile";
-        g->per = tiles_per_group(prof, tw * tw * p->es, nta, ntb, batch);
+        g->per = 1;
         g->local[0] = (size_t)tx, g->local[1] = (size_t)ty;
         g->global[0] = (size_t)(nta * (uint64_t)tx);
-        g->global[1] = (size_t)(ceil_div(ntb, g->per) * (uint64_t)ty);
+        g->global[1] = (size_t)(ntb * (uint64_t)ty);
         g->global[2] = (size_t)batch;
         return;
     }
@@ -471,12 +448,8 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
-        if (strcmp(g.kernel, "transpose_regs") == 0) {
+        if (strcmp(g.kernel, "transpose_regs") == 0)
             cls__arg_idx(&a, g.per);
-        } else {
-            cl_int tiles = (cl_int)g.per;
-            cls__arg(&a, sizeof tiles, &tiles);
-        }
         arg_rows(&a, &q, 0, q.ndim);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }

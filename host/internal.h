@@ -181,8 +181,9 @@ typedef struct cls__launch_geom {
     char options[128];
     size_t global[3], local[3];
     uint64_t per;          /* run copy: 16-byte units per work-item; gather:
-                              indices per work-item; tile: tiles per
-                              work-group */
+                              indices per work-item; tile: 1;
+                              register transpose: B elements per
+                              work-item */
     uint64_t ypi;          /* run copy, gather: rows per work-item */
     int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
                               (-1: none) and its size (1: none) */

@@ -133,9 +133,8 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
         ck_assert_int_eq(g.local[0], (size_t)tx);
         ck_assert_msg(ty <= tx * u && (tx * u) % ty == 0, "%s %s: tile %dx%d, u %d", dev, what,
                       tx, ty, u);
-        /* Several tiles per work-group only where a group is a task (CPU
-         * type); elsewhere 4-byte units and one tile, as on GPUs. */
-        ck_assert_uint_ge(g.per, 1);
+        /* Only on devices not of CPU type: 4-byte units, one tile a
+         * work-group. */
         ck_assert_msg(!(p->type & CL_DEVICE_TYPE_CPU), "%s %s: local tile on a CPU", dev, what);
         ck_assert_uint_eq(g.per, 1);
         ck_assert_msg(plan.es >= 4 || (size_t)u * plan.es == 4, "%s %s: %d-element units", dev,

@@ -33,14 +33,8 @@
  * memory or the work-group exceeds the device's limits. */
 #define CLS_PORTABLE_TILE_TX 32
 #define CLS_PORTABLE_TILE_TY 8
-/* The same on devices of CPU type: units of this many bytes (a U x U block
- * of them transposed in registers by each work-item: 4 x 4 floats), a tile
- * side of this many elements, and about this many bytes of tiles per
- * work-group (a loop over tiles along B), as long as every compute unit
- * keeps this many work-groups. */
-#define CLS_PORTABLE_CPU_TILE_UNIT 16
-#define CLS_PORTABLE_CPU_TILE_TW 128
-#define CLS_PORTABLE_CPU_TILE_TY 8
+/* On devices of CPU type a work-group moves about this many bytes, as long
+ * as every compute unit keeps this many work-groups. */
 #define CLS_PORTABLE_CPU_GROUP_BYTES 65536
 #define CLS_PORTABLE_CPU_GROUPS_PER_CU 8
 /* Devices of CPU type run the transpose in registers (transpose_regs):

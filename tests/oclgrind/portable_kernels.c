@@ -181,7 +181,7 @@ static void conv(cls_context *ctx, const char *what, cls_dtype dt, int nhwc, int
 }
 
 /* The copy kernels in every element size: run copy, gather, tile (one
- * with several tiles per work-group), zero fill, depth-to-space and
+ * whose last tiles or units are partial), zero fill, depth-to-space and
  * space-to-depth; pass prefixes the case names. */
 static void copy_cases(cls_context *ctx, const char *pass)
 {
@@ -211,20 +211,20 @@ static void copy_cases(cls_context *ctx, const char *pass)
             int64_t c = cls_dtype_size(dt) >= 4 ? 40 : 16 * 4 / (int64_t)cls_dtype_size(dt) + 3;
             s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11),
             d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
-            snprintf(name, sizeof name, "%stranspose_tile nchw->nhwc C=%lld %s", pass, (long long)c,
+            snprintf(name, sizeof name, "%stranspose nchw->nhwc C=%lld %s", pass, (long long)c,
                      tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
-            snprintf(name, sizeof name, "%stranspose_tile nhwc->nchw C=%lld %s", pass, (long long)c,
+            snprintf(name, sizeof name, "%stranspose nhwc->nchw C=%lld %s", pass, (long long)c,
                      tn);
             run(ctx, name, 0, d, s, 0, CLS_DCR);
         }
-        /* A 2-D transpose long enough in B for several tiles per work-group
-         * on CPU-type profiles, its last tile partial. */
+        /* A 2-D transpose whose last tile (GPU parameters) or unit and
+         * strip (CPU: the register transpose) is partial. */
         {
             int64_t sz2[2] = {45, 301};
             s = cls_tensor_contiguous(NULL, 0, dt, 2, sz2), d = s;
             d.strides[0] = 1, d.strides[1] = 45;
-            snprintf(name, sizeof name, "%stranspose_tile tiles 45x301 %s", pass, tn);
+            snprintf(name, sizeof name, "%stranspose 45x301 %s", pass, tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
         }
         /* src rows over 4 KiB apart: on CPU-type profiles the register
@@ -284,8 +284,8 @@ int main(int argc, char **argv)
     printf("device: %s\nprofile: %s\n", ctx->info.name, prof);
     if (do_copy) {
         copy_cases(ctx, "");
-        /* Devices of several types get the CPU parameters (wide units,
-         * several tiles per work-group): run the GPU ones too. */
+        /* Devices of several types get the CPU parameters (chunked loops,
+         * the register transpose): run the GPU ones too. */
         if (ctx->profile.type & CL_DEVICE_TYPE_CPU) {
             ctx->profile.type = CL_DEVICE_TYPE_GPU;
             copy_cases(ctx, "gpu params: ");
