@@ -39,17 +39,14 @@ static void arg_dims_dst(cls__args *l, const cls__copy_plan *p, const int *keep,
 
 /* Fetch the kernel from its (cached) program and set the buffer arguments. */
 static cls_status begin(cls_context *ctx, const cls__copy_plan *p, const char *file,
-                        const char *name, int tile, const cls_tensor *src, const cls_tensor *dst,
+                        const char *name, const cls_tensor *src, const cls_tensor *dst,
                         cls__args *l)
 {
     char opts[96];
     cl_ulong soff = p->soff, doff = p->doff;
     int nt = p->bytes >= CLS_CPU_NT_MIN_BYTES;
     cls_status st;
-    int len =
-        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es, p->idx64, nt);
-    if (tile > 0)
-        snprintf(opts + len, sizeof opts - (size_t)len, " -DTILE=%d", tile);
+    snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DNT=%d", p->es, p->idx64, nt);
     memset(l, 0, sizeof *l);
     l->idx64 = p->idx64;
     st = cls__kernel_get(ctx, file, opts, name, &l->k);
@@ -104,7 +101,7 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p, cons
     uint64_t ni = inner >= 0 ? (uint64_t)p->sizes[inner] : 1;
     size_t global[3], local[3];
     cls__args l;
-    cls_status st = begin(ctx, p, "cpu/copy", names[p->kernel], 0, src, dst, &l);
+    cls_status st = begin(ctx, p, "cpu/copy", names[p->kernel], src, dst, &l);
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < nouter; d++) {
@@ -202,27 +199,18 @@ static void reg_strip(const cls__copy_plan *p, uint64_t na, uint64_t nb, uint64_
     *lenb = CLS_CPU_BAND_A;
 }
 
-/* The transposes: dim a (src stride 1), dim b (dst stride 1), batch dims. */
+/* The register transpose: dim a (src stride 1), dim b (dst stride 1), batch
+ * dims. */
 static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
                                     const cls_tensor *src, const cls_tensor *dst, cl_uint nw,
                                     const cl_event *w, cl_event *ev)
 {
-    static const char *const names[] = {[CLS__COPY_REG] = "transpose_reg",
-                                        [CLS__COPY_INTERLEAVE] = "interleave",
-                                        [CLS__COPY_DEINTERLEAVE] = "deinterleave"};
-    const char *name = names[p->kernel];
     uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], batch = 1, len, n[3];
-    uint64_t lena = 8, walk = 0;
-    int keep[CLS_MAX_DIMS], nkeep = 0, tile = 0, b_first = 0;
+    uint64_t lena = 8, walk = 0, blocks_a, blocks_b;
+    int keep[CLS_MAX_DIMS], nkeep = 0, b_first = 0, by_b;
     size_t local[3], global[3];
     cls__args l;
-    cls_status st;
-    if (p->kernel == CLS__COPY_INTERLEAVE)
-        tile = (int)nb;
-    else if (p->kernel == CLS__COPY_DEINTERLEAVE)
-        tile = (int)na;
-    const char *program = tile > 0 ? "cpu/interleave" : "cpu/transpose";
-    st = begin(ctx, p, program, name, tile, src, dst, &l);
+    cls_status st = begin(ctx, p, "cpu/transpose", "transpose_reg", src, dst, &l);
     if (st != CLS_OK)
         return st;
     for (int d = 0; d < p->ndim; d++)
@@ -230,39 +218,21 @@ static cls_status enqueue_transpose(cls_context *ctx, const cls__copy_plan *p,
             keep[nkeep++] = d;
             batch *= (uint64_t)p->sizes[d];
         }
-    if (p->kernel == CLS__COPY_REG)
-        reg_strip(p, na, nb, batch, &lena, &len, &b_first, &walk);
-    else
-        /* Whole 16-element chunks per strip, so every strip's vectors are
-         * as aligned as the tensor (non-temporal stores need it); a
-         * deinterleave's strip is about STRIP_BYTES per dst plane (longer
-         * write runs measured faster: 0.65 -> 0.76 of the copy at C = 3),
-         * but 1024 elements where 2..4 planes are written one at a time in
-         * whole lines (planes not on a line: the strip's src is read once
-         * per plane, and stays in the L1; u8 C = 3 at 4730 x 4730: 0.72 at
-         * 4096, 0.82 at 1024; fp16 0.76 at 2048, 0.94 at 1024). */
-        len = strip_len((p->kernel == CLS__COPY_INTERLEAVE ? (size_t)tile : 1) * p->es, 16);
-    if (p->kernel == CLS__COPY_DEINTERLEAVE && tile <= 4 && len > 1024)
-        len = 1024;
+    reg_strip(p, na, nb, batch, &lena, &len, &b_first, &walk);
     cls__arg_idx(&l, na);
     cls__arg_idx(&l, nb);
     cls__arg_idx(&l, (uint64_t)p->dstr[p->a]);
     cls__arg_idx(&l, (uint64_t)p->sstr[p->b]);
     cls__arg_idx(&l, len);
     arg_dims(&l, p, keep, nkeep);
-    n[2] = batch;
-    if (p->kernel == CLS__COPY_REG) {
-        uint64_t blocks_a = (na + lena - 1) / lena, blocks_b = (nb + len - 1) / len;
-        int by_b = b_first && !walk;
-        cls__arg_idx(&l, lena);
-        cls__arg(&l, sizeof(cl_int), &(cl_int){b_first});
-        cls__arg_idx(&l, walk);
-        n[0] = by_b ? blocks_b : blocks_a, n[1] = by_b ? blocks_a : blocks_b;
-    } else {
-        n[0] = ((p->kernel == CLS__COPY_INTERLEAVE ? na : nb) + len - 1) / len, n[1] = 1;
-    }
+    blocks_a = (na + lena - 1) / lena, blocks_b = (nb + len - 1) / len;
+    by_b = b_first && !walk;
+    cls__arg_idx(&l, lena);
+    cls__arg(&l, sizeof(cl_int), &(cl_int){b_first});
+    cls__arg_idx(&l, walk);
+    n[0] = by_b ? blocks_b : blocks_a, n[1] = by_b ? blocks_a : blocks_b, n[2] = batch;
     grid(n, global, local);
-    return cls__launch(ctx, &l, program, name, 3, global, local, nw, w, ev);
+    return cls__launch(ctx, &l, "cpu/transpose", "transpose_reg", 3, global, local, nw, w, ev);
 }
 
 cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint num_wait,
@@ -325,10 +295,10 @@ cls_status cls__copy_enqueue_views(cls_context *ctx, const cls_tensor *src, cons
         st = enqueue_strips(ctx, &p, src, dst, num_wait, wait, ev);
         break;
     case CLS__COPY_REG:
-    case CLS__COPY_INTERLEAVE:
-    case CLS__COPY_DEINTERLEAVE:
         st = enqueue_transpose(ctx, &p, src, dst, num_wait, wait, ev);
         break;
+    case CLS__COPY_INTERLEAVE:
+    case CLS__COPY_DEINTERLEAVE:
     case CLS__COPY_D2S:
         st = cls__d2s_enqueue(ctx, &p, src, dst, num_wait, wait, ev);
         break;
@@ -339,10 +309,10 @@ cls_status cls__copy_enqueue_views(cls_context *ctx, const cls_tensor *src, cons
         return st;
     /* A CPU-tier kernel that does not build: the portable tier's choice. */
     cls__log_fallback(p.kernel == CLS__COPY_REG ? "cpu/transpose"
-                      : p.kernel == CLS__COPY_INTERLEAVE || p.kernel == CLS__COPY_DEINTERLEAVE
-                          ? "cpu/interleave"
-                      : p.kernel == CLS__COPY_D2S ? "cpu/d2s"
-                                                  : "cpu/copy");
+                      : p.kernel == CLS__COPY_INTERLEAVE || p.kernel == CLS__COPY_DEINTERLEAVE ||
+                              p.kernel == CLS__COPY_D2S
+                          ? "cpu/d2s"
+                          : "cpu/copy");
     p.tier = CLS_TIER_PORTABLE;
     p.kernel = cls__copy_portable_choice(&ctx->profile, &p);
     return cls__copy_portable_enqueue(ctx, &p, src, dst, num_wait, wait, ev);

@@ -139,9 +139,11 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
     case CLS__COPY_REG:
         return transpose;
     case CLS__COPY_INTERLEAVE:
-        return transpose && nb >= 2 && nb <= 16 && p->dstr[p->a] == nb;
+        return transpose && nb >= 2 && nb <= 16 && p->dstr[p->a] == nb &&
+               cls__d2s_match_layout(p, 0, NULL);
     case CLS__COPY_DEINTERLEAVE:
-        return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na;
+        return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na &&
+               cls__d2s_match_layout(p, 1, NULL);
     case CLS__COPY_D2S:
         return p->d2s_views && cls__d2s_match(p, NULL);
     default:
@@ -152,15 +154,15 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
 /* The automatic choice: the portable tier's (copy_portable.c), or the CPU
  * tier's, whose strip kernels suit PoCL (a work-group runs as one loop that
  * its compiler vectorises across work-items): register blocks and small
- * constant-factor interleaves. */
+ * constant-factor interleaves (the interleave rows, d2s_lower.c). */
 static cls__copy_kernel auto_choice(const cls_device_profile *prof, cls__copy_plan *p)
 {
     if (p->tier == CLS_TIER_PORTABLE)
         return cls__copy_portable_choice(prof, p);
-    /* Depth-to-space views: the d2s row kernels, measured on exactly these
-     * (interleaves whose streams may span two axes, short NHWC runs); on
-     * layout interleaves the interleave kernels measured faster
-     * (docs/tuning.md). */
+    /* Depth-to-space views: the interleave rows of the best match, measured
+     * on exactly these (streams that may span two axes, short NHWC runs);
+     * layout interleaves take the one-axis rows (V16), which measured
+     * faster on them (docs/tuning.md). */
     if (p->d2s_views && cls__d2s_match(p, &p->d2s))
         return CLS__COPY_D2S;
     if (cls__copy_applies(p, CLS__COPY_RUN)) {
@@ -216,6 +218,8 @@ static void choose(const cls_device_profile *prof, const cls_tensor *src, const 
             cls__d2s_match(plan, &plan->d2s);
     } else
         plan->kernel = auto_choice(prof, plan);
+    if (plan->kernel == CLS__COPY_INTERLEAVE || plan->kernel == CLS__COPY_DEINTERLEAVE)
+        cls__d2s_match_layout(plan, plan->kernel == CLS__COPY_DEINTERLEAVE, &plan->d2s);
 }
 
 void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,

@@ -1,5 +1,7 @@
-/* The depth-to-space row kernels of the CPU tier, a candidate of the copy
- * engine's chooser (copy_plan.c) for the views of depth-to-space ops.
+/* The interleave row kernels of the CPU tier (kernels/cpu/d2s.cl), the copy
+ * engine's candidates (copy_plan.c) for the views of depth-to-space ops
+ * (D2S) and for layout interleaves and deinterleaves (INTERLEAVE and
+ * DEINTERLEAVE: one-axis streams, the V16 variant).
  *
  * The chooser's canonical pair (size-1 axes dropped, axes ordered by dst
  * stride, axes contiguous on both sides merged) is searched for a row shape
@@ -21,6 +23,7 @@
 #define MAX_SRC_RUNS CLS_CPU_D2S_MAX_SRC_RUNS
 #define MAX_DST_ROWS CLS_CPU_D2S_MAX_DST_ROWS
 #define SMALL_BYTES CLS_CPU_D2S_SMALL_BYTES
+#define STRIP_BYTES CLS_CPU_STRIP_BYTES
 
 /* The matched rows and their axes (internal.h). */
 typedef cls__d2s_axis axis;
@@ -253,7 +256,11 @@ static cls_status get_kernel(cls_context *ctx, const plan *p, const cls_tensor *
     const char *name = p->de ? "d2s_deinterleave" : "d2s_interleave";
     if (rv)
         snprintf(runv, sizeof runv, "%d", rv);
-    if (compiled_factor(p))
+    if (p->v16)
+        snprintf(opts, sizeof opts, "-DELEM_SIZE=%zu -DIDX64=%d -DFACTOR=%d -DFLO=%d -DV16 -DNT=%d",
+                 es, idx64, p->factor, p->flo,
+                 cls_tensor_numel(dst) * (uint64_t)es >= CLS_CPU_NT_MIN_BYTES);
+    else if (compiled_factor(p))
         snprintf(opts, sizeof opts,
                  "-DELEM_SIZE=%zu -DIDX64=%d -DFACTOR=%d -DFLO=%d -DVEC -DNT=%d%s%s%s%s", es, idx64,
                  p->factor, p->flo, nt, pass_per_stream(p, es, chunk) ? " -DPASS" : "",
@@ -294,6 +301,23 @@ static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const c
     cls__arg(a, sizeof ods, &ods);
 }
 
+/* The V16 rows' split, the copy engine's strips: chunks of whole 16-element
+ * steps, so that every chunk is as aligned as the tensor (non-temporal
+ * stores need it), one row each. An interleave's chunk writes about
+ * STRIP_BYTES of dst; a deinterleave's about STRIP_BYTES per stream (longer
+ * write runs measured faster: 0.65 -> 0.76 of the copy at C = 3), but 1024
+ * elements where 2..4 streams are written one at a time in whole lines
+ * (streams not on a line: the chunk's src is read once per stream, and
+ * stays in the L1; u8 C = 3 at 4730 x 4730: 0.72 at 4096, 0.82 at 1024;
+ * fp16 0.76 at 2048, 0.94 at 1024). */
+static int64_t strip_v16(const plan *p, size_t es)
+{
+    int64_t unit = (p->de ? 1 : p->factor) * (int64_t)es, n = STRIP_BYTES / unit / 16 * 16;
+    if (n == 0)
+        n = 16;
+    return p->de && p->factor <= 4 && n > 1024 ? 1024 : n;
+}
+
 /* Order, split and enqueue plan p (idx64: 64-bit indices). */
 static cls_status launch(cls_context *ctx, plan *p, int idx64, const cls_tensor *src,
                          const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
@@ -303,8 +327,12 @@ static cls_status launch(cls_context *ctx, plan *p, int idx64, const cls_tensor 
     int64_t chunk, rows, nrows;
     cls__args a = {0};
     cls_status st;
-    order_rows(p);
-    split_work(p, es, &chunk, &rows);
+    if (p->v16) {
+        chunk = strip_v16(p, es), rows = 1;
+    } else {
+        order_rows(p);
+        split_work(p, es, &chunk, &rows);
+    }
     a.idx64 = idx64;
     if ((st = get_kernel(ctx, p, dst, es, chunk, idx64, &a.k)) != CLS_OK)
         return st;
@@ -312,16 +340,37 @@ static cls_status launch(cls_context *ctx, plan *p, int idx64, const cls_tensor 
     global[0] = (size_t)((p->len + chunk - 1) / chunk * ((nrows + rows - 1) / rows));
     global[1] = (size_t)p->outer[1].size;
     global[2] = (size_t)p->outer[0].size;
-    /* A small tensor runs as few work-groups: each group is a task for a
-     * worker thread, and their dispatch would dominate. */
-    if ((uint64_t)cls_tensor_numel(dst) * es <= SMALL_BYTES &&
-        global[1] * global[2] <= ctx->info.max_work_group_size) {
+    if (p->v16) {
+        /* Work-groups of up to CLS_CPU_GROUP consecutive chunks (the
+         * kernels return past the last). */
+        while (local[0] < CLS_CPU_GROUP && local[0] < global[0])
+            local[0] *= 2;
+        global[0] = (global[0] + local[0] - 1) / local[0] * local[0];
+    } else if ((uint64_t)cls_tensor_numel(dst) * es <= SMALL_BYTES &&
+               global[1] * global[2] <= ctx->info.max_work_group_size) {
+        /* A small tensor runs as few work-groups: each group is a task for
+         * a worker thread, and their dispatch would dominate. */
         local[1] = global[1];
         local[2] = global[2];
     }
     set_args(&a, p, src, dst, chunk, rows);
     return cls__launch(ctx, &a, "cpu/d2s", p->de ? "d2s_deinterleave" : "d2s_interleave", 3, global,
                        local, num_wait, wait, ev);
+}
+
+int cls__d2s_match_layout(const cls__copy_plan *cp, int de, cls__d2s_rows *rows)
+{
+    axis ax[CLS_MAX_DIMS];
+    plan p;
+    int n = plan_axes(cp, ax);
+    if (cp->a < 0 || cp->b < 0 || cp->a == cp->b ||
+        !try_plan(ax, n, de ? cp->b : cp->a, de ? cp->a : cp->b, -1, de, &p) || p.factor < 2 ||
+        p.group != p.factor)
+        return 0;
+    p.v16 = 1;
+    if (rows)
+        *rows = p;
+    return 1;
 }
 
 int cls__d2s_match(const cls__copy_plan *cp, cls__d2s_rows *rows)

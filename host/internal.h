@@ -242,14 +242,14 @@ typedef enum cls__copy_kernel {
     CLS__COPY_RUN_PACKED,   /* many short contiguous runs, one per work-item */
     CLS__COPY_TILE,         /* transpose through a padded local-memory tile */
     CLS__COPY_REG,          /* transpose through 8 x 16 register blocks */
-    CLS__COPY_INTERLEAVE,   /* dst inner extent 2..16: planes -> interleaved */
-    CLS__COPY_DEINTERLEAVE, /* src inner extent 2..16: interleaved -> planes */
-    CLS__COPY_D2S,          /* the depth-to-space row kernels (cpu/d2s.cl, d2s_lower.c) */
+    CLS__COPY_INTERLEAVE,   /* dst inner extent 2..16: planes -> interleaved (cpu/d2s.cl, V16) */
+    CLS__COPY_DEINTERLEAVE, /* src inner extent 2..16: interleaved -> planes (cpu/d2s.cl, V16) */
+    CLS__COPY_D2S,          /* the depth-to-space rows of any match (cpu/d2s.cl, d2s_lower.c) */
     CLS__COPY_KERNEL_COUNT
 } cls__copy_kernel;
 
-/* The CPU tier's depth-to-space rows (d2s_lower.c): one axis of a view
- * pair (size, src and dst element strides), and a matched launch. */
+/* The CPU tier's interleave rows (d2s_lower.c, kernels/cpu/d2s.cl): one axis
+ * of a view pair (size, src and dst element strides), and a matched launch. */
 typedef struct cls__d2s_axis {
     int64_t size, s, d;
 } cls__d2s_axis;
@@ -260,6 +260,7 @@ typedef struct cls__d2s_rows {
     int64_t shi, slo;       /* stream strides on the streams' side */
     cls__d2s_axis outer[4]; /* outermost first, padded with size-1 axes */
     int dst_seq;            /* rows continue each other's dst runs */
+    int v16;                /* a layout copy's one-axis streams: 16 elements a step */
 } cls__d2s_rows;
 
 /* A canonical copy: size-1 dims dropped, dims contiguous in both views
@@ -278,7 +279,7 @@ typedef struct cls__copy_plan {
     uint64_t bytes;    /* bytes moved one way */
     cls_tier tier;     /* PORTABLE or CPU: the kernels the choice is among */
     int d2s_views;     /* the views of a depth-to-space op: CLS__COPY_D2S is a candidate */
-    cls__d2s_rows d2s; /* CLS__COPY_D2S: the rows the chooser matched */
+    cls__d2s_rows d2s; /* D2S, INTERLEAVE, DEINTERLEAVE: the rows the chooser matched */
     cls__copy_kernel kernel;
 } cls__copy_plan;
 
@@ -398,11 +399,14 @@ uint64_t cls__elem_offset(const cls_tensor *t, const int64_t *idx);
 void cls__d2s_views(const cls_tensor *deep, const cls_tensor *space, int bh, int bw,
                     cls_d2s_mode mode, cls_tensor *vdeep, cls_tensor *vspace);
 
-/* The depth-to-space row kernels of the CPU tier, a candidate of the copy
+/* The interleave row kernels of the CPU tier, candidates of the copy
  * engine's chooser (d2s_lower.c): whether the canonical pair fits one (an
- * interleave, deinterleave or run copy; the match into rows when not NULL),
- * and the enqueue of the rows the chooser kept in plan->d2s. */
+ * interleave, deinterleave or run copy; the match into rows when not NULL);
+ * whether its dims a and b are a one-axis interleave (de = 0: a the run, b
+ * the streams) or deinterleave (de = 1: the reverse), the layout copies'
+ * rows (V16); and the enqueue of the rows the chooser kept in plan->d2s. */
 int cls__d2s_match(const cls__copy_plan *plan, cls__d2s_rows *rows);
+int cls__d2s_match_layout(const cls__copy_plan *plan, int de, cls__d2s_rows *rows);
 cls_status cls__d2s_enqueue(cls_context *ctx, const cls__copy_plan *plan, const cls_tensor *src,
                             const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
                             cl_event *ev);

@@ -21,7 +21,6 @@ static const cls__program_def programs[] = {
      {"cpu/common", "cpu/transpose_common", "cpu/transpose_regs", "cpu/transpose_b4",
       "cpu/transpose_b2", "cpu/transpose_b1", "cpu/transpose_blocks", "cpu/transpose"},
      0},
-    {"cpu/interleave", CLS_TIER_CPU, {"cpu/common", "cpu/transpose_common", "cpu/interleave"}, 0},
     {"cpu/d2s", CLS_TIER_CPU, {"cpu/common", "cpu/d2s"}, 0},
     {"cpu/conv_w", CLS_TIER_CPU, {"cpu/conv_w"}, 1},
 };

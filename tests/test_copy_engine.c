@@ -173,9 +173,10 @@ START_TEST(automatic_choice_by_shape_and_device)
 }
 END_TEST
 
-/* The one chooser: a depth-to-space op's views get the d2s row kernels on
- * the CPU tier; the same pair as a plain copy gets the interleave kernel,
- * and the portable tier never offers them. */
+/* The one chooser: a depth-to-space op's views get the interleave rows of
+ * their best match on the CPU tier; the same pair as a plain copy gets the
+ * one-axis rows of the same kernels (V16), and the portable tier never
+ * offers them. */
 START_TEST(d2s_kernels_are_candidates_of_the_chooser)
 {
     cls_context *ctx = tu_context();
@@ -192,8 +193,10 @@ START_TEST(d2s_kernels_are_candidates_of_the_chooser)
         cls__copy_plan_make_prof(&ctx->profile, &vd, &vs, 1, &p);
         ck_assert_int_eq(p.kernel, CLS__COPY_D2S);
         ck_assert_str_eq(cls__copy_kernel_name(p.kernel), "d2s");
+        ck_assert(!p.d2s.v16);
         cls__copy_plan_make_prof(&ctx->profile, &vd, &vs, 0, &p);
         ck_assert_int_eq(p.kernel, CLS__COPY_INTERLEAVE);
+        ck_assert(p.d2s.v16 && !p.d2s.de && p.d2s.factor == 2 && p.d2s.group == 2);
         /* Forcing the d2s kernels on a plain copy is ignored. */
         cls__copy_force(CLS__COPY_D2S);
         ck_assert_int_eq(cls__copy_choose(ctx, &vd, &vs), CLS__COPY_INTERLEAVE);

@@ -177,7 +177,8 @@ START_TEST(build_failure_reports_the_log)
 END_TEST
 
 /* A program is its table entry's files joined in order: the interleave
- * kernels need the shared definitions before them, and get them. */
+ * row kernels need the shared definitions (element and index types, FOLD)
+ * before them, and get them. */
 START_TEST(joined_parts_build_as_one_program)
 {
     cls_context *ctx = NULL;
@@ -185,17 +186,17 @@ START_TEST(joined_parts_build_as_one_program)
     cl_program p;
     cl_kernel k;
     cl_int err;
-    const char *opts = "-DELEM_SIZE=4 -DIDX64=0 -DNT=0 -DTILE=3";
-    const cls__program_def *def = cls__program_find("cpu/interleave");
+    const char *opts = "-DELEM_SIZE=4 -DIDX64=0 -DNT=0 -DFACTOR=3 -DFLO=3 -DV16";
+    const cls__program_def *def = cls__program_find("cpu/d2s");
     ck_assert_ptr_nonnull(def);
     ck_assert_str_eq(def->files[0], "cpu/common");
-    ck_assert_str_eq(def->files[1], "cpu/transpose_common");
-    ck_assert_str_eq(def->files[2], "cpu/interleave");
+    ck_assert_str_eq(def->files[1], "cpu/d2s");
+    ck_assert_ptr_null(def->files[2]);
     memset(&o, 0, sizeof o);
     o.disable_disk_cache = 1;
     ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
-    ck_assert_int_eq(cls__program_get(ctx, "cpu/interleave", opts, &p), CLS_OK);
-    k = clCreateKernel(p, "deinterleave", &err);
+    ck_assert_int_eq(cls__program_get(ctx, "cpu/d2s", opts, &p), CLS_OK);
+    k = clCreateKernel(p, "d2s_deinterleave", &err);
     ck_assert_int_eq(err, CL_SUCCESS);
     clReleaseKernel(k);
     cls_context_destroy(ctx);

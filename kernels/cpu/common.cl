@@ -63,7 +63,7 @@ static inline void batch_offsets(idx_t rem, int n, long8 sz, long8 ss, long8 ds,
 /* Interleave and deinterleave of FOLD_N (2..16) streams of FOLD_VW-lane
  * vectors (FOLD_VW a plain 2, 4, 8 or 16) through two-input constant
  * shuffles, FOLD_SHUF(a, b, lanes...), which the user defines before
- * expanding FOLD (d2s.cl, interleave.cl). Each output vector is built one
+ * expanding FOLD (d2s.cl). Each output vector is built one
  * stream at a time (the masks are integer constant expressions of FOLD_N
  * and FOLD_VW; a lane a step does not fill is left undefined, -1).
  * Interleave: output lane x of vector k is stream (VW k + x) % N, lane

@@ -1,15 +1,14 @@
 /* Definitions shared by the copy engine's transposes (transpose_*.cl,
- * transpose.cl) and interleave kernels (interleave.cl); the host builds each
- * of those as one program after this file. The canonical pair has a dim A
- * contiguous in src (src stride 1, dst stride da, na elements) and a dim B
- * contiguous in dst (dst stride 1, src stride sb, nb elements), plus up to 6
- * batch dims with any strides, one batch per get_global_id(2). Shapes are arguments;
- * options: ELEM_SIZE, IDX64, NT (non-temporal stores), TILE (the constant
- * factor of the interleave kernels).
+ * transpose.cl); the host builds them as one program after this file. The
+ * canonical pair has a dim A contiguous in src (src stride 1, dst stride da,
+ * na elements) and a dim B contiguous in dst (dst stride 1, src stride sb,
+ * nb elements), plus up to 6 batch dims with any strides, one batch per
+ * get_global_id(2). Shapes are arguments; options: ELEM_SIZE, IDX64, NT
+ * (non-temporal stores).
  *
- * CPU kernels (reg, interleave, deinterleave) give each work-item a strip
- * and loop over it: PoCL runs a work-group as one loop over work-items, and
- * long per-work-item loops keep the index arithmetic off the data path. */
+ * The CPU kernels give each work-item a strip and loop over it: PoCL runs a
+ * work-group as one loop over work-items, and long per-work-item loops keep
+ * the index arithmetic off the data path. */
 
 #define TRANSPOSE_ARGS                                                                        \
     __global const elem_t *src, ulong src_off, __global elem_t *dst, ulong dst_off, idx_t na, \
