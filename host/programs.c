@@ -21,7 +21,10 @@ static const cls__program_def programs[] = {
      {"cpu/common", "cpu/transpose_common", "cpu/transpose_regs", "cpu/transpose_b4",
       "cpu/transpose_b2", "cpu/transpose_b1", "cpu/transpose_blocks", "cpu/transpose"},
      0},
-    {"cpu/d2s", CLS_TIER_CPU, {"cpu/common", "cpu/d2s"}, 0},
+    {"cpu/d2s",
+     CLS_TIER_CPU,
+     {"cpu/common", "cpu/d2s_lanes", "cpu/d2s_rows", "cpu/d2s_v16", "cpu/d2s"},
+     0},
     {"cpu/conv_w", CLS_TIER_CPU, {"cpu/conv_w"}, 1},
 };
 

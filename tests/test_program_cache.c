@@ -190,8 +190,9 @@ START_TEST(joined_parts_build_as_one_program)
     const cls__program_def *def = cls__program_find("cpu/d2s");
     ck_assert_ptr_nonnull(def);
     ck_assert_str_eq(def->files[0], "cpu/common");
-    ck_assert_str_eq(def->files[1], "cpu/d2s");
-    ck_assert_ptr_null(def->files[2]);
+    ck_assert_str_eq(def->files[1], "cpu/d2s_lanes");
+    ck_assert_str_eq(def->files[4], "cpu/d2s");
+    ck_assert_ptr_null(def->files[5]);
     memset(&o, 0, sizeof o);
     o.disable_disk_cache = 1;
     ck_assert_int_eq(cls_context_create(&ctx, &o), CLS_OK);
