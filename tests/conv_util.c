@@ -265,3 +265,19 @@ void cu_expect_enqueue(cls_conv_plan *plan, cls_tensor src, cls_tensor dst, cls_
     ck_assert_ptr_null(ev);
     ck_assert_msg(strstr(cls_last_error(), msg), "message '%s' lacks '%s'", cls_last_error(), msg);
 }
+
+cu_cfg cu_base_3x3(int cin, int cout, int h, int w)
+{
+    cu_cfg c;
+    memset(&c, 0, sizeof c);
+    c.n = 2, c.cin = cin, c.cout = cout, c.h = h, c.w = w;
+    c.kh = c.kw = 3;
+    c.pt = c.pb = c.pl = c.pr = 1;
+    c.sh = c.sw = c.dh = c.dw = 1;
+    c.groups = 1;
+    c.mode = c.in_mode = CLS_DCR;
+    c.act = CLS_ACT_NONE;
+    c.bias = 1;
+    c.dtype = CLS_F32;
+    return c;
+}

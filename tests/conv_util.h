@@ -29,6 +29,11 @@ typedef struct cu_cfg {
     int rbh, rbw; /* rewrite block */
 } cu_cfg;
 
+/* The 3x3 case the suites start from: batch 2, cin -> cout channels on
+ * h x w, padding 1 all round, stride and dilation 1, one group, a bias, no
+ * activation, DCR, fp32, every other field zero (off). */
+cu_cfg cu_base_3x3(int cin, int cout, int h, int w);
+
 /* Host data and device buffers of one case. */
 typedef struct cu_run {
     float *wts, *bias, *slope;

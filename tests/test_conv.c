@@ -14,29 +14,9 @@ static void run_case(cls_context *ctx, const cu_cfg *c, int id)
 /* A base case every test edits. */
 static cu_cfg base(void)
 {
-    cu_cfg c = {.n = 2,
-                .cin = 4,
-                .cout = 3,
-                .h = 7,
-                .w = 9,
-                .kh = 3,
-                .kw = 3,
-                .pt = 1,
-                .pb = 1,
-                .pl = 1,
-                .pr = 1,
-                .sh = 1,
-                .sw = 1,
-                .dh = 1,
-                .dw = 1,
-                .groups = 1,
-                .bh = 2,
-                .bw = 2,
-                .mode = CLS_DCR,
-                .act = CLS_ACT_NONE,
-                .bias = 1,
-                .path = CLS_CONV_PATH_DIRECT,
-                .dtype = CLS_F32};
+    cu_cfg c = cu_base_3x3(4, 3, 7, 9);
+    c.bh = c.bw = 2;
+    c.path = CLS_CONV_PATH_DIRECT;
     return c;
 }
 

@@ -50,32 +50,10 @@ static void run_case(cls_context *ctx, const cu_cfg *c, int id)
 
 static cu_cfg base(void)
 {
-    cu_cfg c = {.n = 2,
-                .cin = 3,
-                .cout = 4,
-                .h = 8,
-                .w = 12,
-                .kh = 3,
-                .kw = 3,
-                .pt = 1,
-                .pb = 1,
-                .pl = 1,
-                .pr = 1,
-                .sh = 1,
-                .sw = 1,
-                .dh = 1,
-                .dw = 1,
-                .groups = 1,
-                .bh = 1,
-                .bw = 1,
-                .ibh = 2,
-                .ibw = 2,
-                .mode = CLS_DCR,
-                .in_mode = CLS_DCR,
-                .act = CLS_ACT_NONE,
-                .bias = 1,
-                .dtype = CLS_F32,
-                .rewrite = CLS_CONV_REWRITE_NONE};
+    cu_cfg c = cu_base_3x3(3, 4, 8, 12);
+    c.bh = c.bw = 1;
+    c.ibh = c.ibw = 2;
+    c.rewrite = CLS_CONV_REWRITE_NONE;
     return c;
 }
 

@@ -19,28 +19,10 @@ static void run_case(cls_context *ctx, const cu_cfg *c, int id)
 /* A 2-D base case every test edits: k3 s2 p1 op1, 4 -> 3 channels. */
 static cu_cfg base(void)
 {
-    cu_cfg c = {.n = 2,
-                .cin = 4,
-                .cout = 3,
-                .h = 5,
-                .w = 7,
-                .kh = 3,
-                .kw = 3,
-                .pt = 1,
-                .pb = 1,
-                .pl = 1,
-                .pr = 1,
-                .sh = 2,
-                .sw = 2,
-                .dh = 1,
-                .dw = 1,
-                .oph = 1,
-                .opw = 1,
-                .groups = 1,
-                .act = CLS_ACT_NONE,
-                .bias = 1,
-                .transposed = 1,
-                .dtype = CLS_F32};
+    cu_cfg c = cu_base_3x3(4, 3, 5, 7);
+    c.sh = c.sw = 2;
+    c.oph = c.opw = 1;
+    c.transposed = 1;
     return c;
 }
 

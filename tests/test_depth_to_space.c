@@ -348,29 +348,20 @@ START_TEST(reference_matches_the_formulas)
 }
 END_TEST
 
-/* One test case per test, so CK_RUN_CASE can pick one. */
-#define ADD(fn)                                                                                    \
-    do {                                                                                           \
-        TCase *tc_ = tcase_create(#fn);                                                            \
-        tcase_set_timeout(tc_, 120);                                                               \
-        tcase_add_test(tc_, fn);                                                                   \
-        suite_add_tcase(s, tc_);                                                                   \
-    } while (0)
-
 int main(void)
 {
     Suite *s = suite_create("depth_to_space");
-    ADD(blocks_square_and_rectangular);
-    ADD(odd_spatial_channels_and_batch);
-    ADD(strided_views_with_offsets_and_mixed_layouts);
-    ADD(every_element_type);
-    ADD(one_dimensional);
-    ADD(round_trips_every_mode_and_layout);
-    ADD(onnx_worked_example_dcr);
-    ADD(onnx_worked_example_crd);
-    ADD(errors_name_the_mismatch);
-    ADD(empty_tensors_complete_and_events_chain);
-    ADD(pixel_shuffle_is_crd_and_verify_mode_agrees);
-    ADD(reference_matches_the_formulas);
+    TU_ADD_CASE(s, blocks_square_and_rectangular, 120);
+    TU_ADD_CASE(s, odd_spatial_channels_and_batch, 120);
+    TU_ADD_CASE(s, strided_views_with_offsets_and_mixed_layouts, 120);
+    TU_ADD_CASE(s, every_element_type, 120);
+    TU_ADD_CASE(s, one_dimensional, 120);
+    TU_ADD_CASE(s, round_trips_every_mode_and_layout, 120);
+    TU_ADD_CASE(s, onnx_worked_example_dcr, 120);
+    TU_ADD_CASE(s, onnx_worked_example_crd, 120);
+    TU_ADD_CASE(s, errors_name_the_mismatch, 120);
+    TU_ADD_CASE(s, empty_tensors_complete_and_events_chain, 120);
+    TU_ADD_CASE(s, pixel_shuffle_is_crd_and_verify_mode_agrees, 120);
+    TU_ADD_CASE(s, reference_matches_the_formulas, 120);
     return tu_run(s);
 }

@@ -167,22 +167,13 @@ START_TEST(sixty_four_bit_indices)
 }
 END_TEST
 
-/* One test case per test, so CK_RUN_CASE can pick one. */
-#define ADD(fn)                                                                                    \
-    do {                                                                                           \
-        TCase *tc_ = tcase_create(#fn);                                                            \
-        tcase_set_timeout(tc_, 120);                                                               \
-        tcase_add_test(tc_, fn);                                                                   \
-        suite_add_tcase(s, tc_);                                                                   \
-    } while (0)
-
 int main(void)
 {
     Suite *s = suite_create("depth_to_space_paths");
-    ADD(sixteen_streams_in_registers);
-    ADD(stream_permutations_of_every_width);
-    ADD(large_tensors_take_the_streaming_paths);
-    ADD(large_tensors_store_wide_pairs_and_lines);
-    ADD(sixty_four_bit_indices);
+    TU_ADD_CASE(s, sixteen_streams_in_registers, 120);
+    TU_ADD_CASE(s, stream_permutations_of_every_width, 120);
+    TU_ADD_CASE(s, large_tensors_take_the_streaming_paths, 120);
+    TU_ADD_CASE(s, large_tensors_store_wide_pairs_and_lines, 120);
+    TU_ADD_CASE(s, sixty_four_bit_indices, 120);
     return tu_run(s);
 }

@@ -64,6 +64,14 @@ void tu_fill(void *dst, size_t size, uint32_t seed)
     }
 }
 
+void tu_add_case(Suite *s, const char *name, const TTest *test, int timeout)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, timeout);
+    tcase_add_test(tc, test);
+    suite_add_tcase(s, tc);
+}
+
 int tu_run(Suite *s)
 {
     SRunner *sr = srunner_create(s);

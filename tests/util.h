@@ -18,6 +18,10 @@ cl_mem tu_buffer(cls_context *ctx, size_t size, const void *host);
 void *tu_read(cls_context *ctx, cl_mem buf, size_t size);
 /* Deterministic distinct-ish bytes: byte i of a pattern seeded by seed. */
 void tu_fill(void *dst, size_t size, uint32_t seed);
+/* One test as a test case of its own (named after it, so CK_RUN_CASE can
+ * pick it), with a timeout in seconds. */
+void tu_add_case(Suite *s, const char *name, const TTest *test, int timeout);
+#define TU_ADD_CASE(s, fn, timeout) tu_add_case((s), #fn, (fn), (timeout))
 /* A suite runner: runs s with CK_FORK as configured, returns exit status. */
 int tu_run(Suite *s);
 
