@@ -121,7 +121,10 @@ static void canonicalise(const cls_tensor *src, const cls_tensor *dst, cls__copy
     index_width(p);
 }
 
-int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
+/* Whether kernel can run plan p; for the interleave row kernels (D2S,
+ * INTERLEAVE, DEINTERLEAVE) the matched rows go to *rows when it is not
+ * NULL, so a plan's rows are matched once, when its kernel is chosen. */
+static int applies(const cls__copy_plan *p, cls__copy_kernel kernel, cls__d2s_rows *rows)
 {
     if (p->tier == CLS_TIER_PORTABLE && kernel != CLS__COPY_GENERIC && kernel != CLS__COPY_RUN &&
         kernel != CLS__COPY_TILE)
@@ -140,15 +143,20 @@ int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
         return transpose;
     case CLS__COPY_INTERLEAVE:
         return transpose && nb >= 2 && nb <= 16 && p->dstr[p->a] == nb &&
-               cls__d2s_match_layout(p, 0, NULL);
+               cls__d2s_match_layout(p, 0, rows);
     case CLS__COPY_DEINTERLEAVE:
         return transpose && na >= 2 && na <= 16 && p->sstr[p->b] == na &&
-               cls__d2s_match_layout(p, 1, NULL);
+               cls__d2s_match_layout(p, 1, rows);
     case CLS__COPY_D2S:
-        return p->d2s_views && cls__d2s_match(p, NULL);
+        return p->d2s_views && cls__d2s_match(p, rows);
     default:
         return 0;
     }
+}
+
+int cls__copy_applies(const cls__copy_plan *p, cls__copy_kernel kernel)
+{
+    return applies(p, kernel, NULL);
 }
 
 /* The automatic choice: the portable tier's (copy_portable.c), or the CPU
@@ -163,7 +171,7 @@ static cls__copy_kernel auto_choice(const cls_device_profile *prof, cls__copy_pl
      * on exactly these (streams that may span two axes, short NHWC runs);
      * layout interleaves take the one-axis rows (V16), which measured
      * faster on them (docs/tuning.md). */
-    if (p->d2s_views && cls__d2s_match(p, &p->d2s))
+    if (applies(p, CLS__COPY_D2S, &p->d2s))
         return CLS__COPY_D2S;
     if (cls__copy_applies(p, CLS__COPY_RUN)) {
         int64_t run_bytes = p->sizes[p->b] * (int64_t)p->es;
@@ -172,9 +180,12 @@ static cls__copy_kernel auto_choice(const cls_device_profile *prof, cls__copy_pl
         return (p->ndim == 1 || run_bytes >= CLS_CPU_RUN_MIN_BYTES) ? CLS__COPY_RUN
                                                                     : CLS__COPY_RUN_PACKED;
     }
-    if (cls__copy_applies(p, CLS__COPY_INTERLEAVE) && p->sizes[p->b] <= CLS_CPU_INTERLEAVE_MAX)
+    /* (The size tests first: they are cheaper than the row match.) */
+    if (p->b >= 0 && p->sizes[p->b] <= CLS_CPU_INTERLEAVE_MAX &&
+        applies(p, CLS__COPY_INTERLEAVE, &p->d2s))
         return CLS__COPY_INTERLEAVE;
-    if (cls__copy_applies(p, CLS__COPY_DEINTERLEAVE) && p->sizes[p->a] < CLS_CPU_DEINTERLEAVE_BELOW)
+    if (p->a >= 0 && p->sizes[p->a] < CLS_CPU_DEINTERLEAVE_BELOW &&
+        applies(p, CLS__COPY_DEINTERLEAVE, &p->d2s))
         return CLS__COPY_DEINTERLEAVE;
     if (cls__copy_applies(p, CLS__COPY_REG))
         return CLS__COPY_REG;
@@ -212,14 +223,10 @@ static void choose(const cls_device_profile *prof, const cls_tensor *src, const 
     canonicalise(src, dst, plan);
     plan->tier = prof->tier == CLS_TIER_CPU ? CLS_TIER_CPU : CLS_TIER_PORTABLE;
     plan->d2s_views = d2s_views;
-    if (forced != CLS__COPY_AUTO && cls__copy_applies(plan, forced)) {
+    if (forced != CLS__COPY_AUTO && applies(plan, forced, &plan->d2s))
         plan->kernel = forced;
-        if (forced == CLS__COPY_D2S)
-            cls__d2s_match(plan, &plan->d2s);
-    } else
+    else
         plan->kernel = auto_choice(prof, plan);
-    if (plan->kernel == CLS__COPY_INTERLEAVE || plan->kernel == CLS__COPY_DEINTERLEAVE)
-        cls__d2s_match_layout(plan, plan->kernel == CLS__COPY_DEINTERLEAVE, &plan->d2s);
 }
 
 void cls__copy_plan_make_prof(const cls_device_profile *prof, const cls_tensor *src,
