@@ -193,8 +193,7 @@ struct bench {
     int failures;
     cl_mem roof_src, roof_dst; /* the roofline's copy buffers, kept for the run (roofline.c) */
     size_t roof_side;          /* bytes in each */
-    cl_program roof_program;   /* bench/roofline.cl, built on first use */
-    cl_kernel roof_kernels[4]; /* created from it on first use */
+    cl_kernel roof_kernels[4]; /* bench/roofline.cl's kernels, created on first use */
 };
 
 /* Append a case (identity fields already in c->rec); returns 0 or -1. */

@@ -29,10 +29,10 @@ extern const bench_kernel_source bench_kernel_sources[];
 static const char *const roof_names[4] = {"roofline_copy", "roofline_copy_nt", "roofline_has_nt",
                                           "roofline_empty"};
 
-/* The roofline program's kernel `name`: the program is built once per run
- * with the device profile's -D options (CLS_NT_STORE where the compiler has
- * non-temporal stores), each kernel created once; both kept until
- * bench_roofline_release(). */
+/* The roofline program's kernel `name`, created once and kept until
+ * bench_roofline_free(). The program comes from the library's program
+ * cache (built once per context, with the device profile's -D options:
+ * CLS_NT_STORE where the compiler has non-temporal stores). */
 static cls_status roof_kernel(bench *b, const char *name, cl_kernel *k)
 {
     int i = 0;
@@ -40,27 +40,19 @@ static cls_status roof_kernel(bench *b, const char *name, cl_kernel *k)
         i++;
     if (i == 4)
         return cls__fail(CLS_ERR_INVALID_ARG, "roofline: no kernel %s", name);
-    if (!b->roof_program) {
-        const char *src = (const char *)bench_kernel_sources[0].data;
-        size_t len = bench_kernel_sources[0].size;
+    if (!b->roof_kernels[i]) {
         cls_device_profile prof;
-        cl_int err;
         cl_program p;
+        cl_int err;
+        cls_status st;
         if (cls_context_get_profile(b->ctx, &prof) != CLS_OK)
             prof.defines[0] = '\0';
-        p = clCreateProgramWithSource(b->cl_ctx, 1, &src, &len, &err);
-        if (err != CL_SUCCESS)
-            return cls__fail_cl(err, "clCreateProgramWithSource (roofline)");
-        err = clBuildProgram(p, 1, &b->device, prof.defines, NULL, NULL);
-        if (err != CL_SUCCESS) {
-            clReleaseProgram(p);
-            return cls__fail_cl(err, "clBuildProgram (bench/roofline.cl)");
-        }
-        b->roof_program = p;
-    }
-    if (!b->roof_kernels[i]) {
-        cl_int err;
-        b->roof_kernels[i] = clCreateKernel(b->roof_program, name, &err);
+        st = cls__program_get_source(b->ctx, "bench/roofline",
+                                     (const char *)bench_kernel_sources[0].data,
+                                     bench_kernel_sources[0].size, prof.defines, &p);
+        if (st != CLS_OK)
+            return st;
+        b->roof_kernels[i] = clCreateKernel(p, name, &err);
         if (err != CL_SUCCESS) {
             b->roof_kernels[i] = NULL;
             return cls__fail_cl(err, "clCreateKernel (roofline)");
@@ -229,10 +221,7 @@ void bench_roofline_free(bench *b)
     for (int i = 0; i < 4; i++)
         if (b->roof_kernels[i])
             clReleaseKernel(b->roof_kernels[i]);
-    if (b->roof_program)
-        clReleaseProgram(b->roof_program);
     memset(b->roof_kernels, 0, sizeof b->roof_kernels);
-    b->roof_program = NULL;
 }
 
 cls_status bench_roofline(bench *b, int again)
