@@ -64,11 +64,9 @@ static size_t round_up(uint64_t n, size_t m)
     return (size_t)((n + m - 1) / m * m);
 }
 
-/* Elements per work-item strip: about STRIP_BYTES, a multiple of `multiple`. */
-#define STRIP_BYTES CLS_CPU_STRIP_BYTES
-static uint64_t strip_len(size_t unit_bytes, uint64_t multiple)
+uint64_t cls__cpu_strip_len(size_t unit_bytes, uint64_t multiple)
 {
-    uint64_t n = STRIP_BYTES / (unit_bytes ? unit_bytes : 1);
+    uint64_t n = CLS_CPU_STRIP_BYTES / (unit_bytes ? unit_bytes : 1);
     n = n / multiple * multiple;
     return n ? n : multiple;
 }
@@ -108,7 +106,7 @@ static cls_status enqueue_strips(cls_context *ctx, const cls__copy_plan *p, cons
         keep[d] = d;
         rows *= (uint64_t)p->sizes[d];
     }
-    len = strip_len(run * p->es, p->kernel == CLS__COPY_RUN ? 16 : 1);
+    len = cls__cpu_strip_len(run * p->es, p->kernel == CLS__COPY_RUN ? 16 : 1);
     cls__arg_idx(&l, ni);
     cls__arg_idx(&l, inner >= 0 ? (uint64_t)p->sstr[inner] : 0);
     cls__arg_idx(&l, inner >= 0 ? (uint64_t)p->dstr[inner] : 0);
@@ -265,7 +263,7 @@ cls_status cls__copy_fill_zero(cls_context *ctx, const cls_tensor *dst, cl_uint 
         keep[d] = d;
         rows *= (uint64_t)p.sizes[d];
     }
-    len = strip_len(p.es, 1);
+    len = cls__cpu_strip_len(p.es, 1);
     cls__arg(&l, sizeof(cl_mem), &dst->buffer);
     cls__arg(&l, sizeof doff, &doff);
     cls__arg_idx(&l, (uint64_t)p.sizes[inner]);

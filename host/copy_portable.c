@@ -288,8 +288,7 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
              (uint64_t)lx * 2 * au * v * blen * p->es <= CLS_PORTABLE_CPU_GROUP_BYTES &&
              ceil_div(items, lx * 2) * strips * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)))
         lx *= 2;
-    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DV=%d -DAU=%d", (int)v,
-             (int)au);
+    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DV=%d -DAU=%d", (int)v, (int)au);
     g->program = "portable/transpose", g->kernel = "transpose_regs";
     g->per = blen;
     g->local[0] = lx, g->local[1] = g->local[2] = 1;
@@ -448,7 +447,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
-        if (strcmp(g.kernel, "transpose_regs") == 0)
+        if (groups_are_tasks(&ctx->profile)) /* transpose_regs: its strip */
             cls__arg_idx(&a, g.per);
         arg_rows(&a, &q, 0, q.ndim);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);

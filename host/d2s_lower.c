@@ -23,7 +23,6 @@
 #define MAX_SRC_RUNS CLS_CPU_D2S_MAX_SRC_RUNS
 #define MAX_DST_ROWS CLS_CPU_D2S_MAX_DST_ROWS
 #define SMALL_BYTES CLS_CPU_D2S_SMALL_BYTES
-#define STRIP_BYTES CLS_CPU_STRIP_BYTES
 
 /* The matched rows and their axes (internal.h). */
 typedef cls__d2s_axis axis;
@@ -304,7 +303,7 @@ static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const c
 /* The V16 rows' split, the copy engine's strips: chunks of whole 16-element
  * steps, so that every chunk is as aligned as the tensor (non-temporal
  * stores need it), one row each. An interleave's chunk writes about
- * STRIP_BYTES of dst; a deinterleave's about STRIP_BYTES per stream (longer
+ * CLS_CPU_STRIP_BYTES of dst; a deinterleave's about that per stream (longer
  * write runs measured faster: 0.65 -> 0.76 of the copy at C = 3), but 1024
  * elements where 2..4 streams are written one at a time in whole lines
  * (streams not on a line: the chunk's src is read once per stream, and
@@ -312,9 +311,7 @@ static void set_args(cls__args *a, const plan *p, const cls_tensor *src, const c
  * fp16 0.76 at 2048, 0.94 at 1024). */
 static int64_t strip_v16(const plan *p, size_t es)
 {
-    int64_t unit = (p->de ? 1 : p->factor) * (int64_t)es, n = STRIP_BYTES / unit / 16 * 16;
-    if (n == 0)
-        n = 16;
+    int64_t n = (int64_t)cls__cpu_strip_len((size_t)(p->de ? 1 : p->factor) * es, 16);
     return p->de && p->factor <= 4 && n > 1024 ? 1024 : n;
 }
 

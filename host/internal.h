@@ -160,9 +160,6 @@ void cls__arg(cls__args *a, size_t size, const void *value);
 void cls__arg_idx(cls__args *a, uint64_t v);
 /* Non-zero when CLS_LOG=1 (the library's only output, on stderr). */
 int cls__log_enabled(void);
-/* One CLS_LOG line: tier, kernel, program and geometry. */
-void cls__log_launch(const char *program, const char *kernel, cl_uint dims, const size_t *global,
-                     const size_t *local);
 /* Non-zero: cls__launch checks and returns without enqueuing (the calling
  * thread's later launches; blocked formats get every kernel first). */
 void cls__launch_prepare_only(int on);
@@ -210,11 +207,6 @@ const char *cls__shape_str(const cls_tensor *t, char *buf, size_t size);
 
 /* ---- op entry checks (op_entry.c) ---- */
 
-/* The checks every op makes on its objects after validating both views:
- * src's and dst's buffers belong to ctx's cl_context, dst does not overlap
- * itself, and the wait list is well formed (cls__check_events). */
-cls_status cls__op_check(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                         cl_uint num_wait, const cl_event *wait);
 /* num_wait and wait agree, and every event is non-NULL and of ctx's cl_context. */
 cls_status cls__check_events(const cls_context *ctx, cl_uint num_wait, const cl_event *wait);
 /* CLS_ERR_INVALID_ARG when two elements of a validated view t can share an
@@ -222,6 +214,10 @@ cls_status cls__check_events(const cls_context *ctx, cl_uint num_wait, const cl_
 cls_status cls__check_self_overlap(const cls_tensor *t, const char *what);
 
 /* ---- copy engine (copy.c) ---- */
+
+/* CPU tier: elements per work-item strip, about CLS_CPU_STRIP_BYTES of
+ * units of unit_bytes, a multiple of `multiple` (at least one multiple). */
+uint64_t cls__cpu_strip_len(size_t unit_bytes, uint64_t multiple);
 
 /* Enqueue dst = src for two already validated, non-overlapping, non-empty
  * views of the same sizes and dtype (the engine behind every layout op: no
@@ -379,7 +375,7 @@ struct cls__op {
                          const cls_tensor *dst, cl_event ev);
 };
 /* The one op entry, under ctx's lock: ctx and both views valid, op->check,
- * cls__op_check, src and dst disjoint, an empty op (no element in dst) as
+ * op_check (op_entry.c), src and dst disjoint, an empty op (no element in dst) as
  * a completed marker, then the enqueue, verify mode and the event
  * handed to done (NULL on failure; done may be NULL). */
 cls_status cls__op_run(cls_context *ctx, const cls__op *op, const cls_tensor *src,

@@ -35,8 +35,9 @@ int cls__log_enabled(void)
     return enabled;
 }
 
-void cls__log_launch(const char *program, const char *kernel, cl_uint dims, const size_t *global,
-                     const size_t *local)
+/* One CLS_LOG line: tier, kernel, program and geometry. */
+static void log_launch(const char *program, const char *kernel, cl_uint dims, const size_t *global,
+                       const size_t *local)
 {
     const cls__program_def *def = cls__program_find(program);
     cls_tier tier = def ? def->tier : CLS_TIER_AUTO;
@@ -74,7 +75,7 @@ cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program
     }
     if (prepare_only)
         return CLS_OK;
-    cls__log_launch(program, kernel, dims, global, local);
+    log_launch(program, kernel, dims, global, local);
     err = clEnqueueNDRangeKernel(ctx->queue, a->k, dims, NULL, global, local, num_wait, wait, ev);
     if (err != CL_SUCCESS) {
         return cls__fail(cls__fail_cl(err, "clEnqueueNDRangeKernel"),

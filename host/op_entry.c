@@ -117,8 +117,11 @@ cls_status cls__check_self_overlap(const cls_tensor *t, const char *what)
     return CLS_OK;
 }
 
-cls_status cls__op_check(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
-                         cl_uint num_wait, const cl_event *wait)
+/* The checks every op makes on its objects after validating both views:
+ * src's and dst's buffers belong to ctx's cl_context, dst does not overlap
+ * itself, and the wait list is well formed (cls__check_events). */
+static cls_status op_check(const cls_context *ctx, const cls_tensor *src, const cls_tensor *dst,
+                           cl_uint num_wait, const cl_event *wait)
 {
     cls_status st;
     if ((st = check_mem_context(ctx, src, "src")) != CLS_OK ||
@@ -137,7 +140,7 @@ static cls_status op_run_unlocked(cls_context *ctx, const cls__op *op, const cls
     if ((st = cls__tensor_check(src, "src")) != CLS_OK ||
         (st = cls__tensor_check(dst, "dst")) != CLS_OK ||
         (op->check && (st = op->check(op, src, dst)) != CLS_OK) ||
-        (st = cls__op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
+        (st = op_check(ctx, src, dst, num_wait, wait)) != CLS_OK)
         return st;
     if (cls__tensors_overlap(src, dst))
         return cls__fail(CLS_ERR_OVERLAP, "%s: dst overlaps src in the same buffer (not in place)",
