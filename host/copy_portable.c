@@ -297,6 +297,20 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     g->global[2] = (size_t)batch;
 }
 
+/* The batch dims of a transpose (all but a and b) packed to the front of a
+ * copy of p. */
+static void batch_dims(const cls__copy_plan *p, cls__copy_plan *q)
+{
+    int n = 0;
+    *q = *p;
+    for (int d = 0; d < p->ndim; d++)
+        if (d != p->a && d != p->b) {
+            q->sizes[n] = p->sizes[d], q->sstr[n] = p->sstr[d], q->dstr[n] = p->dstr[d];
+            n++;
+        }
+    q->ndim = n;
+}
+
 void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy_plan *p,
                                  cls__launch_geom *g)
 {
@@ -310,6 +324,7 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         int tx, ty, u, pad;
         uint64_t tw, nta, ntb,
             batch = outer_rows(p, 0) / ((uint64_t)p->sizes[p->a] * p->sizes[p->b]);
+        batch_dims(p, &g->rows);
         if (groups_are_tasks(prof)) {
             regs_geometry(prof, p, batch, len, g);
             return;
@@ -331,11 +346,10 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     if (p->kernel == CLS__COPY_RUN) {
         uint64_t n0 = (uint64_t)p->sizes[p->ndim - 1], units = ceil_div(n0 * p->es, 16);
         g->kernel = "copy_run";
+        rows_view(prof, p, p->ndim - 1, &g->rows);
         if (groups_are_tasks(prof)) {
             g->per = units < CLS_PORTABLE_CPU_RUN_CHUNK ? units : CLS_PORTABLE_CPU_RUN_CHUNK;
-            cls__copy_plan q;
-            rows_view(prof, p, p->ndim - 1, &q);
-            chunk_geometry(prof, &q, q.ndim - 1, units, g->per * 16, 1, len, g);
+            chunk_geometry(prof, &g->rows, p->ndim - 1, units, g->per * 16, 1, len, g);
             return;
         }
         g->per = CLS_PORTABLE_RUN_PER;
@@ -347,24 +361,24 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     {
         /* The gather (and the zero fill): x over one dim, a constant loop
          * over a short one (see gather_dims), rows the rest. */
-        cls__copy_plan q;
+        const cls__copy_plan *q = &g->rows;
         uint64_t nx;
         g->kernel = "copy_gather";
         gather_dims(p, &g->xdim, &g->ldim);
-        gather_view(p, g->xdim, g->ldim, &q);
+        gather_view(p, g->xdim, g->ldim, &g->rows);
         g->inner = g->ldim >= 0 ? (int)p->sizes[g->ldim] : 1;
         nx = (uint64_t)p->sizes[g->xdim];
         len += snprintf(g->options + len, sizeof g->options - (size_t)len, " -DINNER=%d", g->inner);
         if (groups_are_tasks(prof)) {
             g->per = nx < CLS_PORTABLE_CPU_GATHER_CHUNK ? nx : CLS_PORTABLE_CPU_GATHER_CHUNK;
-            chunk_geometry(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), nx,
+            chunk_geometry(prof, q, q->ndim - (g->ldim >= 0 ? 2 : 1), nx,
                            g->per * (uint64_t)g->inner * p->es, 0, len, g);
             return;
         }
         g->per = 1;
         g->local[0] = cls__portable_wg(prof, nx);
         g->global[0] = (size_t)(ceil_div(nx, g->local[0]) * g->local[0]);
-        set_rows(prof, &q, q.ndim - (g->ldim >= 0 ? 2 : 1), g);
+        set_rows(prof, q, q->ndim - (g->ldim >= 0 ? 2 : 1), g);
     }
 }
 
@@ -401,20 +415,6 @@ static void arg_rows(cls__args *a, const cls__copy_plan *p, int first, int n)
                  a->idx64 ? (void *)&s64[k] : (void *)&s32[k]);
 }
 
-/* The batch dims of a transpose (all but a and b) packed to the front of a
- * copy of p. */
-static void batch_dims(const cls__copy_plan *p, cls__copy_plan *q)
-{
-    int n = 0;
-    *q = *p;
-    for (int d = 0; d < p->ndim; d++)
-        if (d != p->a && d != p->b) {
-            q->sizes[n] = p->sizes[d], q->sstr[n] = p->sstr[d], q->dstr[n] = p->dstr[d];
-            n++;
-        }
-    q->ndim = n;
-}
-
 /* Enqueue plan p; src NULL: the zero fill of dst (a GENERIC plan). */
 static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_tensor *src,
                           const cls_tensor *dst, cl_uint num_wait, const cl_event *wait,
@@ -441,26 +441,20 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     cls__arg(&a, sizeof(cl_mem), &dst->buffer);
     cls__arg(&a, sizeof doff, &doff);
     if (p->kernel == CLS__COPY_TILE) {
-        cls__copy_plan q;
-        batch_dims(p, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
         if (groups_are_tasks(&ctx->profile)) /* transpose_regs: its strip */
             cls__arg_idx(&a, g.per);
-        arg_rows(&a, &q, 0, q.ndim);
+        arg_rows(&a, &g.rows, 0, g.rows.ndim);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }
     if (p->kernel == CLS__COPY_RUN) {
-        cls__copy_plan q;
-        rows_view(&ctx->profile, p, nd - 1, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[nd - 1]);
-        arg_row_split(&a, &q, nd - 1);
+        arg_row_split(&a, &g.rows, nd - 1);
     } else {
         int l = g.ldim;
-        cls__copy_plan q;
-        gather_view(p, g.xdim, l, &q);
         cls__arg_idx(&a, (uint64_t)p->sizes[g.xdim]);
         if (src)
             cls__arg_idx(&a, (uint64_t)p->sstr[g.xdim]);
@@ -468,7 +462,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         if (src)
             cls__arg_idx(&a, l >= 0 ? (uint64_t)p->sstr[l] : 0);
         cls__arg_idx(&a, l >= 0 ? (uint64_t)p->dstr[l] : 0);
-        arg_row_split(&a, &q, nd - (l >= 0 ? 2 : 1));
+        arg_row_split(&a, &g.rows, nd - (l >= 0 ? 2 : 1));
     }
     cls__arg(&a, sizeof per, &per);
     cls__arg(&a, sizeof ypi, &ypi);

@@ -172,20 +172,6 @@ cls_status cls__launch(cls_context *ctx, const cls__args *a, const char *program
                        const char *kernel, cl_uint dims, const size_t *global, const size_t *local,
                        cl_uint num_wait, const cl_event *wait, cl_event *ev);
 
-/* A planned launch of the portable copy engine (planner unit tests read it). */
-typedef struct cls__launch_geom {
-    const char *program, *kernel;
-    char options[128];
-    size_t global[3], local[3];
-    uint64_t per;          /* run copy: 16-byte units per work-item; gather:
-                              indices per work-item; tile: 1;
-                              register transpose: B elements per
-                              work-item */
-    uint64_t ypi;          /* run copy, gather: rows per work-item */
-    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
-                              (-1: none) and its size (1: none) */
-} cls__launch_geom;
-
 /* ---- tensors (tensor.c) ---- */
 
 /* Validate t and name it in the message ("src", "dst"). */
@@ -278,6 +264,24 @@ typedef struct cls__copy_plan {
     cls__d2s_rows d2s; /* D2S, INTERLEAVE, DEINTERLEAVE: the rows the chooser matched */
     cls__copy_kernel kernel;
 } cls__copy_plan;
+
+/* A planned launch of the portable copy engine (planner unit tests read it). */
+typedef struct cls__launch_geom {
+    const char *program, *kernel;
+    char options[128];
+    size_t global[3], local[3];
+    uint64_t per;          /* run copy: 16-byte units per work-item; gather:
+                              indices per work-item; tile: 1;
+                              register transpose: B elements per
+                              work-item */
+    uint64_t ypi;          /* run copy, gather: rows per work-item */
+    int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
+                              (-1: none) and its size (1: none) */
+    cls__copy_plan rows;   /* the plan with its dims in the order the
+                              kernel's row arguments take: the run copy's
+                              rows, the gather's rows then loop then x, the
+                              transposes' batch dims */
+} cls__launch_geom;
 
 /* Canonicalise (src, dst) and choose the kernel for ctx's device, honouring
  * a forced kernel when it applies to the pair (else the automatic choice). */
