@@ -48,6 +48,14 @@ static int groups_are_tasks(const cls_device_profile *prof)
     return (prof->type & CL_DEVICE_TYPE_CPU) != 0;
 }
 
+/* Non-temporal stores in the portable kernels (NT=1): devices of CPU type
+ * whose compiler the profile's probe found with the builtin. GPUs keep
+ * plain stores: nothing has measured them there. */
+static int stream_stores(const cls_device_profile *prof)
+{
+    return groups_are_tasks(prof) && prof->nt_store;
+}
+
 /* Elements per unit of the register transpose: CLS_PORTABLE_CPU_REGS_UNIT
  * bytes, 2 to 8 elements (16 single bytes transposed as uchar16 made
  * Oclgrind report their stores uninitialized, the values right). */
@@ -257,22 +265,25 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
  * CLS_PORTABLE_CPU_GROUPS_PER_CU groups. When src rows (B) lie at least
  * CLS_PORTABLE_CPU_REGS_FAR_BYTES apart, a work-item takes a whole line of
  * A (AU units) so that each src line it touches is read whole at once,
- * and short strips of B; otherwise one unit of A and long strips, whose
- * src lines the next work-items reuse from the cache. g->per is blen. */
+ * and short strips of B; otherwise long strips and one unit of A, or all
+ * of A when it is at most a line (NHWC -> NCHW with C = 16: the src is
+ * then read in order). Blocks go in runs of BL, a dst line's worth of
+ * units of B (transpose.cl). g->per is blen. */
 static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *p, uint64_t batch,
                           int len, cls__launch_geom *g)
 {
     uint64_t v = regs_unit(p->es), au = 1, strip = CLS_PORTABLE_CPU_REGS_STRIP;
     uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], items, strips, blen;
     uint64_t cu = prof->compute_units ? prof->compute_units : 1;
-    uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64;
+    uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64, bl;
     size_t lx = 1;
-    if ((uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES) {
+    int far = (uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES;
+    if (far || na * p->es <= line)
         while (au * 2 * v * p->es <= line && au * 2 * v <= na &&
                au * 2 <= CLS_PORTABLE_CPU_REGS_AU_MAX)
             au *= 2;
+    if (far)
         strip = CLS_PORTABLE_CPU_REGS_FAR_STRIP;
-    }
     blen = strip / p->es;
     blen = blen < v ? v : blen / v * v;
     if (blen > (nb + v - 1) / v * v)
@@ -288,7 +299,9 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
              (uint64_t)lx * 2 * au * v * blen * p->es <= CLS_PORTABLE_CPU_GROUP_BYTES &&
              ceil_div(items, lx * 2) * strips * batch >= cu * CLS_PORTABLE_CPU_GROUPS_PER_CU)))
         lx *= 2;
-    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DV=%d -DAU=%d", (int)v, (int)au);
+    bl = line / (v * p->es);
+    snprintf(g->options + len, sizeof g->options - (size_t)len, " -DV=%d -DAU=%d -DBL=%d -DNT=%d",
+             (int)v, (int)au, (int)(bl ? bl : 1), stream_stores(prof));
     g->program = "portable/transpose", g->kernel = "transpose_regs";
     g->per = blen;
     g->local[0] = lx, g->local[1] = g->local[2] = 1;
@@ -349,6 +362,8 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
         rows_view(prof, p, p->ndim - 1, &g->rows);
         if (groups_are_tasks(prof)) {
             g->per = units < CLS_PORTABLE_CPU_RUN_CHUNK ? units : CLS_PORTABLE_CPU_RUN_CHUNK;
+            len += snprintf(g->options + len, sizeof g->options - (size_t)len, " -DNT=%d",
+                            stream_stores(prof));
             chunk_geometry(prof, &g->rows, p->ndim - 1, units, g->per * 16, 1, len, g);
             return;
         }

@@ -111,6 +111,15 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
     }
     ck_assert_msg(wg % p->wg_multiple == 0, "%s %s: work-group %zu, preferred multiple %zu", dev,
                   what, wg, p->wg_multiple);
+    /* Non-temporal stores (NT=1): the run copy and the register transpose
+     * on devices of CPU type whose compiler has them, nowhere else. */
+    {
+        const char *nt = strstr(g.options, "-DNT=");
+        int want = (p->type & CL_DEVICE_TYPE_CPU) && p->nt_store &&
+                   (plan.kernel == CLS__COPY_RUN || plan.kernel == CLS__COPY_TILE);
+        ck_assert_msg((nt && atoi(nt + 5) == 1) == want, "%s %s: %s, nt_store %d", dev, what,
+                      g.options, p->nt_store);
+    }
     /* Coalesced writes: x steps over a dim of dst stride 1 (the run copy's
      * and the gather's innermost dim, the tile's B), in units of at least
      * 4 bytes in the tile. */
@@ -125,14 +134,22 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
         ck_assert_msg(v >= 2 && v <= 8 && (size_t)v * plan.es >= 8, "%s %s: V=%d", dev, what, v);
         ck_assert_msg(g.per >= (uint64_t)v && g.per % (uint64_t)v == 0, "%s %s: strip %llu, V=%d",
                       dev, what, (unsigned long long)g.per, v);
+        /* A of at most a line: a work-item takes all of it (the units
+         * that fit, the rest one element at a time). */
+        if ((uint64_t)plan.sizes[plan.a] * plan.es <= p->global_cache_line) {
+            const char *au = strstr(g.options, "-DAU=");
+            ck_assert_msg(
+                au && (uint64_t)atoi(au + 5) * (uint64_t)v * 2 > (uint64_t)plan.sizes[plan.a],
+                "%s %s: A = %lld, %s", dev, what, (long long)plan.sizes[plan.a], g.options);
+        }
     } else if (plan.kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
         cls__portable_tile(p, plan.es, &tx, &ty, &u, &pad);
         ck_assert_int_eq(plan.dstr[plan.b], 1);
         ck_assert_msg((size_t)u * plan.es >= 4, "%s %s: %d-element units", dev, what, u);
         ck_assert_int_eq(g.local[0], (size_t)tx);
-        ck_assert_msg(ty <= tx * u && (tx * u) % ty == 0, "%s %s: tile %dx%d, u %d", dev, what,
-                      tx, ty, u);
+        ck_assert_msg(ty <= tx * u && (tx * u) % ty == 0, "%s %s: tile %dx%d, u %d", dev, what, tx,
+                      ty, u);
         /* Only on devices not of CPU type: 4-byte units, one tile a
          * work-group. */
         ck_assert_msg(!(p->type & CL_DEVICE_TYPE_CPU), "%s %s: local tile on a CPU", dev, what);

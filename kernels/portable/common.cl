@@ -1,7 +1,8 @@
 /* Definitions shared by the portable tier's copy kernels (copy.cl,
- * transpose.cl): plain OpenCL C 1.2, no extensions, no builtins.
+ * transpose.cl): plain OpenCL C 1.2, no extensions; the one compiler
+ * builtin (non-temporal stores) only where the host's probe found it (NT).
  * Options: ELEM_SIZE (1, 2, 4, 8: kernels move bytes), IDX64 (64-bit
- * indices where an extent can exceed 2^31 elements). */
+ * indices where an extent can exceed 2^31 elements), NT (0 or 1, below). */
 #ifndef ELEM_SIZE
 #define ELEM_SIZE 4
 #endif
@@ -72,3 +73,25 @@ static void row_offsets(idx_t rem, int n, idx8_t sz, idx8_t ss, idx8_t ds, idx_t
 #define VSTORE_16(v, p) vstore16((v), 0, (p))
 #define VLOAD_N(n, p) CAT(VLOAD_, n)(p)
 #define VSTORE_N(n, v, p) CAT(VSTORE_, n)(v, p)
+
+/* NT=1: stores of whole units that write dst lines in order bypass the
+ * cache (non-temporal: no read of the line before it is written, no
+ * eviction of the src lines). The host sets it only where the device
+ * profile's probe found the compiler's __builtin_nontemporal_store and the
+ * device is of CPU type (where it was measured). The builtin wants a
+ * pointer aligned to the vector: others take the plain store. */
+#ifndef NT
+#define NT 0
+#endif
+#if NT
+#define VSTORE_STREAM(n, v, p)                                                                     \
+    do {                                                                                           \
+        __global elem_t *q_ = (p);                                                                 \
+        if (((ulong)q_ & (sizeof(ELEM_VEC(n)) - 1)) == 0)                                          \
+            __builtin_nontemporal_store((v), (__global ELEM_VEC(n) *)q_);                          \
+        else                                                                                       \
+            VSTORE_N(n, (v), q_);                                                                  \
+    } while (0)
+#else
+#define VSTORE_STREAM(n, v, p) VSTORE_N(n, (v), (p))
+#endif

@@ -13,7 +13,8 @@
  * CHUNK=1 (devices of CPU type, where a work-group is a loop over its
  * work-items) each work-item moves `per` consecutive x instead: its loop
  * then has unit stride and the compiler vectorises it (PoCL does not
- * vectorise across these work-items). src and dst are restrict: the entry
+ * vectorise across these work-items), and the run copy's units may be
+ * stored non-temporally (NT, common.cl). src and dst are restrict: the entry
  * points reject overlapping views, and without it the compiler gives up on
  * the gather's loop ("cannot prove it is safe to reorder memory
  * operations"). */
@@ -79,7 +80,7 @@ __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
         __global elem_t *d = dst + dof + y * dy;
         idx_t u = u0;
         for (; u < u1; u += X_STEP)
-            VSTORE(VLOAD(s + u * VW), d + u * VW);
+            VSTORE_STREAM(VW, VLOAD(s + u * VW), d + u * VW);
         /* The tail (a partial unit) belongs to the work-item whose indices
          * include unit `full`: its loop stops there. */
         if (u == full && full < uend)

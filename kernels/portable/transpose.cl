@@ -111,14 +111,18 @@ transpose_tile(__global const elem_t *src, ulong src_off, __global elem_t *dst, 
  * rounds are written out on named variables: private arrays indexed in
  * loops stay in memory on PoCL (per work-item copies). Blocks cut by the
  * edges of A or B move element by element.
+ * Blocks go in runs of BL along B (BL units make a dst line), each run
+ * for every unit of A in turn: V dst rows then get a whole line in
+ * consecutive stores, which non-temporal stores (NT) need, and the src
+ * lines of the run are read while they are in the cache.
  * Options: V (2, 4 or 8 elements: one unit), AU (units of A per
- * work-item). */
+ * work-item), BL (units of B per run), NT. */
 #ifdef V
 typedef ELEM_VEC(V) vunit_t;
 
 /* Unit k of x..., for k < V. */
 #define LOAD_ROW(x, k) vunit_t x##k = VLOAD_N(V, s + (idx_t)(k)*sb)
-#define STORE_COL(x, k) VSTORE_N(V, x##k, d + (idx_t)(k)*da)
+#define STORE_COL(x, k) VSTORE_STREAM(V, x##k, d + (idx_t)(k)*da)
 #define UZE(x, i, j) (vunit_t)(x##i.even, x##j.even)
 #define UZO(x, i, j) (vunit_t)(x##i.odd, x##j.odd)
 
@@ -151,6 +155,9 @@ typedef ELEM_VEC(V) vunit_t;
 #ifndef AU
 #define AU 1
 #endif
+#ifndef BL
+#define BL 1
+#endif
 #define BLOCK(a, b)                                                                                \
     do {                                                                                           \
         __global const elem_t *s = src + so + (b)*sb + (a);                                        \
@@ -171,6 +178,10 @@ __kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
         return;
     row_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
     if (a0 + V * AU <= na) {
+        for (; b + V * BL <= b1; b += V * BL)
+            for (int ai = 0; ai < AU; ai++)
+                for (int bb = 0; bb < BL; bb++)
+                    BLOCK(a0 + ai * V, b + bb * V);
         for (; b + V <= b1; b += V)
             for (int ai = 0; ai < AU; ai++)
                 BLOCK(a0 + ai * V, b);

@@ -211,12 +211,21 @@ static void copy_cases(cls_context *ctx, const char *pass)
             int64_t c = cls_dtype_size(dt) >= 4 ? 40 : 16 * 4 / (int64_t)cls_dtype_size(dt) + 3;
             s = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11),
             d = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11);
-            snprintf(name, sizeof name, "%stranspose nchw->nhwc C=%lld %s", pass, (long long)c,
-                     tn);
+            snprintf(name, sizeof name, "%stranspose nchw->nhwc C=%lld %s", pass, (long long)c, tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
-            snprintf(name, sizeof name, "%stranspose nhwc->nchw C=%lld %s", pass, (long long)c,
-                     tn);
+            snprintf(name, sizeof name, "%stranspose nhwc->nchw C=%lld %s", pass, (long long)c, tn);
             run(ctx, name, 0, d, s, 0, CLS_DCR);
+        }
+        /* A of at most a line (on CPU-type profiles the register
+         * transpose takes all of it per work-item): 64 / es - 3 elements,
+         * not a whole number of units; B = 77 ends in a partial run of
+         * blocks and a partial block. */
+        {
+            int64_t c = 64 / (int64_t)cls_dtype_size(dt) - 3;
+            s = cls_tensor_nhwc(NULL, 0, dt, 2, c, 7, 11),
+            d = cls_tensor_nchw(NULL, 0, dt, 2, c, 7, 11);
+            snprintf(name, sizeof name, "%stranspose nhwc->nchw C=%lld %s", pass, (long long)c, tn);
+            run(ctx, name, 0, s, d, 0, CLS_DCR);
         }
         /* A 2-D transpose whose last tile (GPU parameters) or unit and
          * strip (CPU: the register transpose) is partial. */
@@ -232,7 +241,8 @@ static void copy_cases(cls_context *ctx, const char *pass)
          * not a whole number of units, A not of lines. */
         {
             int64_t w = 4100 / (int64_t)cls_dtype_size(dt) + 5;
-            s = cls_tensor_nchw(NULL, 0, dt, 2, 9, 1, w), d = cls_tensor_nhwc(NULL, 0, dt, 2, 9, 1, w);
+            s = cls_tensor_nchw(NULL, 0, dt, 2, 9, 1, w),
+            d = cls_tensor_nhwc(NULL, 0, dt, 2, 9, 1, w);
             snprintf(name, sizeof name, "%stranspose far rows C=9 W=%lld %s", pass, (long long)w,
                      tn);
             run(ctx, name, 0, s, d, 0, CLS_DCR);
@@ -284,6 +294,13 @@ int main(int argc, char **argv)
     printf("device: %s\nprofile: %s\n", ctx->info.name, prof);
     if (do_copy) {
         copy_cases(ctx, "");
+        /* Non-temporal stores (NT=1) where the probe found them: the plain
+         * stores too. */
+        if (ctx->profile.nt_store) {
+            ctx->profile.nt_store = 0;
+            copy_cases(ctx, "plain stores: ");
+            ctx->profile.nt_store = 1;
+        }
         /* Devices of several types get the CPU parameters (chunked loops,
          * the register transpose): run the GPU ones too. */
         if (ctx->profile.type & CL_DEVICE_TYPE_CPU) {
