@@ -222,7 +222,10 @@ static void rows_view(const cls_device_profile *prof, const cls__copy_plan *p, i
 /* The run copy and the gather on devices that run a work-group as a task
  * (CHUNK=1): each work-item moves g->per consecutive x indices (of nx,
  * bytes_per_item bytes) of g->ypi consecutive rows (more than one when
- * that is under CLS_PORTABLE_CPU_ITEM_BYTES), a work-group takes rows
+ * that is under CLS_PORTABLE_CPU_ITEM_BYTES), with fold_z (the run copy)
+ * of g->zpi consecutive z rows too while it stays under that (short rows:
+ * depth-to-space in NHWC moves a pixel per z row, and splitting z once per
+ * work-item cost more than moving it), a work-group takes rows
  * (dims 0 .. k-1 of p: y, then with fold_z the z rows too), then more
  * work-items along x, until it moves about CLS_PORTABLE_CPU_GROUP_BYTES (and
  * at least the preferred multiple of work-items). The gather does not fold
@@ -235,10 +238,15 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
     size_t lx = 1, ly = 1, lz = 1;
     snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
     g->ypi = 1;
+    g->zpi = 1;
     while (g->ypi * 2 <= ny && g->ypi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
         g->ypi *= 2;
     bytes_per_item *= g->ypi;
     ny_items = ceil_div(ny, g->ypi);
+    while (fold_z && g->zpi * 2 <= nz && g->zpi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        g->zpi *= 2;
+    bytes_per_item *= g->zpi;
+    nz = ceil_div(nz, g->zpi);
     while (ly < ny_items && ly * 2 <= prof->max_work_item_sizes[1] &&
            ly * 2 <= prof->max_work_group_size &&
            (uint64_t)ly * 2 * bytes_per_item <= CLS_PORTABLE_CPU_GROUP_BYTES)
@@ -333,6 +341,7 @@ void cls__copy_portable_geometry(const cls_device_profile *prof, const cls__copy
     g->local[1] = g->local[2] = 1;
     g->global[2] = 1;
     g->ypi = 1;
+    g->zpi = 1;
     if (p->kernel == CLS__COPY_TILE) {
         int tx, ty, u, pad;
         uint64_t tw, nta, ntb,
@@ -438,7 +447,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     cls__launch_geom g;
     cls__args a;
     cl_ulong soff = p->soff, doff = p->doff;
-    cl_uint per, ypi;
+    cl_uint per, ypi, zpi;
     cls_status st;
     int nd = p->ndim;
     cls__copy_portable_geometry(&ctx->profile, p, &g);
@@ -448,7 +457,7 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     a.idx64 = p->idx64;
     if ((st = cls__kernel_get(ctx, g.program, g.options, g.kernel, &a.k)) != CLS_OK)
         return st;
-    per = (cl_uint)g.per, ypi = (cl_uint)g.ypi;
+    per = (cl_uint)g.per, ypi = (cl_uint)g.ypi, zpi = (cl_uint)g.zpi;
     if (src) {
         cls__arg(&a, sizeof(cl_mem), &src->buffer);
         cls__arg(&a, sizeof soff, &soff);
@@ -481,6 +490,8 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
     }
     cls__arg(&a, sizeof per, &per);
     cls__arg(&a, sizeof ypi, &ypi);
+    if (p->kernel == CLS__COPY_RUN && src)
+        cls__arg(&a, sizeof zpi, &zpi);
     return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
 }
 

@@ -59,6 +59,22 @@ static void row_offsets(idx_t rem, int n, idx8_t sz, idx8_t ss, idx8_t ds, idx_t
     }
 }
 
+/* Lane i (0..7) of v; 1 for a negative i. */
+static idx_t lane8(idx8_t v, int i)
+{
+    switch (i) {
+    case 0: return v.s0;
+    case 1: return v.s1;
+    case 2: return v.s2;
+    case 3: return v.s3;
+    case 4: return v.s4;
+    case 5: return v.s5;
+    case 6: return v.s6;
+    case 7: return v.s7;
+    default: return 1;
+    }
+}
+
 /* vloadN / vstoreN for a compile-time N (a macro argument: some OpenCL
  * libraries define vloadN as macros, so the names are not pasted). */
 #define VLOAD_1(p) (*(p))

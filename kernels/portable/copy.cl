@@ -8,7 +8,7 @@
  * dims (no division for one).
  *
  * Each work-item moves `per` x indices (units of the run copy, indices of
- * the gather). By default they are strided by the work-group's x size
+ * the gather) of `ypi` rows, and in the run copy of `zpi` z rows. By default they are strided by the work-group's x size
  * (consecutive work-items on consecutive x: coalesced on GPUs). With
  * CHUNK=1 (devices of CPU type, where a work-group is a loop over its
  * work-items) each work-item moves `per` consecutive x instead: its loop
@@ -69,23 +69,41 @@ static int rows_start(idx_t ny, idx_t nz, int nrow, idx8_t rsz, idx8_t rss, idx8
  * element by element. */
 __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
                        __global elem_t *restrict dst, ulong dst_off, idx_t n0, ROW_ARGS, uint per,
-                       uint ypi)
+                       uint ypi, uint zpi)
 {
     idx_t so = src_off, dof = dst_off, u0 = X_FIRST(per), uend = u0 + (idx_t)per * X_STEP;
-    idx_t full = n0 / VW, u1 = min(uend, full), y, y1;
-    if (!ROWS_START(&so, &dof, &y, &y1))
+    idx_t full = n0 / VW, u1 = min(uend, full), y0, y1;
+    idx_t z = (idx_t)get_global_id(2) * zpi, z1 = min(z + (idx_t)zpi, nz), zs, zss, zds, zc;
+    y0 = (idx_t)get_global_id(1) * ypi;
+    y1 = min(y0 + (idx_t)ypi, ny);
+    if (y0 >= ny || z >= nz)
         return;
-    for (; y < y1; y++) {
-        __global const elem_t *s = src + so + y * sy;
-        __global elem_t *d = dst + dof + y * dy;
-        idx_t u = u0;
-        for (; u < u1; u += X_STEP)
-            VSTORE_STREAM(VW, VLOAD(s + u * VW), d + u * VW);
-        /* The tail (a partial unit) belongs to the work-item whose indices
-         * include unit `full`: its loop stops there. */
-        if (u == full && full < uend)
-            for (idx_t e = full * VW; e < n0; e++)
-                d[e] = s[e];
+    row_offsets(z, nrow, rsz, rss, rds, &so, &dof);
+    /* The next z rows step the innermost z dim (its size, strides, and z's
+     * index in it), splitting z again only where it wraps. */
+    zs = lane8(rsz, nrow - 1), zss = lane8(rss, nrow - 1), zds = lane8(rds, nrow - 1);
+    zc = nrow > 0 ? z % zs : 0;
+    for (;;) {
+        for (idx_t y = y0; y < y1; y++) {
+            __global const elem_t *s = src + so + y * sy;
+            __global elem_t *d = dst + dof + y * dy;
+            idx_t u = u0;
+            for (; u < u1; u += X_STEP)
+                VSTORE_STREAM(VW, VLOAD(s + u * VW), d + u * VW);
+            /* The tail (a partial unit) belongs to the work-item whose
+             * indices include unit `full`: its loop stops there. */
+            if (u == full && full < uend)
+                for (idx_t e = full * VW; e < n0; e++)
+                    d[e] = s[e];
+        }
+        if (++z >= z1)
+            break;
+        if (nrow > 0 && ++zc < zs) {
+            so += zss, dof += zds;
+        } else {
+            zc = 0, so = src_off, dof = dst_off;
+            row_offsets(z, nrow, rsz, rss, rds, &so, &dof);
+        }
     }
 }
 
