@@ -93,6 +93,8 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
         *ty /= 2;
 }
 
+static uint64_t outer_rows(const cls__copy_plan *p, int inner);
+
 cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
 {
     if (cls__copy_applies(p, CLS__COPY_RUN) &&
@@ -100,14 +102,18 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
         return CLS__COPY_RUN;
     if (groups_are_tasks(prof) && cls__copy_applies(p, CLS__COPY_TILE)) {
         /* The register transpose: both dims at least one unit. */
-        uint64_t v = regs_unit(p->es), na = (uint64_t)p->sizes[p->a];
-        uint64_t nb = (uint64_t)p->sizes[p->b], amax = v * CLS_PORTABLE_CPU_REGS_AU_MAX;
-        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es;
-        if (na >= v && nb >= v &&
-            (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es >=
-                CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES)
-            return CLS__COPY_TILE;
-        return CLS__COPY_GENERIC;
+        uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b];
+        uint64_t v = regs_unit(p->es), amax = v * CLS_PORTABLE_CPU_REGS_AU_MAX;
+        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es, item, batch;
+        if (na < v || nb < v)
+            return CLS__COPY_GENERIC;
+        item = (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es;
+        batch = outer_rows(p, 0) / (na * nb);
+        /* Short transposes: a work-item takes batch rows too (zpi). */
+        if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES)
+            item *= batch < CLS_PORTABLE_CPU_ITEM_BYTES / item ? batch
+                                                               : CLS_PORTABLE_CPU_ITEM_BYTES / item;
+        return item >= CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES ? CLS__COPY_TILE : CLS__COPY_GENERIC;
     }
     if (cls__copy_applies(p, CLS__COPY_TILE) && p->sizes[p->a] > CLS_PORTABLE_GATHER_INNER_MAX &&
         p->sizes[p->b] > CLS_PORTABLE_GATHER_INNER_MAX) {
@@ -280,8 +286,8 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
 static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *p, uint64_t batch,
                           int len, cls__launch_geom *g)
 {
-    uint64_t v = regs_unit(p->es), au = 1, strip = CLS_PORTABLE_CPU_REGS_STRIP;
     uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], items, strips, blen;
+    uint64_t v = regs_unit(p->es), au = 1, strip = CLS_PORTABLE_CPU_REGS_STRIP;
     uint64_t cu = prof->compute_units ? prof->compute_units : 1;
     uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64, bl;
     size_t lx = 1;
@@ -301,6 +307,11 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
            au * 2 * v * blen * p->es <= CLS_PORTABLE_CPU_ITEM_BYTES)
         au *= 2;
     items = ceil_div(na, v * au), strips = ceil_div(nb, blen);
+    /* Short work-items (depth-to-space NCHW: A = W, B = r) take several
+     * batch rows, stepped like the run copy's z rows. */
+    while (g->zpi * 2 <= batch && g->zpi * 2 * au * v * blen * p->es <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        g->zpi *= 2;
+    batch = ceil_div(batch, g->zpi);
     while (lx * 2 <= prof->max_work_item_sizes[0] && lx * 2 <= prof->max_work_group_size &&
            (lx < prof->wg_multiple ||
             (lx * 2 <= items &&
@@ -469,9 +480,13 @@ static cls_status enqueue(cls_context *ctx, const cls__copy_plan *p, const cls_t
         cls__arg_idx(&a, (uint64_t)p->sizes[p->b]);
         cls__arg_idx(&a, (uint64_t)p->dstr[p->a]);
         cls__arg_idx(&a, (uint64_t)p->sstr[p->b]);
-        if (groups_are_tasks(&ctx->profile)) /* transpose_regs: its strip */
+        if (groups_are_tasks(&ctx->profile)) { /* transpose_regs: its strip, batch rows */
             cls__arg_idx(&a, g.per);
+            cls__arg_idx(&a, outer_rows(&g.rows, 0));
+        }
         arg_rows(&a, &g.rows, 0, g.rows.ndim);
+        if (groups_are_tasks(&ctx->profile))
+            cls__arg(&a, sizeof zpi, &zpi);
         return cls__launch(ctx, &a, g.program, g.kernel, 3, g.global, g.local, num_wait, wait, ev);
     }
     if (p->kernel == CLS__COPY_RUN) {

@@ -75,6 +75,34 @@ static idx_t lane8(idx8_t v, int i)
     }
 }
 
+/* A walk over consecutive rows of n dims (a work-item's z rows): z's index
+ * in the innermost dim, that dim's size and strides. */
+typedef struct {
+    idx_t c, s, ss, ds;
+} row_walk;
+
+static row_walk walk_start(idx_t z, int n, idx8_t sz, idx8_t ss, idx8_t ds)
+{
+    row_walk w;
+    w.s = lane8(sz, n - 1), w.ss = lane8(ss, n - 1), w.ds = lane8(ds, n - 1);
+    w.c = n > 0 ? z % w.s : 0;
+    return w;
+}
+
+/* The offsets of row z (the one after the walk's) from those of the row
+ * before: a step along the innermost dim, or where it wraps, row z split
+ * again from the base offsets s0, d0. */
+static void walk_next(row_walk *w, idx_t z, int n, idx8_t sz, idx8_t ss, idx8_t ds, idx_t s0,
+                      idx_t d0, idx_t *so, idx_t *dof)
+{
+    if (n > 0 && ++w->c < w->s) {
+        *so += w->ss, *dof += w->ds;
+        return;
+    }
+    w->c = 0, *so = s0, *dof = d0;
+    row_offsets(z, n, sz, ss, ds, so, dof);
+}
+
 /* vloadN / vstoreN for a compile-time N (a macro argument: some OpenCL
  * libraries define vloadN as macros, so the names are not pasted). */
 #define VLOAD_1(p) (*(p))

@@ -73,16 +73,14 @@ __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
 {
     idx_t so = src_off, dof = dst_off, u0 = X_FIRST(per), uend = u0 + (idx_t)per * X_STEP;
     idx_t full = n0 / VW, u1 = min(uend, full), y0, y1;
-    idx_t z = (idx_t)get_global_id(2) * zpi, z1 = min(z + (idx_t)zpi, nz), zs, zss, zds, zc;
+    idx_t z = (idx_t)get_global_id(2) * zpi, z1 = min(z + (idx_t)zpi, nz);
+    row_walk w;
     y0 = (idx_t)get_global_id(1) * ypi;
     y1 = min(y0 + (idx_t)ypi, ny);
     if (y0 >= ny || z >= nz)
         return;
     row_offsets(z, nrow, rsz, rss, rds, &so, &dof);
-    /* The next z rows step the innermost z dim (its size, strides, and z's
-     * index in it), splitting z again only where it wraps. */
-    zs = lane8(rsz, nrow - 1), zss = lane8(rss, nrow - 1), zds = lane8(rds, nrow - 1);
-    zc = nrow > 0 ? z % zs : 0;
+    w = walk_start(z, nrow, rsz, rss, rds);
     for (;;) {
         for (idx_t y = y0; y < y1; y++) {
             __global const elem_t *s = src + so + y * sy;
@@ -98,12 +96,7 @@ __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
         }
         if (++z >= z1)
             break;
-        if (nrow > 0 && ++zc < zs) {
-            so += zss, dof += zds;
-        } else {
-            zc = 0, so = src_off, dof = dst_off;
-            row_offsets(z, nrow, rsz, rss, rds, &so, &dof);
-        }
+        walk_next(&w, z, nrow, rsz, rss, rds, (idx_t)src_off, (idx_t)dst_off, &so, &dof);
     }
 }
 

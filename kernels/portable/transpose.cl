@@ -110,7 +110,9 @@ transpose_tile(__global const elem_t *src, ulong src_off, __global elem_t *dst, 
  * literals of two half-vectors, which compilers turn into shuffles. The
  * rounds are written out on named variables: private arrays indexed in
  * loops stay in memory on PoCL (per work-item copies). Blocks cut by the
- * edges of A or B move element by element.
+ * edges of A or B move element by element. Short transposes (depth-to-space
+ * NHWC CRD) give a work-item zpi batch rows, stepped along the innermost
+ * batch dim (row_walk, common.cl).
  * Blocks go in runs of BL along B (BL units make a dst line), each run
  * for every unit of A in turn: V dst rows then get a whole line in
  * consecutive stores, which non-temporal stores (NT) need, and the src
@@ -167,16 +169,14 @@ typedef ELEM_VEC(V) vunit_t;
         STORES(c);                                                                                 \
     } while (0)
 
-__kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
-                             __global elem_t *restrict dst, ulong dst_off, idx_t na, idx_t nb,
-                             idx_t da, idx_t sb, idx_t blen, int nbatch, idx8_t bsz, idx8_t bss,
-                             idx8_t bds)
+/* One work-item's strip of one batch row: AU units of A from a0 by B from
+ * b0 to b1. No restrict here: inlined restrict parameters become
+ * llvm.experimental.noalias.scope.decl, which Oclgrind 21.10 cannot run
+ * (the kernel's own restrict stays). */
+static void strip(__global const elem_t *src, idx_t so, __global elem_t *dst, idx_t dof, idx_t na,
+                  idx_t nb, idx_t da, idx_t sb, idx_t a0, idx_t b0, idx_t b1)
 {
-    idx_t a0 = (idx_t)get_global_id(0) * (V * AU), b0 = (idx_t)get_global_id(1) * blen;
-    idx_t b1 = min(b0 + blen, nb), so = src_off, dof = dst_off, b = b0;
-    if (a0 >= na || b0 >= nb)
-        return;
-    row_offsets(get_global_id(2), nbatch, bsz, bss, bds, &so, &dof);
+    idx_t b = b0;
     if (a0 + V * AU <= na) {
         for (; b + V * BL <= b1; b += V * BL)
             for (int ai = 0; ai < AU; ai++)
@@ -190,5 +190,26 @@ __kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
     for (; b < b1; b++)
         for (idx_t a = a0; a < na && a < a0 + V * AU; a++)
             dst[dof + a * da + b] = src[so + b * sb + a];
+}
+
+__kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
+                             __global elem_t *restrict dst, ulong dst_off, idx_t na, idx_t nb,
+                             idx_t da, idx_t sb, idx_t blen, idx_t nz, int nbatch, idx8_t bsz,
+                             idx8_t bss, idx8_t bds, uint zpi)
+{
+    idx_t a0 = (idx_t)get_global_id(0) * (V * AU), b0 = (idx_t)get_global_id(1) * blen;
+    idx_t b1 = min(b0 + blen, nb), so = src_off, dof = dst_off;
+    idx_t z = (idx_t)get_global_id(2) * zpi, z1 = min(z + (idx_t)zpi, nz);
+    row_walk w;
+    if (a0 >= na || b0 >= nb || z >= nz)
+        return;
+    row_offsets(z, nbatch, bsz, bss, bds, &so, &dof);
+    w = walk_start(z, nbatch, bsz, bss, bds);
+    for (;;) {
+        strip(src, so, dst, dof, na, nb, da, sb, a0, b0, b1);
+        if (++z >= z1)
+            break;
+        walk_next(&w, z, nbatch, bsz, bss, bds, (idx_t)src_off, (idx_t)dst_off, &so, &dof);
+    }
 }
 #endif

@@ -255,6 +255,15 @@ static void copy_cases(cls_context *ctx, const char *pass)
         }
         snprintf(name, sizeof name, "%sfill_zero + copy: blocked pack C=5/4c %s", pass, tn);
         run(ctx, name, 3, s, d, 4, CLS_DCR);
+        /* depth-to-space NHWC CRD r = 4: on CPU-type profiles fp32 takes
+         * the register transpose (A = 4, B = 5), several batch rows per
+         * work-item, which wrap in the innermost batch dim */
+        {
+            cls_tensor deep = cls_tensor_nhwc(NULL, 0, dt, 1, 80, 3, 5);
+            cls_tensor space = cls_tensor_nhwc(NULL, 0, dt, 1, 5, 12, 20);
+            snprintf(name, sizeof name, "%sd2s r=4 CRD nhwc %s", pass, tn);
+            run(ctx, name, 1, deep, space, 4, CLS_CRD);
+        }
         /* depth-to-space and space-to-depth */
         for (int m = 0; m < 2; m++)
             for (int nhwc = 0; nhwc < 2; nhwc++) {
