@@ -109,8 +109,11 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
             return CLS__COPY_GENERIC;
         item = (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es;
         batch = outer_rows(p, 0) / (na * nb);
-        /* Short transposes: a work-item takes batch rows too (zpi). */
-        if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES)
+        /* Short transposes whose dst runs fill a line: a work-item takes
+         * batch rows too (zpi). Shorter dst runs (space-to-depth NHWC CRD,
+         * B = r) measured slower so than on the gather. */
+        if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES &&
+            nb * p->es >= (prof->global_cache_line ? prof->global_cache_line : 64))
             item *= batch < CLS_PORTABLE_CPU_ITEM_BYTES / item ? batch
                                                                : CLS_PORTABLE_CPU_ITEM_BYTES / item;
         return item >= CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES ? CLS__COPY_TILE : CLS__COPY_GENERIC;

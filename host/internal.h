@@ -275,7 +275,7 @@ typedef struct cls__launch_geom {
                               register transpose: B elements per
                               work-item */
     uint64_t ypi;          /* run copy, gather: rows per work-item */
-    uint64_t zpi;          /* run copy: z rows per work-item */
+    uint64_t zpi;          /* run copy, register transpose: z (batch) rows per work-item */
     int xdim, ldim, inner; /* gather: dim of get_global_id(0), looped dim
                               (-1: none) and its size (1: none) */
     cls__copy_plan rows;   /* the plan with its dims in the order the

@@ -111,6 +111,20 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
     }
     ck_assert_msg(wg % p->wg_multiple == 0, "%s %s: work-group %zu, preferred multiple %zu", dev,
                   what, wg, p->wg_multiple);
+    /* Several z (batch) rows per work-item only where a work-group is a
+     * task (the run copy, the register transpose), and every row covered. */
+    ck_assert_uint_ge(g.zpi, 1);
+    if (!(p->type & CL_DEVICE_TYPE_CPU))
+        ck_assert_uint_eq(g.zpi, 1);
+    if (strcmp(g.kernel, "transpose_regs") == 0) {
+        uint64_t batch = 1;
+        for (int d = 0; d < g.rows.ndim; d++)
+            batch *= (uint64_t)g.rows.sizes[d];
+        ck_assert_msg((uint64_t)g.global[2] * g.zpi >= batch &&
+                          (uint64_t)(g.global[2] - 1) * g.zpi < batch,
+                      "%s %s: %zu x %llu batch rows for %llu", dev, what, g.global[2],
+                      (unsigned long long)g.zpi, (unsigned long long)batch);
+    }
     /* Non-temporal stores (NT=1): the run copy and the register transpose
      * on devices of CPU type whose compiler has them, nowhere else. */
     {
