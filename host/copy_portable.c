@@ -104,18 +104,19 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
         /* The register transpose: both dims at least one unit. */
         uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b];
         uint64_t v = regs_unit(p->es), amax = v * CLS_PORTABLE_CPU_REGS_AU_MAX;
-        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es, item, batch;
+        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es, item, batch, zpi;
         if (na < v || nb < v)
             return CLS__COPY_GENERIC;
         item = (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es;
-        batch = outer_rows(p, 0) / (na * nb);
+        batch = outer_rows(p, 0) / (na * nb), zpi = 1;
         /* Short transposes whose dst runs fill a line: a work-item takes
          * batch rows too (zpi). Shorter dst runs (space-to-depth NHWC CRD,
          * B = r) measured slower so than on the gather. */
         if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES &&
             nb * p->es >= (prof->global_cache_line ? prof->global_cache_line : 64))
-            item *= batch < CLS_PORTABLE_CPU_ITEM_BYTES / item ? batch
-                                                               : CLS_PORTABLE_CPU_ITEM_BYTES / item;
+            while (zpi * 2 <= batch && zpi * 2 * item <= CLS_PORTABLE_CPU_ITEM_BYTES)
+                zpi *= 2;
+        item *= zpi;
         return item >= CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES ? CLS__COPY_TILE : CLS__COPY_GENERIC;
     }
     if (cls__copy_applies(p, CLS__COPY_TILE) && p->sizes[p->a] > CLS_PORTABLE_GATHER_INNER_MAX &&
@@ -282,9 +283,9 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
  * CLS_PORTABLE_CPU_GROUPS_PER_CU groups. When src rows (B) lie at least
  * CLS_PORTABLE_CPU_REGS_FAR_BYTES apart, a work-item takes a whole line of
  * A (AU units) so that each src line it touches is read whole at once,
- * and short strips of B; otherwise long strips and one unit of A, or all
- * of A when it is at most a line (NHWC -> NCHW with C = 16: the src is
- * then read in order). Blocks go in runs of BL, a dst line's worth of
+ * and short strips of B; otherwise long strips and one unit of A, or
+ * every whole unit of A when A is at most a line (NHWC -> NCHW with
+ * C = 16: the src is then read in order). Blocks go in runs of BL, a dst line's worth of
  * units of B (transpose.cl). g->per is blen. */
 static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *p, uint64_t batch,
                           int len, cls__launch_geom *g)
@@ -295,12 +296,14 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64, bl;
     size_t lx = 1;
     int far = (uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES;
-    if (far || na * p->es <= line)
+    if (far) {
         while (au * 2 * v * p->es <= line && au * 2 * v <= na &&
                au * 2 <= CLS_PORTABLE_CPU_REGS_AU_MAX)
             au *= 2;
-    if (far)
         strip = CLS_PORTABLE_CPU_REGS_FAR_STRIP;
+    } else if (na * p->es <= line) {
+        au = na >= v ? na / v : 1; /* every whole unit of A */
+    }
     blen = strip / p->es;
     blen = blen < v ? v : blen / v * v;
     if (blen > (nb + v - 1) / v * v)

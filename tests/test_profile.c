@@ -148,8 +148,8 @@ static void check_plan(const cls_device_profile *p, const char *dev, const char 
         ck_assert_msg(v >= 2 && v <= 8 && (size_t)v * plan.es >= 8, "%s %s: V=%d", dev, what, v);
         ck_assert_msg(g.per >= (uint64_t)v && g.per % (uint64_t)v == 0, "%s %s: strip %llu, V=%d",
                       dev, what, (unsigned long long)g.per, v);
-        /* A of at most a line: a work-item takes all of it (the units
-         * that fit, the rest one element at a time). */
+        /* A of at most a line: a work-item takes every whole unit of it
+         * (a partial one goes element by element). */
         if ((uint64_t)plan.sizes[plan.a] * plan.es <= p->global_cache_line) {
             const char *au = strstr(g.options, "-DAU=");
             ck_assert_msg(

@@ -49,8 +49,9 @@
 #define CLS_PORTABLE_CPU_REGS_FAR_STRIP 256
 /* Where B is short, a work-item takes up to this many units of A, while it
  * moves at most CLS_PORTABLE_CPU_ITEM_BYTES, and batch rows while it still
- * moves less; a transpose whose work-items would move under
- * CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES even so takes the gather. */
+ * moves less (only where B's dst runs fill a cache line); a transpose whose
+ * work-items would move under CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES even so
+ * takes the gather. */
 #define CLS_PORTABLE_CPU_REGS_AU_MAX 16
 #define CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES 512
 /* A transpose takes the tile when both of its dims fill at least half a

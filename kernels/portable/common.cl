@@ -81,11 +81,12 @@ typedef struct {
     idx_t c, s, ss, ds;
 } row_walk;
 
-static row_walk walk_start(idx_t z, int n, idx8_t sz, idx8_t ss, idx8_t ds)
+/* The walk from row z for zpi rows (no division for one row, or one dim). */
+static row_walk walk_start(idx_t z, uint zpi, int n, idx8_t sz, idx8_t ss, idx8_t ds)
 {
     row_walk w;
     w.s = lane8(sz, n - 1), w.ss = lane8(ss, n - 1), w.ds = lane8(ds, n - 1);
-    w.c = n > 0 ? z % w.s : 0;
+    w.c = zpi <= 1 || n <= 1 ? z : z % w.s;
     return w;
 }
 

@@ -8,7 +8,8 @@
  * dims (no division for one).
  *
  * Each work-item moves `per` x indices (units of the run copy, indices of
- * the gather) of `ypi` rows, and in the run copy of `zpi` z rows. By default they are strided by the work-group's x size
+ * the gather) of `ypi` rows, and in the run copy of `zpi` z rows. By
+ * default the x indices are strided by the work-group's x size
  * (consecutive work-items on consecutive x: coalesced on GPUs). With
  * CHUNK=1 (devices of CPU type, where a work-group is a loop over its
  * work-items) each work-item moves `per` consecutive x instead: its loop
@@ -80,7 +81,7 @@ __kernel void copy_run(__global const elem_t *restrict src, ulong src_off,
     if (y0 >= ny || z >= nz)
         return;
     row_offsets(z, nrow, rsz, rss, rds, &so, &dof);
-    w = walk_start(z, nrow, rsz, rss, rds);
+    w = walk_start(z, zpi, nrow, rsz, rss, rds);
     for (;;) {
         for (idx_t y = y0; y < y1; y++) {
             __global const elem_t *s = src + so + y * sy;

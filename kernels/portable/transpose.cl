@@ -204,7 +204,7 @@ __kernel void transpose_regs(__global const elem_t *restrict src, ulong src_off,
     if (a0 >= na || b0 >= nb || z >= nz)
         return;
     row_offsets(z, nbatch, bsz, bss, bds, &so, &dof);
-    w = walk_start(z, nbatch, bsz, bss, bds);
+    w = walk_start(z, zpi, nbatch, bsz, bss, bds);
     for (;;) {
         strip(src, so, dst, dof, na, nb, da, sb, a0, b0, b1);
         if (++z >= z1)

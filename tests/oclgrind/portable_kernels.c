@@ -256,11 +256,11 @@ static void copy_cases(cls_context *ctx, const char *pass)
         snprintf(name, sizeof name, "%sfill_zero + copy: blocked pack C=5/4c %s", pass, tn);
         run(ctx, name, 3, s, d, 4, CLS_DCR);
         /* depth-to-space NHWC CRD r = 4: on CPU-type profiles fp32 takes
-         * the register transpose (A = 4, B = 5), several batch rows per
-         * work-item, which wrap in the innermost batch dim */
+         * the register transpose (A = 4, B = 16: a line), several batch
+         * rows per work-item, which wrap in the innermost batch dim (3) */
         {
-            cls_tensor deep = cls_tensor_nhwc(NULL, 0, dt, 1, 80, 3, 5);
-            cls_tensor space = cls_tensor_nhwc(NULL, 0, dt, 1, 5, 12, 20);
+            cls_tensor deep = cls_tensor_nhwc(NULL, 0, dt, 1, 256, 2, 3);
+            cls_tensor space = cls_tensor_nhwc(NULL, 0, dt, 1, 16, 8, 12);
             snprintf(name, sizeof name, "%sd2s r=4 CRD nhwc %s", pass, tn);
             run(ctx, name, 1, deep, space, 4, CLS_CRD);
         }
