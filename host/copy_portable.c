@@ -95,6 +95,23 @@ void cls__portable_tile(const cls_device_profile *prof, size_t es, int *tx, int 
 
 static uint64_t outer_rows(const cls__copy_plan *p, int inner);
 
+/* Rows per work-item on devices of CPU type: the largest power of two, at
+ * most n, of rows of row_bytes that keeps a work-item within
+ * CLS_PORTABLE_CPU_ITEM_BYTES. */
+static uint64_t rows_per_item(uint64_t n, uint64_t row_bytes)
+{
+    uint64_t k = 1;
+    while (k * 2 <= n && k * 2 * row_bytes <= CLS_PORTABLE_CPU_ITEM_BYTES)
+        k *= 2;
+    return k;
+}
+
+/* The device's cache line (64 bytes where it reports none). */
+static uint64_t cache_line(const cls_device_profile *prof)
+{
+    return prof->global_cache_line ? prof->global_cache_line : 64;
+}
+
 cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const cls__copy_plan *p)
 {
     if (cls__copy_applies(p, CLS__COPY_RUN) &&
@@ -104,19 +121,16 @@ cls__copy_kernel cls__copy_portable_choice(const cls_device_profile *prof, const
         /* The register transpose: both dims at least one unit. */
         uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b];
         uint64_t v = regs_unit(p->es), amax = v * CLS_PORTABLE_CPU_REGS_AU_MAX;
-        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es, item, batch, zpi;
+        uint64_t bmax = CLS_PORTABLE_CPU_REGS_STRIP / p->es, item, batch;
         if (na < v || nb < v)
             return CLS__COPY_GENERIC;
         item = (na < amax ? na : amax) * (nb < bmax ? nb : bmax) * p->es;
-        batch = outer_rows(p, 0) / (na * nb), zpi = 1;
+        batch = outer_rows(p, 0) / (na * nb);
         /* Short transposes whose dst runs fill a line: a work-item takes
          * batch rows too (zpi). Shorter dst runs (space-to-depth NHWC CRD,
          * B = r) measured slower so than on the gather. */
-        if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES &&
-            nb * p->es >= (prof->global_cache_line ? prof->global_cache_line : 64))
-            while (zpi * 2 <= batch && zpi * 2 * item <= CLS_PORTABLE_CPU_ITEM_BYTES)
-                zpi *= 2;
-        item *= zpi;
+        if (item < CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES && nb * p->es >= cache_line(prof))
+            item *= rows_per_item(batch, item);
         return item >= CLS_PORTABLE_CPU_REGS_MIN_ITEM_BYTES ? CLS__COPY_TILE : CLS__COPY_GENERIC;
     }
     if (cls__copy_applies(p, CLS__COPY_TILE) && p->sizes[p->a] > CLS_PORTABLE_GATHER_INNER_MAX &&
@@ -247,14 +261,10 @@ static void chunk_geometry(const cls_device_profile *prof, const cls__copy_plan 
     uint64_t ny = row_y(p, k), nz = row_z(p, k), items = ceil_div(nx, g->per), ny_items;
     size_t lx = 1, ly = 1, lz = 1;
     snprintf(g->options + len, sizeof g->options - (size_t)len, " -DCHUNK=1");
-    g->ypi = 1;
-    g->zpi = 1;
-    while (g->ypi * 2 <= ny && g->ypi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
-        g->ypi *= 2;
+    g->ypi = rows_per_item(ny, bytes_per_item);
     bytes_per_item *= g->ypi;
     ny_items = ceil_div(ny, g->ypi);
-    while (fold_z && g->zpi * 2 <= nz && g->zpi * 2 * bytes_per_item <= CLS_PORTABLE_CPU_ITEM_BYTES)
-        g->zpi *= 2;
+    g->zpi = fold_z ? rows_per_item(nz, bytes_per_item) : 1;
     bytes_per_item *= g->zpi;
     nz = ceil_div(nz, g->zpi);
     while (ly < ny_items && ly * 2 <= prof->max_work_item_sizes[1] &&
@@ -293,7 +303,7 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     uint64_t na = (uint64_t)p->sizes[p->a], nb = (uint64_t)p->sizes[p->b], items, strips, blen;
     uint64_t v = regs_unit(p->es), au = 1, strip = CLS_PORTABLE_CPU_REGS_STRIP;
     uint64_t cu = prof->compute_units ? prof->compute_units : 1;
-    uint64_t line = prof->global_cache_line ? prof->global_cache_line : 64, bl;
+    uint64_t line = cache_line(prof), bl;
     size_t lx = 1;
     int far = (uint64_t)p->sstr[p->b] * p->es >= CLS_PORTABLE_CPU_REGS_FAR_BYTES;
     if (far) {
@@ -315,8 +325,7 @@ static void regs_geometry(const cls_device_profile *prof, const cls__copy_plan *
     items = ceil_div(na, v * au), strips = ceil_div(nb, blen);
     /* Short work-items (depth-to-space NCHW: A = W, B = r) take several
      * batch rows, stepped like the run copy's z rows. */
-    while (g->zpi * 2 <= batch && g->zpi * 2 * au * v * blen * p->es <= CLS_PORTABLE_CPU_ITEM_BYTES)
-        g->zpi *= 2;
+    g->zpi = rows_per_item(batch, au * v * blen * p->es);
     batch = ceil_div(batch, g->zpi);
     while (lx * 2 <= prof->max_work_item_sizes[0] && lx * 2 <= prof->max_work_group_size &&
            (lx < prof->wg_multiple ||

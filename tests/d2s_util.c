@@ -159,3 +159,12 @@ void check_both(cls_context *ctx, const tcase_d2s *k, uint32_t seed)
     check_case(ctx, k, 0, seed);
     check_case(ctx, k, 1, seed + 1);
 }
+
+/* Both directions of n cases in a context of their own, seeds from seed. */
+void check_table(const tcase_d2s *cases, size_t n, uint32_t seed)
+{
+    cls_context *ctx = tu_context();
+    for (size_t i = 0; i < n; i++)
+        check_both(ctx, &cases[i], seed + (uint32_t)i);
+    cls_context_destroy(ctx);
+}

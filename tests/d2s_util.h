@@ -37,5 +37,7 @@ void check_case_at(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t seed,
 void check_case(cls_context *ctx, const tcase_d2s *k, int s2d, uint32_t seed);
 /* Both directions of k. */
 void check_both(cls_context *ctx, const tcase_d2s *k, uint32_t seed);
+/* Both directions of n cases in a context of their own, seeds from seed. */
+void check_table(const tcase_d2s *cases, size_t n, uint32_t seed);
 
 #endif

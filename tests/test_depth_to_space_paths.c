@@ -72,10 +72,7 @@ START_TEST(large_tensors_take_the_streaming_paths)
         {CLS_F16, 4, 1, 16, 128, 517, 2, 2, CLS_CRD, NCHW, NCHW},
         {CLS_F16, 4, 1, 16, 64, 263, 4, 4, CLS_DCR, NHWC, NHWC},
     };
-    cls_context *ctx = tu_context();
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        check_both(ctx, &cases[i], (uint32_t)i + 200);
-    cls_context_destroy(ctx);
+    check_table(cases, sizeof cases / sizeof cases[0], 200);
 }
 END_TEST
 
@@ -98,10 +95,7 @@ START_TEST(large_tensors_store_wide_pairs_and_lines)
         {CLS_U8, 4, 1, 16, 256, 1031, 2, 2, CLS_DCR, NHWC, NHWC},
         {CLS_F32, 4, 1, 16, 128, 257, 2, 2, CLS_DCR, NHWC_PAD, NHWC_PAD},
     };
-    cls_context *ctx = tu_context();
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        check_both(ctx, &cases[i], (uint32_t)i + 200);
-    cls_context_destroy(ctx);
+    check_table(cases, sizeof cases / sizeof cases[0], 200);
 }
 END_TEST
 
